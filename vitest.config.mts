@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // The Temporal worker's native bridge does not survive worker_threads; each file gets a process.
+    pool: 'forks',
+    include: ['test/**/*.test.ts'],
+    // One Temporal dev server and one workflow bundle shared by every test file.
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
