@@ -1,0 +1,101 @@
+/** /api/v1/incidents: declare, list, read, and every lifecycle command, each a thin call into Temporal. */
+import { Router, type Request } from 'express';
+import { PHASES, type Command } from '../../workflows/incident-state';
+import type { Incidents, ListFilters } from '../incidents';
+import type { Metrics } from '../metrics';
+import type { PolicyStore } from '../policy-store';
+import { draftPostmortem } from '../documents/postmortem';
+import { HttpError } from './errors';
+import { validateBody, type SchemaName } from './schemas';
+
+const INCIDENT_ID = /^[0-9a-z]{1,40}$/;
+const LIST_STATUSES = ['open', 'resolved', 'closed', 'all'] as const;
+
+/** The caller, as named by the auth middleware; `by` in a body names someone else explicitly. */
+const actor = (req: Request): string => (req.body?.by as string | undefined) ?? (req.res?.locals.principal as string) ?? 'unknown';
+
+function incidentId(req: Request): string {
+  const id = String(req.params.id);
+  if (!INCIDENT_ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
+  return id;
+}
+
+function listFilters(query: Request['query']): ListFilters {
+  const one = (name: string): string | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value.length === 0 || value.length > 100) throw new HttpError(400, 'invalid', `query parameter "${name}" must be a single non-empty value`, name);
+    return value;
+  };
+  const status = one('status');
+  if (status && !(LIST_STATUSES as readonly string[]).includes(status)) throw new HttpError(400, 'invalid', `"status" must be one of ${LIST_STATUSES.join(', ')}`, 'status');
+  const phase = one('phase');
+  if (phase && !(PHASES as readonly string[]).includes(phase)) throw new HttpError(400, 'invalid', `"phase" must be one of ${PHASES.join(', ')}`, 'phase');
+  const limitText = one('limit');
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new HttpError(400, 'invalid', '"limit" must be a whole number from 1 to 1000', 'limit');
+  return { status: status as ListFilters['status'], phase: phase as ListFilters['phase'], team: one('team'), severity: one('severity'), service: one('service'), limit };
+}
+
+export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metrics: Metrics): Router {
+  const router = Router();
+
+  router.post('/', validateBody('Declaration'), async (req, res) => {
+    const { title, severity, summary, reporter } = req.body;
+    const policy = policies.current;
+    if (!policy.severities.some((s) => s.name === severity)) {
+      throw new HttpError(400, 'invalid', `unknown severity "${severity}"; policy ${policy.version} defines ${policy.severities.map((s) => s.name).join(', ')}`, 'severity');
+    }
+    const service: string | undefined = req.body.service;
+    const owner = service ? policy.services[service] : undefined;
+    if (service && Object.keys(policy.services).length > 0 && !owner) throw new HttpError(400, 'invalid', `unknown service "${service}"; add it to config/services.yaml`, 'service');
+    const team: string | undefined = req.body.team ?? owner?.team;
+    if (req.body.team && Object.keys(policy.teams).length > 0 && !policy.teams[req.body.team]) throw new HttpError(400, 'invalid', `unknown team "${req.body.team}"`, 'team');
+    const key = req.get('Idempotency-Key');
+    if (key !== undefined && (key.length === 0 || key.length > 200)) throw new HttpError(400, 'invalid', 'Idempotency-Key must be 1 to 200 characters', 'Idempotency-Key');
+    const { created, incident } = await incidents.declare(
+      { title, severity, team, service, summary, reporter: reporter ?? res.locals.principal },
+      policies.incidentPolicy(),
+      key,
+    );
+    if (created) metrics.declared.inc({ severity });
+    res.status(created ? 201 : 200).json(incident);
+  });
+
+  router.get('/', async (req, res) => {
+    res.json({ incidents: await incidents.list(listFilters(req.query)) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(await incidents.get(incidentId(req)));
+  });
+
+  /** A lifecycle command: validate the body, then let the workflow accept or refuse it. */
+  const command = (path: string, schema: SchemaName, toCommand: (req: Request) => Command, status = 200) =>
+    router.post(path, validateBody(schema), async (req, res) => {
+      res.status(status).json(await incidents.command(incidentId(req), toCommand(req)));
+    });
+
+  command('/:id/acknowledge', 'Acknowledge', (req) => ({ type: 'acknowledge', by: actor(req) }));
+  command('/:id/updates', 'StatusUpdate', (req) => ({ type: 'post-status-update', by: actor(req), status: req.body.status, message: req.body.message, public: req.body.public }));
+  command('/:id/severity', 'SeverityChange', (req) => ({ type: 'change-severity', by: actor(req), severity: req.body.severity, reason: req.body.reason, responderNeeded: req.body.responderNeeded }));
+  command('/:id/roles', 'RoleAssignment', (req) => ({ type: 'assign-role', by: actor(req), role: req.body.role, person: req.body.person }));
+  command('/:id/team', 'TeamReassignment', (req) => ({ type: 'reassign-team', by: actor(req), team: req.body.team, reason: req.body.reason }));
+  command('/:id/resolve', 'Resolution', (req) => ({ type: 'resolve', by: actor(req), summary: req.body.summary }));
+  command('/:id/action-items/:itemId/complete', 'ActionItemCompletion', (req) => ({ type: 'complete-action-item', by: actor(req), itemId: String(req.params.itemId) }));
+  command('/:id/action-items/:itemId/waive', 'ActionItemWaiver', (req) => ({ type: 'waive-action-item', by: actor(req), itemId: String(req.params.itemId), reason: req.body.reason }));
+  command('/:id/postmortem', 'PostmortemPublication', (req) => ({ type: 'publish-postmortem', by: actor(req), markdown: req.body.markdown }));
+
+  router.post('/:id/action-items', validateBody('ActionItem'), async (req, res) => {
+    const incident = await incidents.command(incidentId(req), { type: 'add-action-item', by: actor(req), title: req.body.title, owner: req.body.owner, dueAt: req.body.dueAt });
+    const item = incident.actionItems[incident.actionItems.length - 1];
+    res.status(201).json({ id: item.id, actionItem: item, incident });
+  });
+
+  router.get('/:id/postmortem', async (req, res) => {
+    const incident = await incidents.get(incidentId(req));
+    res.json({ draft: draftPostmortem(incident), published: incident.postmortem ?? null });
+  });
+
+  return router;
+}

@@ -1,0 +1,84 @@
+/** OpenAPI 3.1 for the HTTP API, built from the same JSON Schemas that ajv checks requests against. */
+import { schemas, type SchemaName } from './schemas';
+
+interface Operation {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  body?: SchemaName;
+  /** Status codes beyond 200 and the ones every protected route can answer (400, 401, 503). */
+  answers?: Record<string, string>;
+  public?: boolean;
+  query?: string[];
+}
+
+const incident = '/api/v1/incidents/{id}';
+const refused = { '404': 'No such incident', '409': 'The lifecycle forbids it now; the message says why' };
+
+const operations: Operation[] = [
+  { method: 'get', path: '/healthz', summary: 'Health, including whether Temporal is reachable', public: true, answers: { '503': 'Temporal unreachable' } },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics' },
+  { method: 'get', path: '/openapi.json', summary: 'This document' },
+  { method: 'post', path: '/api/v1/incidents', summary: 'Declare an incident (Idempotency-Key header makes retries safe)', body: 'Declaration', answers: { '201': 'Declared', '200': 'Same Idempotency-Key: the incident declared before' } },
+  { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: ['status', 'team', 'severity', 'service', 'phase', 'limit'] },
+  { method: 'get', path: incident, summary: 'An incident in full', answers: { '404': 'No such incident' } },
+  { method: 'post', path: `${incident}/acknowledge`, summary: 'Acknowledge', body: 'Acknowledge', answers: refused },
+  { method: 'post', path: `${incident}/updates`, summary: 'Post a status update', body: 'StatusUpdate', answers: refused },
+  { method: 'post', path: `${incident}/severity`, summary: 'Change severity with a reason', body: 'SeverityChange', answers: refused },
+  { method: 'post', path: `${incident}/roles`, summary: 'Assign a role (commander, communications, scribe)', body: 'RoleAssignment', answers: refused },
+  { method: 'post', path: `${incident}/team`, summary: 'Reassign to another team', body: 'TeamReassignment', answers: refused },
+  { method: 'post', path: `${incident}/resolve`, summary: 'Resolve', body: 'Resolution', answers: refused },
+  { method: 'get', path: `${incident}/postmortem`, summary: 'Postmortem draft from the timeline, and the published one', answers: { '404': 'No such incident' } },
+  { method: 'post', path: `${incident}/postmortem`, summary: 'Publish the postmortem', body: 'PostmortemPublication', answers: refused },
+  { method: 'post', path: `${incident}/action-items`, summary: 'Add an action item', body: 'ActionItem', answers: { '201': 'Added', ...refused } },
+  { method: 'post', path: `${incident}/action-items/{itemId}/complete`, summary: 'Complete an action item', body: 'ActionItemCompletion', answers: refused },
+  { method: 'post', path: `${incident}/action-items/{itemId}/waive`, summary: 'Waive an action item with a reason', body: 'ActionItemWaiver', answers: refused },
+  { method: 'get', path: '/api/v1/policies/current', summary: 'The active policy version' },
+  { method: 'get', path: '/api/v1/policies/history', summary: 'Applied and rejected policy versions' },
+];
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' } } },
+  },
+};
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const parameters = [
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(op.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+      ...(op.path === '/api/v1/incidents' && op.method === 'post' ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 200 } }] : []),
+    ];
+    const responses: Record<string, unknown> = { '200': { description: 'OK' } };
+    for (const [status, description] of Object.entries(op.answers ?? {})) responses[status] = { description };
+    if (!op.public) {
+      Object.assign(responses, {
+        '400': { description: 'Malformed request; `field` names the culprit', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        '401': { description: 'Missing or wrong bearer token' },
+        '503': { description: 'Temporal unreachable; retry' },
+      });
+    }
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      ...(op.public ? { security: [] } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.body}` } } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Marshal', version: '1', description: 'Incident lifecycle orchestrator: Discover → Act → Resolve → Reflect.' },
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { ...schemas, Error: errorSchema },
+    },
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Incidents as the server sees them: every read and write is a Temporal call. Temporal is the system of
+ * record (workflow state for one incident, visibility for lists), so this module holds no state.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  Client,
+  isGrpcServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Command, Declaration, IncidentPolicy, IncidentState, IncidentStatus, Phase } from '../workflows/incident-state';
+import type { IncidentInput } from '../workflows/incident';
+import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
+import { HttpError } from './http/errors';
+
+export interface IncidentSummary {
+  id: string;
+  title: string;
+  severity: string;
+  team?: string;
+  service?: string;
+  phase: Phase;
+  status: IncidentStatus;
+  declaredAt: string;
+  closedAt?: string;
+}
+
+export interface ListFilters {
+  status?: 'open' | 'resolved' | 'closed' | 'all';
+  team?: string;
+  severity?: string;
+  service?: string;
+  phase?: Phase;
+  limit?: number;
+}
+
+/** Calls to Temporal give up after this long, so a caller hears 503 instead of waiting forever. */
+const CALL_DEADLINE_MS = 10_000;
+
+/** gRPC codes that mean "the engine is not there right now": retry later. */
+const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 8 /* RESOURCE_EXHAUSTED */]);
+
+export function isEngineUnavailable(error: unknown): boolean {
+  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
+    if (isGrpcServiceError(cause) && UNAVAILABLE_CODES.has(cause.code)) return true;
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
+    if (/ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED|Connection (refused|dropped)|Failed to connect/i.test(String((cause as Error).message ?? ''))) return true;
+  }
+  return false;
+}
+
+const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export function visibilityQuery(filters: ListFilters): string {
+  const clauses = [`WorkflowType = 'incident'`];
+  const status = filters.status ?? 'open';
+  // "open" means not closed: resolved incidents still owe their postmortem and action items.
+  if (status === 'open') clauses.push(`${searchAttributes.status.name} != 'closed'`);
+  else if (status !== 'all') clauses.push(`${searchAttributes.status.name} = ${quote(status)}`);
+  if (filters.team) clauses.push(`${searchAttributes.team.name} = ${quote(filters.team)}`);
+  if (filters.severity) clauses.push(`${searchAttributes.severity.name} = ${quote(filters.severity)}`);
+  if (filters.service) clauses.push(`${searchAttributes.service.name} = ${quote(filters.service)}`);
+  if (filters.phase) clauses.push(`${searchAttributes.phase.name} = ${quote(filters.phase)}`);
+  return clauses.join(' AND ');
+}
+
+/** Short ids people can read out on a call. With an Idempotency-Key the id is derived from it, so a retry finds the same incident. */
+export function newIncidentId(idempotencyKey?: string): string {
+  const bytes = idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8);
+  return bytes.readBigUInt64BE(0).toString(36).padStart(13, '0').slice(0, 10);
+}
+
+function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
+  const attributes = info.typedSearchAttributes;
+  return {
+    id: incidentIdFromWorkflowId(info.workflowId),
+    title: String(info.memo?.title ?? ''),
+    severity: attributes.get(searchAttributes.severity) ?? '',
+    team: attributes.get(searchAttributes.team) ?? undefined,
+    service: attributes.get(searchAttributes.service) ?? undefined,
+    phase: (attributes.get(searchAttributes.phase) ?? 'discover') as Phase,
+    status: (attributes.get(searchAttributes.status) ?? 'open') as IncidentStatus,
+    declaredAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString(),
+  };
+}
+
+export class Incidents {
+  constructor(
+    private readonly client: Client,
+    private readonly options: { historyLimit?: number } = {},
+  ) {}
+
+  /** Run a Temporal call with a deadline and translate engine failures into HTTP answers. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.client.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (isEngineUnavailable(error)) throw new HttpError(503, 'engine_unavailable', 'the Temporal engine is unreachable; retry shortly');
+      throw error;
+    }
+  }
+
+  /** Declare an incident. `created` is false when an Idempotency-Key matched an earlier declaration. */
+  async declare(declaration: Omit<Declaration, 'id'>, policy: IncidentPolicy, idempotencyKey?: string): Promise<{ created: boolean; incident: IncidentState }> {
+    const id = newIncidentId(idempotencyKey);
+    const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit };
+    return this.call(async () => {
+      try {
+        await this.client.workflow.start('incident', {
+          workflowId: incidentWorkflowId(id),
+          taskQueue: TASK_QUEUE,
+          args: [input],
+          memo: { title: declaration.title },
+          typedSearchAttributes: [
+            { key: searchAttributes.severity, value: declaration.severity },
+            { key: searchAttributes.phase, value: 'discover' },
+            { key: searchAttributes.status, value: 'open' },
+            ...(declaration.team ? [{ key: searchAttributes.team, value: declaration.team }] : []),
+            ...(declaration.service ? [{ key: searchAttributes.service, value: declaration.service }] : []),
+          ],
+          // An id is used once, even after the incident closed: a repeated key must find that incident.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        return { created: true, incident: await this.get(id) };
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { created: false, incident: await this.get(id) };
+        throw error;
+      }
+    });
+  }
+
+  async get(id: string): Promise<IncidentState> {
+    return this.call(async () => {
+      try {
+        return await this.client.workflow.getHandle(incidentWorkflowId(id)).query(stateQuery);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `no incident ${id}`);
+        throw error;
+      }
+    });
+  }
+
+  async list(filters: ListFilters): Promise<IncidentSummary[]> {
+    const limit = filters.limit ?? 100;
+    return this.call(async () => {
+      const incidents: IncidentSummary[] = [];
+      for await (const info of this.client.workflow.list({ query: visibilityQuery(filters), pageSize: Math.min(limit, 1000) })) {
+        incidents.push(summaryOf(info));
+        if (incidents.length >= limit) break;
+      }
+      return incidents;
+    });
+  }
+
+  /** Send a command; the workflow's validator refuses what the lifecycle forbids before anything is recorded. */
+  async command(id: string, command: Command): Promise<IncidentState> {
+    return this.call(async () => {
+      const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
+      try {
+        return await handle.executeUpdate(commandUpdate, { args: [command] });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type?.startsWith('Refused:')) {
+          const kind = error.cause.type.slice('Refused:'.length);
+          const field = (error.cause.details?.[0] as string | null) ?? undefined;
+          const status = kind === 'not-found' ? 404 : kind === 'invalid' ? 400 : 409;
+          throw new HttpError(status, kind === 'not-found' ? 'not_found' : kind === 'invalid' ? 'invalid' : 'conflict', error.cause.message, field);
+        }
+        if (error instanceof WorkflowNotFoundError) {
+          // The workflow exists but has completed: the incident is closed. Otherwise it never existed.
+          const closed = await handle.describe().then(() => true, () => false);
+          if (closed) throw new HttpError(409, 'conflict', `incident ${id} is closed`);
+          throw new HttpError(404, 'not_found', `no incident ${id}`);
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** Hand a newly applied policy version to every open incident; each records it on its timeline. */
+  async applyPolicy(policy: IncidentPolicy): Promise<number> {
+    let signalled = 0;
+    for (const incident of await this.list({ status: 'all', limit: 10_000 })) {
+      if (incident.status === 'closed') continue;
+      await this.call(() => this.client.workflow.getHandle(incidentWorkflowId(incident.id)).signal(policySignal, policy));
+      signalled += 1;
+    }
+    return signalled;
+  }
+}

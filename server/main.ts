@@ -1,0 +1,36 @@
+/** `npm start`: run Marshal until Ctrl-C, then stop HTTP, the worker and the embedded engine in order. */
+import { configFromEnv, startStack } from './stack';
+
+async function main() {
+  const started = Date.now();
+  const stack = await startStack(configFromEnv());
+  console.log(
+    [
+      '',
+      `Marshal is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  API:          ${stack.url}/api/v1/incidents`,
+      `  Temporal:     ${stack.temporalAddress}`,
+      ...(stack.temporalUiUrl ? [`  Temporal UI:  ${stack.temporalUiUrl}`] : []),
+      `  Admin token:  ${stack.token}`,
+      `  Policy:       ${stack.policies.current.version}`,
+      `Try: curl -H "Authorization: Bearer ${stack.token}" ${stack.url}/api/v1/incidents`,
+      '',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Marshal…`);
+    await stack.stop();
+    console.log('Marshal stopped. Incidents are kept in the data dir for the next start.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: Error) => {
+  console.error(`marshal: could not start: ${error.message}`);
+  process.exit(1);
+});

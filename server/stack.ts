@@ -1,0 +1,138 @@
+/**
+ * The whole service in one call: policy, Temporal (embedded or external), worker, HTTP. `npm start`,
+ * the end-to-end tests and the benchmarks all start Marshal through here, so they test what ships.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { WorkerOptions } from '@temporalio/worker';
+import { loadPolicyDir } from '../policy/load';
+import { createApp } from './app';
+import { Incidents } from './incidents';
+import { createLogger, type Logger } from './log';
+import { createMetrics } from './metrics';
+import { PolicyStore } from './policy-store';
+import { externalTarget, type TemporalTarget } from './temporal/connection';
+import { startDevServer, type DevServer } from './temporal/dev-server';
+import { createWorker } from './worker';
+
+export interface StackConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  policyDir: string;
+  token?: string;
+  /** An existing cluster; without it the embedded dev server starts. */
+  temporal?: TemporalTarget;
+  temporalPort?: number;
+  temporalUiPort?: number;
+  /** No Temporal web UI (tests). */
+  headless?: boolean;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Run no worker in this process (a separate worker process serves the task queue). */
+  noWorker?: boolean;
+  historyLimit?: number;
+  logger?: Logger;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  const port = Number(env.MARSHAL_PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`MARSHAL_PORT must be a port number, not "${env.MARSHAL_PORT}"`);
+  return {
+    port,
+    host: env.MARSHAL_HOST ?? '127.0.0.1',
+    dataDir: resolve(env.MARSHAL_DATA_DIR ?? 'data'),
+    policyDir: resolve(env.MARSHAL_POLICY_DIR ?? 'config'),
+    token: env.MARSHAL_TOKEN || undefined,
+    temporal: externalTarget(env),
+    temporalPort: env.MARSHAL_TEMPORAL_PORT ? Number(env.MARSHAL_TEMPORAL_PORT) : 7233,
+    temporalUiPort: env.MARSHAL_TEMPORAL_UI_PORT ? Number(env.MARSHAL_TEMPORAL_UI_PORT) : 8233,
+  };
+}
+
+/** The admin token: from the environment, else the one saved in the data dir, else a new one saved there. */
+export function adminToken(dataDir: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv;
+  const path = join(dataDir, 'admin-token');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const token = randomBytes(24).toString('base64url');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(path, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+export interface Stack {
+  url: string;
+  token: string;
+  temporalAddress: string;
+  temporalUiUrl?: string;
+  client: Client;
+  policies: PolicyStore;
+  incidents: Incidents;
+  stop(): Promise<void>;
+}
+
+export async function startStack(config: StackConfig): Promise<Stack> {
+  const logger = config.logger ?? createLogger();
+  const loaded = loadPolicyDir(config.policyDir);
+  if (!loaded.ok) {
+    const lines = loaded.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
+    throw new Error(`the policy in ${config.policyDir} is invalid:\n${lines.join('\n')}`);
+  }
+  const policies = new PolicyStore(loaded.policy, config.policyDir);
+  const token = adminToken(config.dataDir, config.token);
+
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const stopOne of stoppers.splice(0).reverse()) {
+      await stopOne().catch((error) => logger.warn({ err: error }, 'error while stopping'));
+    }
+  };
+  try {
+    let devServer: DevServer | undefined;
+    let target = config.temporal;
+    if (!target) {
+      devServer = await startDevServer({ dataDir: config.dataDir, port: config.temporalPort, uiPort: config.temporalUiPort, headless: config.headless });
+      stoppers.push(() => devServer!.stop());
+      target = { address: devServer.address, namespace: 'default' };
+    }
+    const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey });
+    stoppers.push(() => connection.close());
+    const client = new Client({ connection, namespace: target.namespace });
+
+    if (!config.noWorker) {
+      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle });
+      const running = worker.run();
+      stoppers.push(async () => {
+        worker.shutdown();
+        await running;
+        await workerConnection.close();
+      });
+    }
+
+    const incidents = new Incidents(client, { historyLimit: config.historyLimit });
+    const metrics = createMetrics();
+    const app = createApp({ client, incidents, policies, metrics, logger, token });
+    const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
+      const listening = app.listen(config.port, config.host, () => resolveListen(listening));
+      listening.once('error', reject);
+    });
+    stoppers.push(() => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://${config.host}:${port}`,
+      token,
+      temporalAddress: target.address,
+      temporalUiUrl: devServer?.uiUrl,
+      client,
+      policies,
+      incidents,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The embedded engine: `temporal server start-dev` with its SQLite file in the data dir (so incidents
+ * survive restarts), Marshal's search attributes registered and the web UI on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { searchAttributes } from '../../workflows/messages';
+import { binaryVersion, findBinary, notFoundMessage, TEMPORAL_CLI } from './binaries';
+
+export interface DevServerOptions {
+  dataDir: string;
+  ip?: string;
+  port?: number;
+  uiPort?: number;
+  /** No web UI; tests do not need it. */
+  headless?: boolean;
+  /** Log level of the server itself; its output goes to <dataDir>/temporal.log. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  binary: string;
+  version: string;
+  /** Stop the server and wait for it to exit; its SQLite file stays for the next start. */
+  stop(): Promise<void>;
+}
+
+/** An unused TCP port on loopback, for servers the tests and benchmarks start. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * SQLite pragmas for the embedded store: WAL lets readers (visibility queries) run beside the writer,
+ * and synchronous=NORMAL is durable across process crashes in WAL mode while syncing far less often.
+ */
+const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=10000'];
+
+export async function waitForFrontend(address: string, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const ip = options.ip ?? '127.0.0.1';
+  const port = options.port ?? (await freePort());
+  const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+  const { found, tried } = findBinary(TEMPORAL_CLI);
+  if (!found) return startWithSdkDownload(options, ip, port, uiPort, tried);
+
+  const args = [
+    'server', 'start-dev',
+    '--ip', ip,
+    '--port', String(port),
+    '--db-filename', join(options.dataDir, 'temporal.sqlite'),
+    '--log-level', options.logLevel ?? 'warn',
+    ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', ip] : ['--headless']),
+  ];
+  const log = openSync(join(options.dataDir, 'temporal.log'), 'a');
+  // detached: Ctrl-C in a terminal reaches Marshal, which then stops the server in order, after the worker.
+  const child = spawn(found.path, args, { stdio: ['ignore', log, log], detached: true });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const address = `${ip}:${port}`;
+  try {
+    await waitForFrontend(address, child, 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}; see ${join(options.dataDir, 'temporal.log')}`);
+  }
+  return {
+    address,
+    uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
+    binary: found.path,
+    version: binaryVersion(found.path),
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Last resort: the SDK downloads the CLI itself (needs internet access to Temporal's CDN). */
+async function startWithSdkDownload(options: DevServerOptions, ip: string, port: number, uiPort: number | undefined, tried: string[]): Promise<DevServer> {
+  try {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        ip,
+        port,
+        ui: uiPort !== undefined,
+        uiPort,
+        dbFilename: join(options.dataDir, 'temporal.sqlite'),
+        extraArgs: [
+          ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+          ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+        ],
+      },
+    });
+    return {
+      address: env.address,
+      uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
+      binary: 'downloaded by the Temporal SDK',
+      version: 'unknown',
+      stop: () => env.teardown(),
+    };
+  } catch (error) {
+    tried.push(`the Temporal SDK's own download failed: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(notFoundMessage(TEMPORAL_CLI, tried));
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Once per `npm test`: start a real Temporal dev server (headless, its own data dir), bundle the
+ * workflows once, and find the time-skipping test server. Test files read these through `inject`.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { findBinary, notFoundMessage, TEMPORAL_TEST_SERVER } from '../server/temporal/binaries';
+import { startDevServer } from '../server/temporal/dev-server';
+import { workflowsPath } from '../server/worker';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundlePath: string;
+    testServerPath: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-test-'));
+  const [server, bundle] = await Promise.all([
+    startDevServer({ dataDir, headless: true }),
+    bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } }),
+  ]);
+  const workflowBundlePath = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+  const testServer = findBinary(TEMPORAL_TEST_SERVER);
+  if (!testServer.found) throw new Error(notFoundMessage(TEMPORAL_TEST_SERVER, testServer.tried));
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('testServerPath', testServer.found.path);
+  return async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

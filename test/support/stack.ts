@@ -1,0 +1,57 @@
+/** Start Marshal in-process against the shared test dev server, and talk to it over real HTTP. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { createLogger } from '../../server/log';
+import { startStack, type Stack, type StackConfig } from '../../server/stack';
+
+export const repoRoot = join(__dirname, '..', '..');
+
+export async function startTestStack(overrides: Partial<StackConfig> = {}): Promise<Stack> {
+  return startStack({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: mkdtempSync(join(tmpdir(), 'marshal-stack-')),
+    policyDir: join(repoRoot, 'config'),
+    token: 'test-token',
+    temporal: { address: inject('temporalAddress'), namespace: 'default' },
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    logger: createLogger('silent'),
+    ...overrides,
+  });
+}
+
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small HTTP client for tests: JSON in and out, bearer token by default. */
+export function apiClient(baseUrl: string, token: string | undefined) {
+  const send = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (metrics, HTML): keep the text
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  };
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) => send<T>('GET', path, undefined, headers),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => send<T>('POST', path, body ?? {}, headers),
+    send,
+  };
+}

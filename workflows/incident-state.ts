@@ -1,0 +1,329 @@
+/**
+ * The incident as a pure fold of its timeline: `evolve(state, event)` gives the next state, and
+ * `decide(state, command)` says which event a command produces or why it is refused. No Temporal here,
+ * so every rule of the lifecycle is unit-tested on its own; the workflow only adds durability.
+ */
+import type { Role, SeverityPolicy } from '../policy/types';
+
+export const PHASES = ['discover', 'act', 'resolve', 'reflect', 'closed'] as const;
+export type Phase = (typeof PHASES)[number];
+/** `open` until resolved, `resolved` while Reflect is under way, `closed` when nothing is owed. */
+export type IncidentStatus = 'open' | 'resolved' | 'closed';
+export const ROLES: readonly Role[] = ['commander', 'communications', 'scribe'];
+export const UPDATE_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type UpdateStatus = (typeof UPDATE_STATUSES)[number];
+
+/** The slice of policy an incident runs under; it arrives as workflow input and with policy signals. */
+export interface IncidentPolicy {
+  version: string;
+  severities: SeverityPolicy[];
+}
+
+export interface Declaration {
+  id: string;
+  title: string;
+  severity: string;
+  team?: string;
+  service?: string;
+  summary?: string;
+  reporter?: string;
+}
+
+/** What happened, without the bookkeeping every event carries. */
+export type EventBody =
+  | ({ type: 'declared'; policyVersion: string } & Omit<Declaration, 'id'>)
+  | { type: 'acknowledged' }
+  | { type: 'status-updated'; status: UpdateStatus; message: string; public: boolean }
+  | { type: 'severity-changed'; from: string; to: string; reason: string; responderNeeded: boolean }
+  | { type: 'role-assigned'; role: Role; person: string; previous?: string }
+  | { type: 'team-reassigned'; from?: string; to: string; reason: string }
+  | { type: 'resolved'; summary: string }
+  | { type: 'action-item-added'; itemId: string; title: string; owner: string; dueAt?: string }
+  | { type: 'action-item-completed'; itemId: string }
+  | { type: 'action-item-waived'; itemId: string; reason: string }
+  | { type: 'postmortem-published'; markdown: string }
+  | { type: 'policy-applied'; from: string; to: string }
+  | { type: 'phase-changed'; from: Phase; to: Phase }
+  | { type: 'closed' };
+
+/** `seq` numbers events from 1 in order; with the incident id it is the idempotency key of anything the event causes. */
+export type TimelineEvent = EventBody & { seq: number; at: string; by: string };
+
+export interface StatusUpdate {
+  seq: number;
+  at: string;
+  by: string;
+  status: UpdateStatus;
+  message: string;
+  public: boolean;
+}
+
+export interface ActionItem {
+  id: string;
+  title: string;
+  owner: string;
+  dueAt?: string;
+  state: 'open' | 'completed' | 'waived';
+  createdAt: string;
+  closedAt?: string;
+  closedBy?: string;
+  waiveReason?: string;
+}
+
+export interface Page {
+  seq: number;
+  at: string;
+  to: string;
+  channel: string;
+  outcome: string;
+}
+
+export interface IncidentState {
+  id: string;
+  title: string;
+  severity: string;
+  team?: string;
+  service?: string;
+  summary?: string;
+  reporter?: string;
+  phase: Phase;
+  status: IncidentStatus;
+  /** False once triage decided no responder is needed; paging stops then. */
+  responderNeeded: boolean;
+  roles: Partial<Record<Role, string>>;
+  timeline: TimelineEvent[];
+  pages: Page[];
+  statusUpdates: StatusUpdate[];
+  actionItems: ActionItem[];
+  postmortem?: { markdown: string; publishedAt: string; publishedBy: string };
+  policy: IncidentPolicy;
+  policyVersion: string;
+  declaredAt: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+  resolvedAt?: string;
+  resolution?: string;
+  closedAt?: string;
+}
+
+/** Commands as the API sends them; `by` is who acts. */
+export type Command =
+  | { type: 'acknowledge'; by: string }
+  | { type: 'post-status-update'; by: string; status: UpdateStatus; message: string; public?: boolean }
+  | { type: 'change-severity'; by: string; severity: string; reason: string; responderNeeded?: boolean }
+  | { type: 'assign-role'; by: string; role: Role; person: string }
+  | { type: 'reassign-team'; by: string; team: string; reason: string }
+  | { type: 'resolve'; by: string; summary: string }
+  | { type: 'add-action-item'; by: string; title: string; owner: string; dueAt?: string }
+  | { type: 'complete-action-item'; by: string; itemId: string }
+  | { type: 'waive-action-item'; by: string; itemId: string; reason: string }
+  | { type: 'publish-postmortem'; by: string; markdown: string };
+
+/** Why a command was refused. `conflict` → 409, `not-found` → 404, `invalid` → 400. */
+export interface Refusal {
+  kind: 'conflict' | 'not-found' | 'invalid';
+  reason: string;
+  field?: string;
+}
+
+export type Decision = { ok: true; events: EventBody[] } | { ok: false; refusal: Refusal };
+
+export function severityPolicy(policy: IncidentPolicy, name: string): SeverityPolicy | undefined {
+  return policy.severities.find((severity) => severity.name === name);
+}
+
+/** The state before anything happened; `evolve` with the `declared` event fills it in. */
+export function initialState(id: string, policy: IncidentPolicy): IncidentState {
+  return {
+    id,
+    title: '',
+    severity: '',
+    phase: 'discover',
+    status: 'open',
+    responderNeeded: true,
+    roles: {},
+    timeline: [],
+    pages: [],
+    statusUpdates: [],
+    actionItems: [],
+    policy,
+    policyVersion: policy.version,
+    declaredAt: '',
+  };
+}
+
+export function evolve(state: IncidentState, event: TimelineEvent): IncidentState {
+  const next: IncidentState = { ...state, timeline: [...state.timeline, event] };
+  switch (event.type) {
+    case 'declared':
+      return {
+        ...next,
+        title: event.title,
+        severity: event.severity,
+        team: event.team,
+        service: event.service,
+        summary: event.summary,
+        reporter: event.reporter,
+        policyVersion: event.policyVersion,
+        declaredAt: event.at,
+      };
+    case 'acknowledged':
+      return { ...next, acknowledgedAt: event.at, acknowledgedBy: event.by };
+    case 'status-updated': {
+      const { seq, at, by, status, message } = event;
+      return { ...next, statusUpdates: [...state.statusUpdates, { seq, at, by, status, message, public: event.public }] };
+    }
+    case 'severity-changed':
+      return { ...next, severity: event.to, responderNeeded: event.responderNeeded };
+    case 'role-assigned':
+      return { ...next, roles: { ...state.roles, [event.role]: event.person } };
+    case 'team-reassigned':
+      return { ...next, team: event.to };
+    case 'resolved':
+      return { ...next, status: 'resolved', resolvedAt: event.at, resolution: event.summary };
+    case 'action-item-added':
+      return {
+        ...next,
+        actionItems: [
+          ...state.actionItems,
+          { id: event.itemId, title: event.title, owner: event.owner, dueAt: event.dueAt, state: 'open', createdAt: event.at },
+        ],
+      };
+    case 'action-item-completed':
+    case 'action-item-waived': {
+      const waived = event.type === 'action-item-waived';
+      const actionItems = state.actionItems.map((item) =>
+        item.id !== event.itemId
+          ? item
+          : { ...item, state: waived ? ('waived' as const) : ('completed' as const), closedAt: event.at, closedBy: event.by, waiveReason: waived ? event.reason : undefined },
+      );
+      return { ...next, actionItems };
+    }
+    case 'postmortem-published':
+      return { ...next, postmortem: { markdown: event.markdown, publishedAt: event.at, publishedBy: event.by } };
+    case 'policy-applied':
+      return { ...next, policyVersion: event.to };
+    case 'phase-changed':
+      return { ...next, phase: event.to };
+    case 'closed':
+      return { ...next, status: 'closed', closedAt: event.at };
+  }
+}
+
+/**
+ * Where the lifecycle stands once an event has happened: acknowledging moves Discover to Act, a
+ * "monitoring" update (a fix is in, recovery is being confirmed) moves to Resolve, resolving moves to
+ * Reflect, and closing ends it. Phases never move backwards.
+ */
+export function phaseAfter(state: IncidentState): Phase {
+  if (state.closedAt) return 'closed';
+  if (state.resolvedAt) return 'reflect';
+  if (state.statusUpdates.some((update) => update.status === 'monitoring')) return 'resolve';
+  if (state.acknowledgedAt) return 'act';
+  return 'discover';
+}
+
+export function postmortemRequired(state: IncidentState): boolean {
+  return severityPolicy(state.policy, state.severity)?.postmortem.required ?? false;
+}
+
+/** What still keeps a resolved incident open; empty means it may close. */
+export function outstandingDuties(state: IncidentState): string[] {
+  if (!state.resolvedAt) return ['resolve the incident'];
+  const duties: string[] = [];
+  if (postmortemRequired(state) && !state.postmortem) duties.push(`publish the postmortem (required for ${state.severity})`);
+  for (const item of state.actionItems) {
+    if (item.state === 'open') duties.push(`complete or waive action item ${item.id} "${item.title}"`);
+  }
+  return duties;
+}
+
+export function canClose(state: IncidentState): boolean {
+  return !state.closedAt && outstandingDuties(state).length === 0;
+}
+
+const refuse = (kind: Refusal['kind'], reason: string, field?: string): Decision => ({ ok: false, refusal: { kind, reason, field } });
+const accept = (...events: EventBody[]): Decision => ({ ok: true, events });
+
+/** Which events a command produces, or why the lifecycle forbids it. Pure: the same inputs, the same answer. */
+export function decide(state: IncidentState, command: Command): Decision {
+  if (state.closedAt) return refuse('conflict', `incident ${state.id} is closed`);
+  switch (command.type) {
+    case 'acknowledge':
+      if (state.acknowledgedAt) return refuse('conflict', `already acknowledged by ${state.acknowledgedBy} at ${state.acknowledgedAt}`);
+      if (state.resolvedAt) return refuse('conflict', 'the incident is resolved; there is nothing left to acknowledge');
+      return accept({ type: 'acknowledged' });
+    case 'post-status-update':
+      return accept({ type: 'status-updated', status: command.status, message: command.message, public: command.public ?? false });
+    case 'change-severity': {
+      if (!severityPolicy(state.policy, command.severity)) {
+        const known = state.policy.severities.map((s) => s.name).join(', ');
+        return refuse('invalid', `unknown severity "${command.severity}"; policy ${state.policy.version} defines ${known}`, 'severity');
+      }
+      const responderNeeded = command.responderNeeded ?? true;
+      if (command.severity === state.severity && responderNeeded === state.responderNeeded) {
+        return refuse('conflict', `severity is already ${state.severity}`);
+      }
+      return accept({ type: 'severity-changed', from: state.severity, to: command.severity, reason: command.reason, responderNeeded });
+    }
+    case 'assign-role': {
+      const previous = state.roles[command.role];
+      if (previous === command.person) return refuse('conflict', `${command.person} is already ${command.role}`);
+      return accept({ type: 'role-assigned', role: command.role, person: command.person, previous });
+    }
+    case 'reassign-team':
+      if (command.team === state.team) return refuse('conflict', `the incident already belongs to team ${command.team}`);
+      return accept({ type: 'team-reassigned', from: state.team, to: command.team, reason: command.reason });
+    case 'resolve':
+      if (state.resolvedAt) return refuse('conflict', `already resolved at ${state.resolvedAt}`);
+      return accept({ type: 'resolved', summary: command.summary });
+    case 'add-action-item':
+      return accept({
+        type: 'action-item-added',
+        itemId: `AI-${state.actionItems.length + 1}`,
+        title: command.title,
+        owner: command.owner,
+        dueAt: command.dueAt,
+      });
+    case 'complete-action-item':
+    case 'waive-action-item': {
+      const item = state.actionItems.find((candidate) => candidate.id === command.itemId);
+      if (!item) return refuse('not-found', `incident ${state.id} has no action item ${command.itemId}`, 'itemId');
+      if (item.state !== 'open') return refuse('conflict', `action item ${item.id} is already ${item.state}`);
+      return command.type === 'complete-action-item'
+        ? accept({ type: 'action-item-completed', itemId: item.id })
+        : accept({ type: 'action-item-waived', itemId: item.id, reason: command.reason });
+    }
+    case 'publish-postmortem':
+      if (!state.resolvedAt) return refuse('conflict', 'resolve the incident before publishing its postmortem');
+      return accept({ type: 'postmortem-published', markdown: command.markdown });
+  }
+}
+
+/**
+ * Append events to the timeline, stamping each with its sequence number, time and actor, and record a
+ * phase change whenever the lifecycle moved. Closing is its own step (see `canClose`).
+ */
+export function record(state: IncidentState, events: EventBody[], at: string, by: string): IncidentState {
+  let next = state;
+  for (const body of events) {
+    next = evolve(next, { ...body, seq: next.timeline.length + 1, at, by } as TimelineEvent);
+    const phase = phaseAfter(next);
+    if (phase !== next.phase) {
+      next = evolve(next, { type: 'phase-changed', from: next.phase, to: phase, seq: next.timeline.length + 1, at, by: 'marshal' });
+    }
+  }
+  return next;
+}
+
+/** A fresh incident: the declaration is its first event. */
+export function declare(declaration: Declaration, policy: IncidentPolicy, at: string): IncidentState {
+  const { id, ...facts } = declaration;
+  const by = declaration.reporter ?? 'unknown';
+  return record(initialState(id, policy), [{ type: 'declared', policyVersion: policy.version, ...facts }], at, by);
+}
+
+/** Rebuild the state from its timeline alone: the fold the workflow's state must always equal. */
+export function replayTimeline(id: string, policy: IncidentPolicy, timeline: TimelineEvent[]): IncidentState {
+  return timeline.reduce(evolve, initialState(id, policy));
+}

@@ -1,0 +1,26 @@
+/**
+ * The incident workflow's message contract, shared by the workflow and every client (server, tests).
+ * Updates carry commands that need an answer or a refusal; the query reads the whole state.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Command, IncidentPolicy, IncidentState } from './incident-state';
+
+export const TASK_QUEUE = 'marshal';
+export const incidentWorkflowId = (id: string) => `incident-${id}`;
+export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.replace(/^incident-/, '');
+
+export const stateQuery = defineQuery<IncidentState>('state');
+/** Every command goes through one update so its validator and handler share a single code path. */
+export const commandUpdate = defineUpdate<IncidentState, [Command]>('command');
+/** A new policy version was applied to the running service. */
+export const policySignal = defineSignal<[IncidentPolicy]>('policy');
+
+/** Custom search attributes, registered on the embedded server at start (see server/temporal). */
+export const searchAttributes = {
+  severity: defineSearchAttributeKey('MarshalSeverity', SearchAttributeType.KEYWORD),
+  team: defineSearchAttributeKey('MarshalTeam', SearchAttributeType.KEYWORD),
+  service: defineSearchAttributeKey('MarshalService', SearchAttributeType.KEYWORD),
+  phase: defineSearchAttributeKey('MarshalPhase', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('MarshalStatus', SearchAttributeType.KEYWORD),
+} as const;
