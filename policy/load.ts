@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import type { Policy, PolicyLoadResult, PolicyProblem, SeverityPolicy } from './types';
+import type { IntegrationsPolicy, Policy, PolicyLoadResult, PolicyProblem, RoutingRule, ServicePolicy, SeverityPolicy, TeamPolicy } from './types';
+import { parseSourceFile, problem, type SourceFile } from './source';
+import { validatePolicy } from './validate';
+
+// Re-exported: the located-problem helpers have always been reachable from here.
+export { locate, parseSourceFile, problem, type SourceFile } from './source';
 
 const schemaDir = join(__dirname, '..', 'config', 'schema');
-const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true });
+const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, discriminator: true, verbose: true });
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(schemaName: string): ValidateFunction {
@@ -16,51 +20,6 @@ function validatorFor(schemaName: string): ValidateFunction {
     validators.set(schemaName, validate);
   }
   return validate;
-}
-
-/** A YAML file parsed with enough bookkeeping to point at the line of any value in it. */
-export interface SourceFile {
-  path: string;
-  /** The path as people see it in the repository, e.g. config/severities.yaml. */
-  display: string;
-  text: string;
-  doc: Document;
-  lines: LineCounter;
-}
-
-export function parseSourceFile(path: string, display: string, text: string): SourceFile {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  return { path, display, text, doc, lines };
-}
-
-/** Line and column of the value at a JSON pointer such as /severities/2/acknowledgementTimeout. */
-export function locate(file: SourceFile, pointer: string): { line: number; column: number } {
-  const path = pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-  // Walk down as far as the document goes; a missing key is reported at its parent.
-  let node: unknown = file.doc.contents;
-  for (const key of path) {
-    const next = isMap(node) || isSeq(node) ? node.get(key, true) : undefined;
-    if (next === undefined) break;
-    node = next;
-  }
-  const offset = (node as { range?: [number, number] } | null)?.range?.[0] ?? 0;
-  const { line, col } = file.lines.linePos(offset);
-  return { line, column: col };
-}
-
-export function problem(
-  file: SourceFile,
-  pointer: string,
-  message: string,
-  hint?: string,
-  level: PolicyProblem['level'] = 'error',
-): PolicyProblem {
-  return { level, file: file.display, ...locate(file, pointer), message, hint };
 }
 
 function describeSchemaError(error: ErrorObject): { message: string; hint?: string } {
@@ -121,11 +80,28 @@ export function contentVersion(files: { display: string; text: string }[]): stri
   return `sha256:${hash.digest('hex').slice(0, 16)}`;
 }
 
+/** The parsed files of a policy directory, kept so semantic checks can point at lines. */
+export interface PolicySources {
+  severities: SourceFile;
+  services?: SourceFile;
+  integrations?: SourceFile;
+  /** Team id → its file. */
+  teams: Record<string, SourceFile>;
+}
+
+export interface LoadOptions {
+  version?: string;
+  /** Start of the 14-day window checked for coverage gaps; defaults to now. */
+  now?: Date;
+  /** Skip the coverage-gap scan (it is the slowest check) when only structure matters. */
+  skipCoverage?: boolean;
+}
+
 /**
  * Load and validate the policy directory. Nothing is thrown for a bad policy: the result lists every
  * problem with its file and line, so callers can keep the last good policy running.
  */
-export function loadPolicyDir(dir: string, options: { version?: string } = {}): PolicyLoadResult {
+export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoadResult {
   const errors: PolicyProblem[] = [];
   const warnings: PolicyProblem[] = [];
   const severitiesPath = join(dir, 'severities.yaml');
@@ -135,25 +111,60 @@ export function loadPolicyDir(dir: string, options: { version?: string } = {}): 
     return { ok: false, errors, warnings };
   }
   const severities = readChecked(severitiesPath, display(severitiesPath), 'severities', errors);
-  if (severities) {
-    const list = (severities.data as { severities: SeverityPolicy[] }).severities;
-    const seen = new Set<string>();
-    list.forEach((severity, index) => {
-      if (seen.has(severity.name)) {
-        errors.push(problem(severities.file, `/severities/${index}/name`, `severity "${severity.name}" is defined twice`, 'Give each severity a unique name.'));
-      }
-      seen.add(severity.name);
-      if (severity.postmortem.required && severity.postmortem.deadlineBusinessDays === undefined) {
-        errors.push(problem(severities.file, `/severities/${index}/postmortem`, `${severity.name} requires a postmortem but sets no deadline`, 'Add deadlineBusinessDays.'));
-      }
-    });
+  const teams: Record<string, TeamPolicy> = {};
+  const teamFiles: Record<string, SourceFile> = {};
+  const teamsDir = join(dir, 'teams');
+  const teamPaths = existsSync(teamsDir) ? readdirSync(teamsDir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
+  for (const name of teamPaths) {
+    const path = join(teamsDir, name);
+    const read = readChecked(path, display(path), 'team', errors);
+    if (!read) continue;
+    const team = read.data as TeamPolicy;
+    const stem = name.replace(/\.ya?ml$/, '');
+    // The file name is the team id so CODEOWNERS and reviewers can find a team's file without opening it.
+    if (team.id !== stem) errors.push(problem(read.file, '/id', `team id "${team.id}" does not match its file name ${name}`, `Rename the file to ${team.id}.yaml or set id: ${stem}.`));
+    if (teams[team.id]) errors.push(problem(read.file, '/id', `team "${team.id}" is defined twice`, 'Give each team one file.'));
+    teams[team.id] = team;
+    teamFiles[team.id] = read.file;
   }
-  if (errors.length > 0 || !severities) return { ok: false, errors, warnings };
-  const policy: Policy = {
-    version: options.version ?? contentVersion([severities.file]),
-    severities: (severities.data as { severities: SeverityPolicy[] }).severities,
-    teams: {},
-    services: {},
+  const optional = (name: string) => {
+    const path = join(dir, `${name}.yaml`);
+    return existsSync(path) ? readChecked(path, display(path), name, errors) : undefined;
   };
+  const services = optional('services');
+  const integrations = optional('integrations');
+  if (errors.length > 0 || !severities) return { ok: false, errors, warnings };
+
+  const servicesData = (services?.data ?? { services: {}, routing: { rules: [] } }) as {
+    services: Record<string, Partial<ServicePolicy>>;
+    routing: { defaultTeam?: string; rules: RoutingRule[] };
+  };
+  const sources: PolicySources = { severities: severities.file, services: services?.file, integrations: integrations?.file, teams: teamFiles };
+  const policy: Policy = {
+    version: options.version ?? contentVersion([severities.file, ...Object.values(teamFiles), ...(services ? [services.file] : []), ...(integrations ? [integrations.file] : [])]),
+    severities: (severities.data as { severities: SeverityPolicy[] }).severities,
+    teams,
+    people: {},
+    services: ownedServices(servicesData.services, teams),
+    routing: { rules: servicesData.routing.rules ?? [], ...(servicesData.routing.defaultTeam ? { defaultTeam: servicesData.routing.defaultTeam } : {}) },
+    ...(integrations ? { integrations: integrations.data as IntegrationsPolicy } : {}),
+  };
+  for (const team of Object.values(teams)) {
+    for (const member of team.members) policy.people[member.id] ??= { ...member, team: team.id };
+  }
+  validatePolicy(policy, sources, servicesData.services, { errors, warnings }, options);
+  if (errors.length > 0) return { ok: false, errors, warnings };
   return { ok: true, policy, warnings };
+}
+
+/** A service's owner is written in services.yaml, or claimed by the team file that lists it. */
+function ownedServices(declared: Record<string, Partial<ServicePolicy>>, teams: Record<string, TeamPolicy>): Record<string, ServicePolicy> {
+  const claims = new Map<string, string>();
+  for (const team of Object.values(teams)) for (const service of team.services) if (!claims.has(service)) claims.set(service, team.id);
+  const result: Record<string, ServicePolicy> = {};
+  for (const [id, service] of Object.entries(declared)) {
+    const team = service.team ?? claims.get(id);
+    if (team !== undefined) result[id] = { ...service, team };
+  }
+  return result;
 }

@@ -1,6 +1,6 @@
 /**
  * The policy model: what the YAML under config/ means once loaded and validated.
- * Durations stay strings ("5m", "2h", "14d"); Temporal's timers and `parseDuration` read them.
+ * Durations stay strings ("5m", "2h", "14d"); `parseDuration` in policy/duration.ts reads them.
  */
 
 export type Role = 'commander' | 'communications' | 'scribe';
@@ -18,15 +18,134 @@ export interface SeverityPolicy {
   autoResolveOnRecovery: boolean;
 }
 
+/** Where a page is delivered. Secrets (Slack webhook URLs, signing keys) are named by environment variable only. */
+export type ContactChannel =
+  | { kind: 'email'; address: string }
+  | { kind: 'slack'; webhookUrlEnv: string }
+  | { kind: 'webhook'; url: string; signingSecretEnv?: string };
+
+export interface Person {
+  id: string;
+  name: string;
+  /** IANA timezone, e.g. Europe/London; the rest rule and quiet hours are judged in it. */
+  timezone: string;
+  contacts: ContactChannel[];
+  github?: string;
+}
+
+/** A person as the policy knows them: with the team whose file defines them. */
+export interface PersonRecord extends Person {
+  team: string;
+}
+
+export type RotationName = 'primary' | 'secondary';
+
+/**
+ * One layer of a rotation: participants take turns, handing off at `handoff` local time in `timezone`
+ * every `shift` (daily, weekly or "<n>d"). `start` is the local date of the first handoff, when
+ * participants[0] starts. With `hours`, the layer covers only that daily window (follow-the-sun hubs).
+ */
+export interface RotationLayer {
+  name: string;
+  timezone: string;
+  participants: string[];
+  shift: string;
+  handoff: string;
+  start: string;
+  hours?: { from: string; to: string };
+}
+
+export interface Rotation {
+  description?: string;
+  /** First layer that covers an instant decides who is on call then. */
+  layers: RotationLayer[];
+}
+
+export type EscalationTarget =
+  | { kind: 'rotation'; rotation: RotationName; team?: string }
+  | { kind: 'person'; person: string }
+  | { kind: 'team-lead'; team?: string };
+
+export interface EscalationLevel {
+  targets: EscalationTarget[];
+  /** How long this level has to acknowledge before the next is paged; defaults to the severity's acknowledgementTimeout. */
+  delay?: string;
+}
+
+export interface EscalationPolicy {
+  levels: EscalationLevel[];
+  /** How many times the whole chain is repeated after the first pass; defaults to the severity's escalationRepeats. */
+  repeats?: number;
+}
+
+export interface TeamPolicy {
+  id: string;
+  name: string;
+  description?: string;
+  lead: string;
+  /** GitHub handles that own config/teams/<id>.yaml in CODEOWNERS, e.g. ['@acme/payments']. */
+  codeowners: string[];
+  members: Person[];
+  rotations: { primary: Rotation; secondary?: Rotation };
+  escalation: { default: EscalationPolicy; bySeverity?: Record<string, EscalationPolicy> };
+  services: string[];
+  /** Open incidents the primary carries before new pages overflow to the secondary. */
+  concurrencyLimit: number;
+  restRule: { enabled: boolean; severities: string[]; night: { from: string; to: string } };
+  quietHours?: { severities: string[]; from: string; to: string };
+}
+
+export interface ServicePolicy {
+  team: string;
+  component?: string;
+  description?: string;
+}
+
+/** Alert routing: the first rule whose matchers all match decides service, team and severity. */
+export interface RoutingRule {
+  name?: string;
+  /** Dotted field path (e.g. labels.service) → exact string, or {regex}. */
+  match: Record<string, string | { regex: string }>;
+  service?: string;
+  team?: string;
+  severity?: string;
+}
+
+export interface IntegrationsPolicy {
+  intake: Record<string, { tokenEnv: string; enabled: boolean }>;
+  smtp?: { host: string; port: number; from: string; userEnv?: string; passwordEnv?: string };
+  slack?: { defaultWebhookUrlEnv?: string };
+}
+
 /** A validated policy, identified by its version (a git commit SHA, or a content hash outside git). */
 export interface Policy {
   version: string;
   /** Most severe first, as written in config/severities.yaml. */
   severities: SeverityPolicy[];
-  /** Team files keyed by team id (config/teams/<id>.yaml). Empty until teams are configured. */
-  teams: Record<string, unknown>;
+  /** Team files keyed by team id (config/teams/<id>.yaml). */
+  teams: Record<string, TeamPolicy>;
+  /** Every person defined in a team file, by id. */
+  people: Record<string, PersonRecord>;
   /** Service id → owning team id. */
-  services: Record<string, { team: string; component?: string; description?: string }>;
+  services: Record<string, ServicePolicy>;
+  routing: { defaultTeam?: string; rules: RoutingRule[] };
+  integrations?: IntegrationsPolicy;
+}
+
+/**
+ * A time-boxed change to who is on call, made outside git through the API. With `replaces`, the cover
+ * takes only that person's time; without it, the cover holds the rotation for the whole window.
+ */
+export interface Override {
+  id: string;
+  team: string;
+  /** Default: both rotations when `replaces` is set, otherwise primary. */
+  rotation?: RotationName;
+  person: string;
+  replaces?: string;
+  from: string | Date;
+  to: string | Date;
+  reason: string;
 }
 
 /** One problem found while loading a policy, located so a person can fix it. */

@@ -16,7 +16,8 @@ import { createMetrics } from './metrics';
 import { PolicyStore } from './policy-store';
 import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
-import { createWorker } from './worker';
+import { registerSearchAttributes } from './temporal/search-attributes';
+import { createWorker, installRuntimeLogging } from './worker';
 
 export interface StackConfig {
   port: number;
@@ -101,8 +102,15 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey });
     stoppers.push(() => connection.close());
     const client = new Client({ connection, namespace: target.namespace });
+    if (!devServer) {
+      // A self-hosted cluster may not know Marshal's attributes yet; Temporal Cloud registers them in its console.
+      await registerSearchAttributes(connection, target.namespace).catch((error) =>
+        logger.warn({ err: error }, 'could not register search attributes; register MarshalSeverity, MarshalTeam, MarshalService, MarshalPhase and MarshalStatus (Keyword) on the namespace'),
+      );
+    }
 
     if (!config.noWorker) {
+      installRuntimeLogging(logger);
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle });
       const running = worker.run();
       stoppers.push(async () => {

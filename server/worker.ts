@@ -3,7 +3,8 @@
  * of them (against one cluster) to scale out; each incident is then served by whichever is free.
  */
 import { join } from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from './log';
 import { TASK_QUEUE } from '../workflows/messages';
 import type { TemporalTarget } from './temporal/connection';
 
@@ -14,6 +15,26 @@ export interface WorkerSetup {
   /** A pre-built bundle (tests share one); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   activities?: WorkerOptions['activities'];
+}
+
+let runtimeInstalled = false;
+
+/**
+ * Send the SDK's own logs (worker state, workflow task failures) through Marshal's JSON logger at warn
+ * and above. The runtime can be configured once per process, before the first worker starts.
+ */
+export function installRuntimeLogging(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const forward = (level: LogLevel, message: string, meta?: object) => {
+    const method = level === 'ERROR' ? 'error' : 'warn';
+    logger[method]({ ...meta, source: 'temporal-sdk' }, message);
+  };
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN', ({ level, message, meta }) => forward(level, message, meta)) });
+  } catch {
+    // Already instantiated by an earlier worker in this process: keep its logger.
+  }
 }
 
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {

@@ -1,0 +1,223 @@
+/** The incident commands: each builds one API call (two for publishing the draft) and prints its answer. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { PHASES, ROLES, UPDATE_STATUSES, type ActionItem, type IncidentState } from '../workflows/incident-state';
+import type { Answer, Api } from './api';
+import { CliError, EXIT } from './exit';
+import { confirmation, incidentDetail, incidentList, type IncidentSummary } from './format';
+
+export interface Context {
+  api: Api;
+  json: boolean;
+}
+
+type Options = Record<string, string | boolean | number | undefined>;
+type Handler = (context: Context, args: string[], options: Options) => Promise<void>;
+
+/** Adapt a handler to commander, whose action receives (...arguments, options, command). */
+function handle(contextOf: (command: Command) => Context, fn: Handler) {
+  return async (...params: unknown[]) => {
+    const command = params[params.length - 1] as Command;
+    await fn(contextOf(command), command.processedArgs as string[], command.opts<Options>());
+  };
+}
+
+function print(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** --json prints the body exactly as the server sent it; otherwise the human rendering. */
+function emit<T>(context: Context, answer: Answer<T>, human: (body: T) => string): void {
+  print(context.json ? answer.text : human(answer.body));
+}
+
+const incidentPath = (id: string, rest = '') => `/api/v1/incidents/${encodeURIComponent(id)}${rest}`;
+
+/** Only the options the user gave, so the server's defaults (e.g. `by` = the caller) apply. */
+function defined(options: Options, names: string[]): Record<string, string | boolean | number> {
+  const body: Record<string, string | boolean | number> = {};
+  for (const name of names) if (options[name] !== undefined) body[name] = options[name];
+  return body;
+}
+
+const byOption = () => new Option('--by <person>', 'who acts (default: the token\'s principal)');
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('expected a whole number from 1');
+  return number;
+}
+
+function readMarkdown(path: string): string {
+  try {
+    return readFileSync(path === '-' ? 0 : resolve(path), 'utf8');
+  } catch (error) {
+    throw new CliError(EXIT.usage, `cannot read ${path === '-' ? 'standard input' : path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function registerCommands(program: Command, contextOf: (command: Command) => Context): void {
+  const on = (fn: Handler) => handle(contextOf, fn);
+
+  program
+    .command('declare')
+    .description('declare an incident; prints its id')
+    .requiredOption('--title <text>', 'what is wrong, as customers would see it')
+    .requiredOption('--severity <name>', 'a severity from the policy, e.g. SEV2')
+    .option('--service <name>', 'the affected service; its owning team is paged')
+    .option('--team <name>', 'the responsible team (default: the service\'s owner)')
+    .option('--summary <text>', 'what is known so far')
+    .option('--reporter <person>', 'who noticed (default: the token\'s principal)')
+    .option('--idempotency-key <key>', 'a retry with the same key returns the same incident')
+    .action(
+      on(async (context, _args, options) => {
+        const key = options.idempotencyKey as string | undefined;
+        const answer = await context.api.post<IncidentState>('/api/v1/incidents', defined(options, ['title', 'severity', 'service', 'team', 'summary', 'reporter']), key ? { 'Idempotency-Key': key } : {});
+        emit(context, answer, (incident) => {
+          const verb = answer.status === 201 ? 'Declared' : 'Already declared (same idempotency key):';
+          return `${verb} ${incident.id}  ${incident.severity}${incident.team ? ` team ${incident.team}` : ''}  ${incident.title}`;
+        });
+      }),
+    );
+
+  program
+    .command('list')
+    .description('list incidents from Temporal visibility (may trail a change by a second)')
+    .addOption(new Option('--status <status>', 'open means not yet closed').choices(['open', 'resolved', 'closed', 'all']).default('open'))
+    .option('--team <name>', 'only this team')
+    .option('--severity <name>', 'only this severity')
+    .option('--service <name>', 'only this service')
+    .addOption(new Option('--phase <phase>', 'only this phase').choices([...PHASES]))
+    .option('--limit <n>', 'at most this many (server maximum 1000)', positiveInteger)
+    .action(
+      on(async (context, _args, options) => {
+        const query = new URLSearchParams(Object.entries(defined(options, ['status', 'team', 'severity', 'service', 'phase', 'limit'])).map(([k, v]): [string, string] => [k, String(v)]));
+        const answer = await context.api.get<{ incidents: IncidentSummary[] }>(`/api/v1/incidents?${query}`);
+        emit(context, answer, (body) => incidentList(body.incidents));
+      }),
+    );
+
+  program
+    .command('show')
+    .description('one incident: its facts, action items and timeline')
+    .argument('<id>', 'incident id')
+    .action(on(async (context, [id]) => emit(context, await context.api.get<IncidentState>(incidentPath(id)), incidentDetail)));
+
+  /** A lifecycle command: POST a body, confirm with the incident's new standing. */
+  const lifecycle = (context: Context, id: string, rest: string, body: object, what: string) =>
+    context.api.post<IncidentState>(incidentPath(id, rest), body).then((answer) => emit(context, answer, (incident) => confirmation(what, incident)));
+
+  program
+    .command('ack')
+    .description('acknowledge: take the incident, paging stops')
+    .argument('<id>', 'incident id')
+    .addOption(byOption())
+    .action(on((context, [id], options) => lifecycle(context, id, '/acknowledge', defined(options, ['by']), 'Acknowledged')));
+
+  program
+    .command('update')
+    .description('post a status update')
+    .argument('<id>', 'incident id')
+    .addOption(new Option('--status <status>', 'where the response stands').choices([...UPDATE_STATUSES]).makeOptionMandatory())
+    .requiredOption('--message <text>', 'the update itself')
+    .option('--public', 'for customers (the public status page)')
+    .addOption(byOption())
+    .action(on((context, [id], options) => lifecycle(context, id, '/updates', defined(options, ['status', 'message', 'public', 'by']), 'Posted an update on')));
+
+  program
+    .command('severity')
+    .description('raise or lower the severity, with the reason')
+    .argument('<id>', 'incident id')
+    .argument('<severity>', 'the new severity, e.g. SEV1')
+    .requiredOption('--reason <text>', 'why')
+    .option('--no-responder-needed', 'triage outcome: nobody needs to respond, paging stops')
+    .addOption(byOption())
+    .action(
+      on((context, [id, severity], options) => {
+        const body = { severity, ...defined(options, ['reason', 'by']), ...(options.responderNeeded === false ? { responderNeeded: false } : {}) };
+        return lifecycle(context, id, '/severity', body, 'Changed the severity of');
+      }),
+    );
+
+  program
+    .command('assign')
+    .description('assign a role; replacing a holder is a recorded handoff')
+    .argument('<id>', 'incident id')
+    .addArgument(new Argument('<role>', 'the role').choices([...ROLES]))
+    .argument('<person>', 'who takes it')
+    .addOption(byOption())
+    .action(on((context, [id, role, person], options) => lifecycle(context, id, '/roles', { role, person, ...defined(options, ['by']) }, `Assigned ${role} ${person} on`)));
+
+  program
+    .command('reassign')
+    .description('hand the incident to another team')
+    .argument('<id>', 'incident id')
+    .argument('<team>', 'the team taking over')
+    .requiredOption('--reason <text>', 'why')
+    .addOption(byOption())
+    .action(on((context, [id, team], options) => lifecycle(context, id, '/team', { team, ...defined(options, ['reason', 'by']) }, `Reassigned to ${team}:`)));
+
+  program
+    .command('resolve')
+    .description('resolve the incident; Reflect begins')
+    .argument('<id>', 'incident id')
+    .requiredOption('--summary <text>', 'what fixed it')
+    .addOption(byOption())
+    .action(on((context, [id], options) => lifecycle(context, id, '/resolve', defined(options, ['summary', 'by']), 'Resolved')));
+
+  const action = program.command('action').description('action items: add, complete, waive');
+  action
+    .command('add')
+    .description('add an action item; prints its id')
+    .argument('<id>', 'incident id')
+    .requiredOption('--title <text>', 'what is to be done')
+    .requiredOption('--owner <person>', 'who does it')
+    .option('--due <iso>', 'deadline, e.g. 2026-12-31T17:00:00Z (default: from the severity\'s policy)')
+    .addOption(byOption())
+    .action(
+      on(async (context, [id], options) => {
+        const body = { ...defined(options, ['title', 'owner', 'by']), ...(options.due !== undefined ? { dueAt: options.due } : {}) };
+        const answer = await context.api.post<{ id: string; actionItem: ActionItem; incident: IncidentState }>(incidentPath(id, '/action-items'), body);
+        emit(context, answer, ({ actionItem: item, incident }) => `Added action item ${item.id} to ${incident.id}: ${item.title} (owner ${item.owner}${item.dueAt ? `, due ${item.dueAt}` : ''})`);
+      }),
+    );
+  action
+    .command('complete')
+    .description('complete an action item')
+    .argument('<id>', 'incident id')
+    .argument('<itemId>', 'action item id, e.g. AI-1')
+    .addOption(byOption())
+    .action(on((context, [id, itemId], options) => lifecycle(context, id, `/action-items/${encodeURIComponent(itemId)}/complete`, defined(options, ['by']), `Completed ${itemId} of`)));
+  action
+    .command('waive')
+    .description('waive an action item, with the reason')
+    .argument('<id>', 'incident id')
+    .argument('<itemId>', 'action item id, e.g. AI-1')
+    .requiredOption('--reason <text>', 'why it will not be done')
+    .addOption(byOption())
+    .action(on((context, [id, itemId], options) => lifecycle(context, id, `/action-items/${encodeURIComponent(itemId)}/waive`, defined(options, ['reason', 'by']), `Waived ${itemId} of`)));
+
+  const postmortem = program.command('postmortem').description('the postmortem: draft from the timeline, publish');
+  postmortem
+    .command('draft')
+    .description('print the Markdown draft written from the timeline')
+    .argument('<id>', 'incident id')
+    .action(
+      on(async (context, [id]) => {
+        emit(context, await context.api.get<{ draft: string }>(incidentPath(id, '/postmortem')), (body) => body.draft);
+      }),
+    );
+  postmortem
+    .command('publish')
+    .description('publish the postmortem: the file\'s Markdown, or the draft as it stands')
+    .argument('<id>', 'incident id')
+    .option('--file <path>', 'Markdown to publish; - reads standard input')
+    .addOption(byOption())
+    .action(
+      on(async (context, [id], options) => {
+        const markdown = typeof options.file === 'string' ? readMarkdown(options.file) : (await context.api.get<{ draft: string }>(incidentPath(id, '/postmortem'))).body.draft;
+        await lifecycle(context, id, '/postmortem', { markdown, ...defined(options, ['by']) }, 'Published the postmortem of');
+      }),
+    );
+}

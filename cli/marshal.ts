@@ -1,0 +1,94 @@
+/**
+ * `marshal`: the incident lifecycle from a terminal or a script, over the HTTP API. Output is an aligned
+ * table for people or, with --json, the server's JSON body; the exit code says what kind of failure it was.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { Api } from './api';
+import { registerCommands, type Context } from './commands';
+import { CliError, EXIT, EXIT_CODES_HELP } from './exit';
+
+const DEFAULT_URL = 'http://127.0.0.1:8080';
+
+const oneLine = (text: string) => text.trim().replace(/\s*\n\s*/g, ' ');
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version as string;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** --token, else MARSHAL_TOKEN, else the token the server saved in its data dir (as `npm start` does on this machine). */
+function resolveToken(program: Command): { token?: string; source: string } {
+  const given = program.opts().token as string | undefined;
+  if (given) return { token: given, source: program.getOptionValueSource('token') === 'env' ? 'MARSHAL_TOKEN' : '--token' };
+  const path = resolve(process.env.MARSHAL_DATA_DIR || 'data', 'admin-token');
+  if (!existsSync(path)) return { source: path };
+  try {
+    return { token: readFileSync(path, 'utf8').trim() || undefined, source: path };
+  } catch (error) {
+    throw new CliError(EXIT.auth, `cannot read the token in ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('marshal');
+  program
+    .description('Incident lifecycle from the terminal: declare, acknowledge, update, resolve, reflect.')
+    .version(version(), '-V, --version')
+    .usage('[options] <command>')
+    .addOption(new Option('--url <url>', 'Marshal API base URL').env('MARSHAL_URL').default(DEFAULT_URL))
+    .addOption(new Option('--token <token>', 'admin bearer token (default: <MARSHAL_DATA_DIR or ./data>/admin-token)').env('MARSHAL_TOKEN'))
+    .option('--json', 'machine output: print the raw JSON body of the answer')
+    .addHelpText(
+      'after',
+      `\nEnvironment:\n  MARSHAL_URL       API base URL (default ${DEFAULT_URL})\n  MARSHAL_TOKEN     admin token\n  MARSHAL_DATA_DIR  where the server saved its admin token (default ./data)\n\n${EXIT_CODES_HELP}\n`,
+    )
+    // Subcommands inherit both: commander's usage errors are thrown (mapped to exit 2) and printed as one line.
+    .exitOverride()
+    .configureOutput({ outputError: (message, write) => write(`marshal: ${oneLine(message.replace(/^error: /, ''))} (see --help)\n`) });
+
+  let api: Api | undefined;
+  const contextOf = (command: Command): Context => {
+    const globals = command.optsWithGlobals();
+    if (!api) {
+      const { token, source } = resolveToken(program);
+      api = new Api({ url: String(globals.url), token, tokenSource: source });
+    }
+    return { api, json: Boolean(globals.json) };
+  };
+  registerCommands(program, contextOf);
+  return program;
+}
+
+/** The exit code for a failure, after printing it as one line (commander has printed its own already). */
+export function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return EXIT.usage;
+  }
+  if (error instanceof CliError) {
+    process.stderr.write(`marshal: ${oneLine(error.message)}\n`);
+    return error.exitCode;
+  }
+  process.stderr.write(`marshal: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
+  return EXIT.unexpected;
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  // `marshal list | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  });
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+void main();

@@ -1,0 +1,129 @@
+/** The lifecycle rules as a pure fold: no Temporal, just events in and state out. */
+import { describe, expect, it } from 'vitest';
+import { loadPolicyDir } from '../../policy/load';
+import {
+  canClose,
+  declare,
+  decide,
+  outstandingDuties,
+  record,
+  replayTimeline,
+  type Command,
+  type IncidentPolicy,
+  type IncidentState,
+} from '../../workflows/incident-state';
+import { repoRoot } from '../support/stack';
+import { join } from 'node:path';
+
+const loaded = loadPolicyDir(join(repoRoot, 'config'));
+if (!loaded.ok) throw new Error('the shipped policy must load');
+const policy: IncidentPolicy = { version: 'v1', severities: loaded.policy.severities };
+
+let clock = Date.parse('2026-11-21T10:00:00Z');
+const tick = () => new Date((clock += 60_000)).toISOString();
+
+function run(state: IncidentState, command: Command): IncidentState {
+  const decision = decide(state, command);
+  if (!decision.ok) throw new Error(`refused: ${decision.refusal.reason}`);
+  return record(state, decision.events, tick(), command.by);
+}
+
+function refusal(state: IncidentState, command: Command) {
+  const decision = decide(state, command);
+  if (decision.ok) throw new Error('expected a refusal');
+  return decision.refusal;
+}
+
+const fresh = (severity = 'SEV2') => declare({ id: 'abc', title: 'Checkout down', severity, team: 'payments', reporter: 'dana' }, policy, tick());
+
+describe('incident state', () => {
+  it('starts in Discover with the declaration as its first event', () => {
+    const state = fresh();
+    expect(state).toMatchObject({ phase: 'discover', status: 'open', severity: 'SEV2', policyVersion: 'v1', responderNeeded: true });
+    expect(state.timeline).toHaveLength(1);
+    expect(state.timeline[0]).toMatchObject({ seq: 1, type: 'declared', by: 'dana', title: 'Checkout down' });
+  });
+
+  it('moves through the phases in order, each move an event of its own', () => {
+    let state = run(fresh(), { type: 'acknowledge', by: 'alice' });
+    expect(state.phase).toBe('act');
+    state = run(state, { type: 'post-status-update', by: 'alice', status: 'monitoring', message: 'fix deployed' });
+    expect(state.phase).toBe('resolve');
+    state = run(state, { type: 'resolve', by: 'alice', summary: 'rolled back' });
+    expect(state).toMatchObject({ phase: 'reflect', status: 'resolved', resolution: 'rolled back' });
+    const moves = state.timeline.flatMap((event) => (event.type === 'phase-changed' ? [`${event.from}>${event.to}`] : []));
+    expect(moves).toEqual(['discover>act', 'act>resolve', 'resolve>reflect']);
+    expect(state.timeline.map((event) => event.seq)).toEqual(state.timeline.map((_, index) => index + 1));
+  });
+
+  it('refuses what the lifecycle forbids, saying why', () => {
+    const acked = run(fresh(), { type: 'acknowledge', by: 'alice' });
+    expect(refusal(acked, { type: 'acknowledge', by: 'bob' })).toMatchObject({ kind: 'conflict', reason: expect.stringContaining('already acknowledged by alice') });
+    const resolved = run(acked, { type: 'resolve', by: 'alice', summary: 'done' });
+    expect(refusal(resolved, { type: 'resolve', by: 'bob', summary: 'again' }).kind).toBe('conflict');
+    expect(refusal(fresh(), { type: 'publish-postmortem', by: 'x', markdown: '#' }).reason).toMatch(/resolve the incident before/);
+    expect(refusal(fresh(), { type: 'change-severity', by: 'x', severity: 'SEV9', reason: 'r' })).toMatchObject({ kind: 'invalid', field: 'severity' });
+    expect(refusal(fresh(), { type: 'change-severity', by: 'x', severity: 'SEV2', reason: 'r' }).kind).toBe('conflict');
+    expect(refusal(fresh(), { type: 'complete-action-item', by: 'x', itemId: 'AI-7' }).kind).toBe('not-found');
+    expect(refusal(fresh(), { type: 'reassign-team', by: 'x', team: 'payments', reason: 'r' }).kind).toBe('conflict');
+  });
+
+  it('records severity changes both ways with reasons, and the "no responder needed" triage outcome', () => {
+    let state = run(fresh('SEV3'), { type: 'change-severity', by: 'alice', severity: 'SEV1', reason: 'all regions' });
+    state = run(state, { type: 'change-severity', by: 'alice', severity: 'SEV4', reason: 'false alarm', responderNeeded: false });
+    expect(state).toMatchObject({ severity: 'SEV4', responderNeeded: false });
+    const changes = state.timeline.flatMap((event) => (event.type === 'severity-changed' ? [[event.from, event.to, event.reason]] : []));
+    expect(changes).toEqual([['SEV3', 'SEV1', 'all regions'], ['SEV1', 'SEV4', 'false alarm']]);
+  });
+
+  it('records a role reassignment as a handoff from the previous holder', () => {
+    let state = run(fresh(), { type: 'assign-role', by: 'alice', role: 'commander', person: 'carol' });
+    state = run(state, { type: 'assign-role', by: 'carol', role: 'commander', person: 'erin' });
+    const last = state.timeline.at(-1)!;
+    expect(last).toMatchObject({ type: 'role-assigned', role: 'commander', person: 'erin', previous: 'carol' });
+    expect(state.roles.commander).toBe('erin');
+    expect(refusal(state, { type: 'assign-role', by: 'x', role: 'commander', person: 'erin' }).kind).toBe('conflict');
+  });
+
+  it('closes only when resolved, with the required postmortem published and every action item done or waived', () => {
+    let state = run(fresh('SEV1'), { type: 'add-action-item', by: 'alice', title: 'Add a canary', owner: 'bob' });
+    state = run(state, { type: 'add-action-item', by: 'alice', title: 'Alert on error rate', owner: 'carol' });
+    expect(canClose(state)).toBe(false);
+    state = run(state, { type: 'resolve', by: 'alice', summary: 'fixed' });
+    expect(outstandingDuties(state)).toEqual([
+      'publish the postmortem (required for SEV1)',
+      'complete or waive action item AI-1 "Add a canary"',
+      'complete or waive action item AI-2 "Alert on error rate"',
+    ]);
+    state = run(state, { type: 'publish-postmortem', by: 'alice', markdown: '# PM' });
+    state = run(state, { type: 'complete-action-item', by: 'bob', itemId: 'AI-1' });
+    expect(canClose(state)).toBe(false);
+    state = run(state, { type: 'waive-action-item', by: 'carol', itemId: 'AI-2', reason: 'covered by AI-1' });
+    expect(state.actionItems.map((item) => item.state)).toEqual(['completed', 'waived']);
+    expect(refusal(state, { type: 'complete-action-item', by: 'x', itemId: 'AI-2' }).reason).toMatch(/already waived/);
+    expect(canClose(state)).toBe(true);
+    state = record(state, [{ type: 'closed' }], tick(), 'marshal');
+    expect(state).toMatchObject({ status: 'closed', phase: 'closed' });
+    expect(refusal(state, { type: 'post-status-update', by: 'x', status: 'resolved', message: 'm' }).reason).toMatch(/closed/);
+  });
+
+  it('does not require a postmortem where the severity does not', () => {
+    const state = run(fresh('SEV4'), { type: 'resolve', by: 'alice', summary: 'fixed' });
+    expect(canClose(state)).toBe(true);
+  });
+
+  it('is a fold: replaying the timeline alone rebuilds the same state', () => {
+    let state = fresh();
+    const commands: Command[] = [
+      { type: 'acknowledge', by: 'alice' },
+      { type: 'post-status-update', by: 'alice', status: 'investigating', message: 'on it', public: true },
+      { type: 'change-severity', by: 'alice', severity: 'SEV1', reason: 'worse' },
+      { type: 'assign-role', by: 'alice', role: 'commander', person: 'carol' },
+      { type: 'reassign-team', by: 'carol', team: 'platform', reason: 'load balancer' },
+      { type: 'add-action-item', by: 'carol', title: 'x', owner: 'bob', dueAt: '2026-12-01T00:00:00Z' },
+      { type: 'resolve', by: 'carol', summary: 'fixed' },
+    ];
+    for (const command of commands) state = run(state, command);
+    expect(replayTimeline(state.id, policy, state.timeline)).toEqual(state);
+  });
+});
