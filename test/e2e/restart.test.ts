@@ -1,0 +1,90 @@
+/**
+ * `npm start` as a user runs it: the embedded Temporal dev server, the worker and HTTP in one process.
+ * Ctrl-C stops everything; starting again finds every incident as it was.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../server/temporal/dev-server';
+import { apiClient, repoRoot } from '../support/stack';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'marshal-restart-'));
+const running: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Start `npm start`'s entry point and wait for its banner; returns what it printed and how long it took. */
+async function start(env: Record<string, string>) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'server/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env, MARSHAL_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 90 s:\n${output}`)), 90_000);
+    const check = () => {
+      if (output.includes('Admin token:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+  });
+  return { child, output: () => output, readyMs: Date.now() - started };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGINT');
+  return exited;
+}
+
+describe('npm start', () => {
+  it('prints its URLs and token, survives a restart with every incident intact', async () => {
+    const env = {
+      MARSHAL_DATA_DIR: dataDir,
+      MARSHAL_PORT: String(await freePort()),
+      MARSHAL_TEMPORAL_PORT: String(await freePort()),
+      MARSHAL_TEMPORAL_UI_PORT: String(await freePort()),
+      MARSHAL_TOKEN: '',
+    };
+    const first = await start(env);
+    const banner = first.output();
+    const token = /Admin token:\s+(\S+)/.exec(banner)![1];
+    const apiUrl = /API:\s+(\S+)\/api\/v1\/incidents/.exec(banner)![1];
+    const uiUrl = /Temporal UI:\s+(\S+)/.exec(banner)![1];
+    console.log(`npm start → banner in ${first.readyMs} ms`);
+
+    const api = apiClient(apiUrl, token);
+    expect((await api.get('/healthz')).body).toMatchObject({ status: 'ok', temporal: 'reachable' });
+    expect((await fetch(uiUrl)).status).toBe(200);
+    const declared = await api.post('/api/v1/incidents', { title: 'Survives restarts', severity: 'SEV2', service: 'api-gateway' });
+    expect(declared.status).toBe(201);
+    await api.post(`/api/v1/incidents/${declared.body.id}/acknowledge`, { by: 'alice' });
+
+    expect(await stop(first.child)).toBe(0);
+    expect(first.output()).toContain('Marshal stopped');
+
+    // The token was generated once and saved: the second start prints the same one.
+    const second = await start(env);
+    expect(second.output()).toContain(token);
+    const again = await api.get(`/api/v1/incidents/${declared.body.id}`);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ title: 'Survives restarts', team: 'platform', phase: 'act', acknowledgedBy: 'alice' });
+    // And it keeps working after the restart.
+    const resolved = await api.post(`/api/v1/incidents/${declared.body.id}/resolve`, { summary: 'fixed' });
+    expect(resolved.body.status).toBe('resolved');
+    expect(await stop(second.child)).toBe(0);
+  }, 240_000);
+});

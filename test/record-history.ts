@@ -1,0 +1,78 @@
+/**
+ * `npm run record-history`: run real incidents on a fresh dev server and save their event histories under
+ * test/histories/. The replay test replays them against today's workflow code, so a change that would
+ * break running incidents fails CI. Record again only when adding new shapes of history, never to make
+ * a failing replay pass (that is what `patched()` is for).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadPolicyDir } from '../policy/load';
+import { Incidents } from '../server/incidents';
+import { startDevServer } from '../server/temporal/dev-server';
+import { createWorker } from '../server/worker';
+import type { IncidentPolicy } from '../workflows/incident-state';
+import { incidentWorkflowId } from '../workflows/messages';
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-record-'));
+  const server = await startDevServer({ dataDir, headless: true });
+  const target = { address: server.address, namespace: 'default' };
+  const { worker, connection: workerConnection } = await createWorker({ target });
+  const connection = await Connection.connect({ address: server.address });
+  const loaded = loadPolicyDir(join(__dirname, '..', 'config'));
+  if (!loaded.ok) throw new Error('policy invalid');
+  const policy: IncidentPolicy = { version: 'recorded', severities: loaded.policy.severities };
+
+  await worker.runUntil(async () => {
+    const save = (name: string, id: string) => {
+      const json = execFileSync(server.binary, ['workflow', 'show', '--address', server.address, '--workflow-id', incidentWorkflowId(id), '--output', 'json'], { encoding: 'utf8' });
+      writeFileSync(join(__dirname, 'histories', `${name}.json`), json);
+      console.log(`saved test/histories/${name}.json`);
+    };
+
+    const full = new Incidents(new Client({ connection }));
+    const { incident } = await full.declare({ title: 'Checkout errors', severity: 'SEV2', team: 'payments', service: 'checkout-api', reporter: 'dana' }, policy);
+    const steps = [
+      { type: 'acknowledge', by: 'alice' },
+      { type: 'post-status-update', by: 'alice', status: 'investigating', message: 'Looking', public: true },
+      { type: 'change-severity', by: 'alice', severity: 'SEV1', reason: 'All regions' },
+      { type: 'assign-role', by: 'alice', role: 'commander', person: 'carol' },
+      { type: 'assign-role', by: 'carol', role: 'commander', person: 'erin' },
+      { type: 'reassign-team', by: 'erin', team: 'platform', reason: 'Load balancer' },
+      { type: 'post-status-update', by: 'erin', status: 'monitoring', message: 'Fix deployed' },
+      { type: 'resolve', by: 'erin', summary: 'Rolled back' },
+      { type: 'add-action-item', by: 'erin', title: 'Canary deploys', owner: 'bob' },
+      { type: 'add-action-item', by: 'erin', title: 'Alert on 5xx', owner: 'carol' },
+      { type: 'publish-postmortem', by: 'erin', markdown: '# Postmortem' },
+      { type: 'complete-action-item', by: 'bob', itemId: 'AI-1' },
+      { type: 'waive-action-item', by: 'carol', itemId: 'AI-2', reason: 'Covered by AI-1' },
+    ] as const;
+    for (const step of steps) await full.command(incident.id, step);
+    await new Client({ connection }).workflow.getHandle(incidentWorkflowId(incident.id)).result();
+    save('lifecycle-closed', incident.id);
+
+    // A run that continued as new part-way: its history ends in ContinueAsNew.
+    const long = new Incidents(new Client({ connection }), { historyLimit: 20 });
+    const { incident: chatty } = await long.declare({ title: 'Long running', severity: 'SEV3' }, policy);
+    for (let n = 1; n <= 12; n += 1) await long.command(chatty.id, { type: 'post-status-update', by: 'alice', status: 'investigating', message: `update ${n}` });
+    const first = await new Client({ connection }).workflow.getHandle(incidentWorkflowId(chatty.id)).describe();
+    const firstRunHistory = execFileSync(server.binary, ['workflow', 'list', '--address', server.address, '--query', `WorkflowId='${incidentWorkflowId(chatty.id)}'`, '--output', 'json'], { encoding: 'utf8' });
+    const runs = JSON.parse(firstRunHistory) as { execution: { runId: string } }[];
+    const oldest = runs.map((run) => run.execution.runId).find((runId) => runId !== first.runId)!;
+    const json = execFileSync(server.binary, ['workflow', 'show', '--address', server.address, '--workflow-id', incidentWorkflowId(chatty.id), '--run-id', oldest, '--output', 'json'], { encoding: 'utf8' });
+    writeFileSync(join(__dirname, 'histories', 'continued-as-new.json'), json);
+    console.log('saved test/histories/continued-as-new.json');
+  });
+  await workerConnection.close();
+  await connection.close();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

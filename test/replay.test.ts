@@ -1,0 +1,25 @@
+/**
+ * Determinism guard: recorded histories of real incidents (test/histories/, made by
+ * `npm run record-history`) must replay against today's workflow code. A change that would break
+ * running incidents fails here; guard such changes with `patched()`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+
+const dir = join(__dirname, 'histories');
+const histories = readdirSync(dir).filter((name) => name.endsWith('.json'));
+
+describe('replay of recorded incident histories', () => {
+  it('has histories to replay', () => {
+    expect(histories).toEqual(expect.arrayContaining(['lifecycle-closed.json', 'continued-as-new.json']));
+  });
+
+  it.each(histories)('%s replays deterministically', async (name) => {
+    const history = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    // Throws DeterminismViolationError (or another failure) if the code no longer matches the history.
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, `incident-${name}`);
+  });
+});
