@@ -7,16 +7,22 @@ import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpError } from './http/errors';
 import { incidentRoutes } from './http/incident-routes';
+import { oncallRoutes } from './http/oncall-routes';
+import { policyRoutes } from './http/policy-routes';
 import { openApiDocument } from './http/openapi';
 import type { Incidents } from './incidents';
 import type { Logger } from './log';
 import type { Metrics } from './metrics';
+import type { Overrides } from './overrides';
+import type { PolicyFollower } from './policy-follower';
 import type { PolicyStore } from './policy-store';
 
 export interface AppDeps {
   client: Client;
   incidents: Incidents;
   policies: PolicyStore;
+  follower: PolicyFollower;
+  overrides: Overrides;
   metrics: Metrics;
   logger: Logger;
   /** The admin bearer token. */
@@ -81,13 +87,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openApiDocument());
   });
   app.use('/api/v1/incidents', incidentRoutes(deps.incidents, deps.policies, deps.metrics));
-  app.get('/api/v1/policies/current', (_req, res) => {
-    const policy = deps.policies.current;
-    res.json({ version: policy.version, appliedAt: deps.policies.currentAppliedAt, severities: policy.severities, teams: Object.keys(policy.teams), services: policy.services });
-  });
-  app.get('/api/v1/policies/history', (_req, res) => {
-    res.json({ history: deps.policies.history });
-  });
+  app.use('/api/v1/policies', policyRoutes(deps.policies, deps.follower));
+  app.use('/api/v1/oncall', oncallRoutes(deps.policies, deps.overrides));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'not_found', 'no such route; see /openapi.json')));
 

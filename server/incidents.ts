@@ -3,19 +3,12 @@
  * record (workflow state for one incident, visibility for lists), so this module holds no state.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import {
-  Client,
-  isGrpcServiceError,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type WorkflowExecutionInfo,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
 import type { Command, Declaration, IncidentPolicy, IncidentState, IncidentStatus, Phase } from '../workflows/incident-state';
 import type { IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
 import { HttpError } from './http/errors';
+import { refusalToHttp, withEngine } from './temporal/calls';
 
 export interface IncidentSummary {
   id: string;
@@ -36,22 +29,6 @@ export interface ListFilters {
   service?: string;
   phase?: Phase;
   limit?: number;
-}
-
-/** Calls to Temporal give up after this long, so a caller hears 503 instead of waiting forever. */
-const CALL_DEADLINE_MS = 10_000;
-
-/** gRPC codes that mean "the engine is not there right now": retry later. */
-const UNAVAILABLE_CODES = new Set([4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 8 /* RESOURCE_EXHAUSTED */]);
-
-export function isEngineUnavailable(error: unknown): boolean {
-  for (let cause: unknown = error; cause; cause = (cause as { cause?: unknown }).cause) {
-    if (isGrpcServiceError(cause) && UNAVAILABLE_CODES.has(cause.code)) return true;
-    const code = (cause as { code?: unknown }).code;
-    if (typeof code === 'number' && UNAVAILABLE_CODES.has(code)) return true;
-    if (/ECONNREFUSED|UNAVAILABLE|DEADLINE_EXCEEDED|Connection (refused|dropped)|Failed to connect/i.test(String((cause as Error).message ?? ''))) return true;
-  }
-  return false;
 }
 
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -96,15 +73,8 @@ export class Incidents {
     private readonly options: { historyLimit?: number } = {},
   ) {}
 
-  /** Run a Temporal call with a deadline and translate engine failures into HTTP answers. */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await this.client.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
-    } catch (error) {
-      if (error instanceof HttpError) throw error;
-      if (isEngineUnavailable(error)) throw new HttpError(503, 'engine_unavailable', 'the Temporal engine is unreachable; retry shortly');
-      throw error;
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return withEngine(this.client, fn);
   }
 
   /** Declare an incident. `created` is false when an Idempotency-Key matched an earlier declaration. */
@@ -166,12 +136,8 @@ export class Incidents {
       try {
         return await handle.executeUpdate(commandUpdate, { args: [command] });
       } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.type?.startsWith('Refused:')) {
-          const kind = error.cause.type.slice('Refused:'.length);
-          const field = (error.cause.details?.[0] as string | null) ?? undefined;
-          const status = kind === 'not-found' ? 404 : kind === 'invalid' ? 400 : 409;
-          throw new HttpError(status, kind === 'not-found' ? 'not_found' : kind === 'invalid' ? 'invalid' : 'conflict', error.cause.message, field);
-        }
+        const refusal = refusalToHttp(error);
+        if (refusal) throw refusal;
         if (error instanceof WorkflowNotFoundError) {
           // The workflow exists but has completed: the incident is closed. Otherwise it never existed.
           const closed = await handle.describe().then(() => true, () => false);

@@ -8,11 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
-import { loadPolicyDir } from '../policy/load';
+import { isGitRepository, repositoryRoot } from '../policy/git';
 import { createApp } from './app';
 import { Incidents } from './incidents';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
+import { Overrides } from './overrides';
+import { describeSource, PolicyFollower, readPolicy, type PolicySource } from './policy-follower';
 import { PolicyStore } from './policy-store';
 import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
@@ -23,7 +25,10 @@ export interface StackConfig {
   port: number;
   host: string;
   dataDir: string;
-  policyDir: string;
+  /** Where policies come from: a git repository and ref (GitOps), or a plain directory. */
+  policy: PolicySource;
+  /** How often to look for a new policy version. */
+  policyIntervalMs?: number;
   token?: string;
   /** An existing cluster; without it the embedded dev server starts. */
   temporal?: TemporalTarget;
@@ -45,12 +50,27 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     port,
     host: env.MARSHAL_HOST ?? '127.0.0.1',
     dataDir: resolve(env.MARSHAL_DATA_DIR ?? 'data'),
-    policyDir: resolve(env.MARSHAL_POLICY_DIR ?? 'config'),
+    policy: policySourceFromEnv(env),
+    policyIntervalMs: Number(env.MARSHAL_POLICY_INTERVAL_SECONDS ?? 30) * 1000,
     token: env.MARSHAL_TOKEN || undefined,
     temporal: externalTarget(env),
     temporalPort: env.MARSHAL_TEMPORAL_PORT ? Number(env.MARSHAL_TEMPORAL_PORT) : 7233,
     temporalUiPort: env.MARSHAL_TEMPORAL_UI_PORT ? Number(env.MARSHAL_TEMPORAL_UI_PORT) : 8233,
   };
+}
+
+/**
+ * MARSHAL_POLICY_DIR names a plain directory. Otherwise Marshal follows a git repository (MARSHAL_POLICY_REPO,
+ * default the repository it runs in) at MARSHAL_POLICY_REF (default HEAD): only committed policy counts.
+ */
+export function policySourceFromEnv(env: NodeJS.ProcessEnv): PolicySource {
+  if (env.MARSHAL_POLICY_DIR) return { kind: 'directory', dir: resolve(env.MARSHAL_POLICY_DIR) };
+  const repo = resolve(env.MARSHAL_POLICY_REPO ?? '.');
+  if (!isGitRepository(repo)) {
+    if (env.MARSHAL_POLICY_REPO) throw new Error(`MARSHAL_POLICY_REPO=${env.MARSHAL_POLICY_REPO} is not a git repository`);
+    return { kind: 'directory', dir: resolve('config') };
+  }
+  return { kind: 'git', repo: repositoryRoot(repo), ref: env.MARSHAL_POLICY_REF || 'HEAD', path: env.MARSHAL_POLICY_PATH || 'config' };
 }
 
 /** The admin token: from the environment, else the one saved in the data dir, else a new one saved there. */
@@ -72,17 +92,18 @@ export interface Stack {
   client: Client;
   policies: PolicyStore;
   incidents: Incidents;
+  follower: PolicyFollower;
   stop(): Promise<void>;
 }
 
 export async function startStack(config: StackConfig): Promise<Stack> {
   const logger = config.logger ?? createLogger();
-  const loaded = loadPolicyDir(config.policyDir);
+  const { result: loaded } = readPolicy(config.policy);
   if (!loaded.ok) {
     const lines = loaded.errors.map((e) => `${e.file}:${e.line}:${e.column}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
-    throw new Error(`the policy in ${config.policyDir} is invalid:\n${lines.join('\n')}`);
+    throw new Error(`the policy in ${describeSource(config.policy)} is invalid:\n${lines.join('\n')}`);
   }
-  const policies = new PolicyStore(loaded.policy, config.policyDir);
+  const policies = new PolicyStore(loaded.policy, describeSource(config.policy));
   const token = adminToken(config.dataDir, config.token);
 
   const stoppers: (() => Promise<void>)[] = [];
@@ -121,8 +142,12 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     }
 
     const incidents = new Incidents(client, { historyLimit: config.historyLimit });
+    const overrides = new Overrides(client);
+    const follower = new PolicyFollower(config.policy, policies, () => incidents.applyPolicy(policies.incidentPolicy()), logger);
+    follower.start(config.policyIntervalMs ?? 30_000);
+    stoppers.push(async () => follower.stop());
     const metrics = createMetrics();
-    const app = createApp({ client, incidents, policies, metrics, logger, token });
+    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token });
     const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));
       listening.once('error', reject);
@@ -137,6 +162,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       client,
       policies,
       incidents,
+      follower,
       stop,
     };
   } catch (error) {

@@ -55,6 +55,19 @@ export const schemas = {
   ActionItem: body({ title: text(500), owner: person, dueAt: { type: 'string', format: 'date-time' }, by }, ['title', 'owner'], 'Add an action item.'),
   ActionItemCompletion: body({ by }, [], 'Complete an action item.'),
   ActionItemWaiver: body({ reason: text(2000), by }, ['reason'], 'Waive an action item, with the reason.'),
+  Override: body(
+    {
+      person: { ...person, description: 'Who covers: a person id from policy.' },
+      replaces: { ...person, description: 'Whose time they take; without it they hold the rotation for the window.' },
+      rotation: { enum: ['primary', 'secondary'] },
+      from: { type: 'string', format: 'date-time' },
+      to: { type: 'string', format: 'date-time' },
+      reason: text(2000),
+      by,
+    },
+    ['person', 'from', 'to', 'reason'],
+    'A time-boxed on-call override or swap; it ends by itself at "to".',
+  ),
   PostmortemPublication: body({ markdown: text(200_000), by }, ['markdown'], 'Publish the (edited) postmortem.'),
 } as const;
 

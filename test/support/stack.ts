@@ -13,7 +13,7 @@ export async function startTestStack(overrides: Partial<StackConfig> = {}): Prom
     port: 0,
     host: '127.0.0.1',
     dataDir: mkdtempSync(join(tmpdir(), 'marshal-stack-')),
-    policyDir: join(repoRoot, 'config'),
+    policy: { kind: 'directory', dir: join(repoRoot, 'config') },
     token: 'test-token',
     temporal: { address: inject('temporalAddress'), namespace: 'default' },
     workflowBundle: { codePath: inject('workflowBundlePath') },

@@ -1,0 +1,65 @@
+/**
+ * On-call overrides through Temporal: each team's live in its `oncall-overrides-<team>` workflow, started
+ * on the first override. Reading a team that never had one answers an empty list.
+ */
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Override } from '../policy/types';
+import { TASK_QUEUE } from '../workflows/messages';
+import {
+  addOverrideUpdate,
+  overridesQuery,
+  overridesWorkflowId,
+  removeOverrideUpdate,
+  type OverrideRecord,
+  type OverrideRequest,
+} from '../workflows/oncall-overrides';
+import { HttpError } from './http/errors';
+import { refusalToHttp, withEngine } from './temporal/calls';
+
+export class Overrides {
+  constructor(private readonly client: Client) {}
+
+  async list(team: string): Promise<OverrideRecord[]> {
+    return withEngine(this.client, async () => {
+      try {
+        return await this.client.workflow.getHandle(overridesWorkflowId(team)).query(overridesQuery);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return [];
+        throw error;
+      }
+    });
+  }
+
+  /** The overrides on-call resolution should honour now: active ones only. */
+  async active(team: string): Promise<Override[]> {
+    return (await this.list(team)).filter((record) => record.state === 'active');
+  }
+
+  async add(team: string, request: OverrideRequest): Promise<OverrideRecord> {
+    return withEngine(this.client, async () => {
+      const startWorkflowOperation = new WithStartWorkflowOperation('oncallOverrides', {
+        workflowId: overridesWorkflowId(team),
+        taskQueue: TASK_QUEUE,
+        args: [{ team }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      try {
+        return await this.client.workflow.executeUpdateWithStart(addOverrideUpdate, { args: [request], startWorkflowOperation });
+      } catch (error) {
+        throw refusalToHttp(error) ?? error;
+      }
+    });
+  }
+
+  async remove(team: string, id: string, by: string): Promise<OverrideRecord> {
+    return withEngine(this.client, async () => {
+      try {
+        return await this.client.workflow.getHandle(overridesWorkflowId(team)).executeUpdate(removeOverrideUpdate, { args: [{ id, by }] });
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `no override ${id} for team ${team}`);
+        throw refusalToHttp(error) ?? error;
+      }
+    });
+  }
+}
+

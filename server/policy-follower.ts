@@ -1,0 +1,100 @@
+/**
+ * GitOps for policies: follow a git repository and ref (or, outside git, a directory), and apply each new
+ * version that validates. A version that fails is recorded as rejected with its file:line problems; the
+ * last good one keeps running. Open incidents are told of every applied version.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadPolicyAtCommit, resolveRef } from '../policy/git';
+import { contentVersion, loadPolicyDir } from '../policy/load';
+import type { PolicyLoadResult, PolicyProblem } from '../policy/types';
+import type { Logger } from './log';
+import type { PolicyStore } from './policy-store';
+
+export type PolicySource =
+  | { kind: 'git'; repo: string; ref: string; path: string }
+  | { kind: 'directory'; dir: string };
+
+export const describeSource = (source: PolicySource) =>
+  source.kind === 'git' ? `${source.repo}@${source.ref}:${source.path}` : source.dir;
+
+/** A cheap fingerprint that says whether the source changed, without validating it. */
+function fingerprint(source: PolicySource): string {
+  if (source.kind === 'git') return resolveRef(source.repo, source.ref);
+  const files: { display: string; text: string }[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.(ya?ml|json)$/.test(name)) files.push({ display: relative(source.dir, path), text: readFileSync(path, 'utf8') });
+    }
+  };
+  walk(source.dir);
+  return contentVersion(files);
+}
+
+export function readPolicy(source: PolicySource): { version: string; result: PolicyLoadResult } {
+  if (source.kind === 'git') {
+    const { sha, result } = loadPolicyAtCommit(source.repo, source.ref, source.path);
+    return { version: sha, result };
+  }
+  const version = fingerprint(source);
+  return { version, result: loadPolicyDir(source.dir, { version }) };
+}
+
+export interface CheckOutcome {
+  outcome: 'applied' | 'unchanged' | 'rejected';
+  version: string;
+  active: string;
+  errors?: PolicyProblem[];
+}
+
+export class PolicyFollower {
+  private lastSeen: string;
+  private timer?: NodeJS.Timeout;
+  private checking?: Promise<CheckOutcome>;
+
+  constructor(
+    private readonly source: PolicySource,
+    private readonly store: PolicyStore,
+    private readonly onApplied: () => Promise<unknown>,
+    private readonly logger: Logger,
+  ) {
+    this.lastSeen = store.current.version;
+  }
+
+  /** Check every `intervalMs` until stopped. */
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      this.check().catch((error) => this.logger.warn({ err: error }, 'policy check failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Look for a new version now; concurrent callers share one check. */
+  check(): Promise<CheckOutcome> {
+    this.checking ??= this.checkOnce().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async checkOnce(): Promise<CheckOutcome> {
+    const seen = fingerprint(this.source);
+    const active = () => this.store.current.version;
+    if (seen === this.lastSeen) return { outcome: 'unchanged', version: seen, active: active() };
+    const { version, result } = readPolicy(this.source);
+    this.lastSeen = seen;
+    const applied = this.store.offer(result, version, describeSource(this.source));
+    if (!result.ok) {
+      this.logger.warn({ version, errors: result.errors }, 'policy version rejected; the last good version stays active');
+      return { outcome: 'rejected', version, active: active(), errors: result.errors };
+    }
+    if (!applied) return { outcome: 'unchanged', version, active: active() };
+    this.logger.info({ version }, 'policy version applied');
+    await this.onApplied();
+    return { outcome: 'applied', version, active: active() };
+  }
+}
