@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { Api } from './api';
 import { registerCommands, type Context } from './commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit';
+import { registerPolicyCommands } from './policy-commands';
 
 const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -61,6 +62,7 @@ export function buildProgram(): Command {
     return { api, json: Boolean(globals.json) };
   };
   registerCommands(program, contextOf);
+  registerPolicyCommands(program);
   return program;
 }
 

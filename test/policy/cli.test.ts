@@ -1,0 +1,69 @@
+/** `marshal policy …` as a pull-request job runs it: a real child process on real files and git. */
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { repositoryCodeowners } from '../../cli/policy-commands';
+import { loadPolicyDir } from '../../policy/load';
+import { repoRoot } from '../support/stack';
+
+const run = async (args: string[], cwd = repoRoot) => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [require.resolve('tsx/cli'), join(repoRoot, 'cli', 'marshal.ts'), ...args], { cwd });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+};
+
+function scratchRepo() {
+  const repo = mkdtempSync(join(tmpdir(), 'marshal-cli-policy-'));
+  cpSync(join(repoRoot, 'config'), join(repo, 'config'), { recursive: true });
+  const git = (...args: string[]) => promisify(execFile)('git', ['-C', repo, '-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args]);
+  return { repo, git };
+}
+
+describe('marshal policy', () => {
+  it('check passes the shipped policy and refuses a broken one with file:line and exit 5', async () => {
+    expect((await run(['policy', 'check', 'config'])).code).toBe(0);
+    const { repo } = scratchRepo();
+    const file = join(repo, 'config', 'severities.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('acknowledgementTimeout: 5m', 'acknowledgementTimeout: soon'));
+    const line = readFileSync(file, 'utf8').split('\n').findIndex((text) => text.includes('soon')) + 1;
+    const broken = await run(['policy', 'check', join(repo, 'config')]);
+    expect(broken.code).toBe(5);
+    expect(broken.stdout).toMatch(new RegExp(`config/severities\\.yaml:${line}:\\d+: error: .*soon`));
+  });
+
+  it('diff describes consequences between two commits', async () => {
+    const { repo, git } = scratchRepo();
+    await git('init', '-q', '-b', 'main');
+    await git('add', '.');
+    await git('commit', '-qm', 'base');
+    const file = join(repo, 'config', 'severities.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('acknowledgementTimeout: 5m', 'acknowledgementTimeout: 15m'));
+    await git('commit', '-qam', 'slower SEV1 acks');
+    const diff = await run(['policy', 'diff', 'HEAD~1', 'HEAD', '--from', '2026-12-01T00:00:00Z'], repo);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('SEV1');
+    expect(diff.stdout).toMatch(/5m.*15m/);
+  });
+
+  it('simulate prints the paging timeline, level by level', async () => {
+    const result = await run(['policy', 'simulate', '--team', 'platform', '--severity', 'SEV1', '--at', '2026-12-02T15:00:00Z']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/level 1: page/);
+    expect(result.stdout).toMatch(/level 2: page/);
+    expect((await run(['policy', 'simulate', '--team', 'nope', '--severity', 'SEV1'])).code).toBe(3);
+  });
+
+  it('keeps .github/CODEOWNERS in sync with the team files', async () => {
+    const loaded = loadPolicyDir(join(repoRoot, 'config'));
+    if (!loaded.ok) throw new Error('the shipped policy must load');
+    expect(readFileSync(join(repoRoot, '.github', 'CODEOWNERS'), 'utf8')).toBe(repositoryCodeowners(loaded.policy));
+    expect((await run(['policy', 'codeowners', '--check', '.github/CODEOWNERS'])).code).toBe(0);
+  });
+});
