@@ -29,6 +29,32 @@ export interface Declaration {
   reporter?: string;
 }
 
+/** One delivery of an alert from a monitor, as intake normalised it. */
+export interface AlertObservation {
+  /** The integration it came through, e.g. alertmanager, grafana, events, generic. */
+  source: string;
+  /** The alert's identity: a fingerprint, or routing key + dedup key. Never its summary. */
+  key: string;
+  status: 'firing' | 'resolved';
+  summary: string;
+  labels?: Record<string, string>;
+  startsAt?: string;
+  url?: string;
+}
+
+/** An alert attached to the incident, with how often it was delivered. */
+export interface AttachedAlert {
+  key: string;
+  source: string;
+  summary: string;
+  status: 'firing' | 'resolved';
+  labels?: Record<string, string>;
+  url?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  deliveries: number;
+}
+
 /** What happened, without the bookkeeping every event carries. */
 export type EventBody =
   | ({ type: 'declared'; policyVersion: string } & Omit<Declaration, 'id'>)
@@ -42,6 +68,8 @@ export type EventBody =
   | { type: 'action-item-completed'; itemId: string }
   | { type: 'action-item-waived'; itemId: string; reason: string }
   | { type: 'postmortem-published'; markdown: string }
+  | ({ type: 'alert' } & AlertObservation)
+  | { type: 'monitor-recovered' }
   | { type: 'policy-applied'; from: string; to: string }
   | { type: 'phase-changed'; from: Phase; to: Phase }
   | { type: 'closed' };
@@ -95,6 +123,8 @@ export interface IncidentState {
   pages: Page[];
   statusUpdates: StatusUpdate[];
   actionItems: ActionItem[];
+  /** Alerts from monitors attached to this incident, one entry per alert identity. */
+  alerts: AttachedAlert[];
   postmortem?: { markdown: string; publishedAt: string; publishedBy: string };
   policy: IncidentPolicy;
   policyVersion: string;
@@ -146,6 +176,7 @@ export function initialState(id: string, policy: IncidentPolicy): IncidentState 
     pages: [],
     statusUpdates: [],
     actionItems: [],
+    alerts: [],
     policy,
     policyVersion: policy.version,
     declaredAt: '',
@@ -201,6 +232,16 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
     }
     case 'postmortem-published':
       return { ...next, postmortem: { markdown: event.markdown, publishedAt: event.at, publishedBy: event.by } };
+    case 'alert': {
+      const { key, source, summary, status, labels, url, at } = event;
+      const known = state.alerts.find((alert) => alert.key === key);
+      const alerts = known
+        ? state.alerts.map((alert) => (alert.key === key ? { ...alert, status, summary, lastSeenAt: at, deliveries: alert.deliveries + 1 } : alert))
+        : [...state.alerts, { key, source, summary, status, labels, url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }];
+      return { ...next, alerts };
+    }
+    case 'monitor-recovered':
+      return next;
     case 'policy-applied':
       return { ...next, policyVersion: event.to };
     case 'phase-changed':
@@ -312,6 +353,23 @@ export function record(state: IncidentState, events: EventBody[], at: string, by
     if (phase !== next.phase) {
       next = evolve(next, { type: 'phase-changed', from: next.phase, to: phase, seq: next.timeline.length + 1, at, by: 'marshal' });
     }
+  }
+  return next;
+}
+
+/**
+ * An alert delivery folded in: repeats update the attached alert; when the last firing alert recovers the
+ * timeline says "monitor recovered", and where the severity allows it the incident resolves itself.
+ */
+export function observeAlert(state: IncidentState, alert: AlertObservation, at: string): IncidentState {
+  if (state.closedAt) return state;
+  const wasFiring = state.alerts.some((attached) => attached.status === 'firing');
+  let next = record(state, [{ type: 'alert', ...alert }], at, alert.source);
+  const allRecovered = next.alerts.length > 0 && next.alerts.every((attached) => attached.status === 'resolved');
+  if (!(wasFiring && allRecovered)) return next;
+  next = record(next, [{ type: 'monitor-recovered' }], at, alert.source);
+  if (!next.resolvedAt && severityPolicy(next.policy, next.severity)?.autoResolveOnRecovery) {
+    next = record(next, [{ type: 'resolved', summary: 'The monitor recovered; resolved automatically as the severity policy allows.' }], at, 'marshal');
   }
   return next;
 }

@@ -17,6 +17,8 @@ import {
   canClose,
   declare,
   decide,
+  initialState,
+  observeAlert,
   record,
   type Command,
   type Declaration,
@@ -24,7 +26,7 @@ import {
   type IncidentState,
   type Refusal,
 } from './incident-state';
-import { commandUpdate, policySignal, searchAttributes, stateQuery } from './messages';
+import { alertSignal, commandUpdate, policySignal, searchAttributes, stateQuery } from './messages';
 
 export interface IncidentInput {
   declaration: Declaration;
@@ -58,7 +60,8 @@ function searchAttributesOf(state: IncidentState): SearchAttributeUpdatePair[] {
 const now = () => new Date().toISOString();
 
 export async function incident(input: IncidentInput): Promise<IncidentState> {
-  let state = input.carried ?? declare(input.declaration, input.policy, now());
+  // A state carried from an older run may predate fields added since; give them their empty values.
+  let state = input.carried ? { ...initialState(input.carried.id, input.carried.policy), ...input.carried } : declare(input.declaration, input.policy, now());
   let indexed = '';
 
   /** Keep Temporal visibility in step with the state, writing only when an indexed field changed. */
@@ -92,6 +95,11 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       },
     },
   );
+
+  setHandler(alertSignal, (alert) => {
+    state = observeAlert(state, alert, now());
+    index();
+  });
 
   setHandler(policySignal, (policy: IncidentPolicy) => {
     if (policy.version === state.policy.version || state.closedAt) return;

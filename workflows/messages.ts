@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Command, IncidentPolicy, IncidentState } from './incident-state';
+import type { AlertObservation, Command, IncidentPolicy, IncidentState } from './incident-state';
 
 export const TASK_QUEUE = 'marshal';
 export const incidentWorkflowId = (id: string) => `incident-${id}`;
@@ -13,6 +13,8 @@ export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.repla
 export const stateQuery = defineQuery<IncidentState>('state');
 /** Every command goes through one update so its validator and handler share a single code path. */
 export const commandUpdate = defineUpdate<IncidentState, [Command]>('command');
+/** A monitor's alert for this incident (signal: intake answers once Temporal has it durably). */
+export const alertSignal = defineSignal<[AlertObservation]>('alert');
 /** A new policy version was applied to the running service. */
 export const policySignal = defineSignal<[IncidentPolicy]>('policy');
 

@@ -5,6 +5,7 @@ import {
   canClose,
   declare,
   decide,
+  observeAlert,
   outstandingDuties,
   record,
   replayTimeline,
@@ -125,5 +126,27 @@ describe('incident state', () => {
     ];
     for (const command of commands) state = run(state, command);
     expect(replayTimeline(state.id, policy, state.timeline)).toEqual(state);
+  });
+
+  it('folds alert deliveries per identity and records the monitor recovering', () => {
+    const firing = { source: 'alertmanager', status: 'firing' as const, summary: 'High error rate' };
+    let state = observeAlert(fresh('SEV2'), { ...firing, key: 'fp-1' }, tick());
+    state = observeAlert(state, { ...firing, key: 'fp-1' }, tick());
+    // Same summary, different identity: a distinct alert.
+    state = observeAlert(state, { ...firing, key: 'fp-2' }, tick());
+    expect(state.alerts.map((alert) => [alert.key, alert.deliveries, alert.status])).toEqual([['fp-1', 2, 'firing'], ['fp-2', 1, 'firing']]);
+    state = observeAlert(state, { ...firing, key: 'fp-1', status: 'resolved' }, tick());
+    expect(state.timeline.some((event) => event.type === 'monitor-recovered')).toBe(false);
+    state = observeAlert(state, { ...firing, key: 'fp-2', status: 'resolved' }, tick());
+    expect(state.timeline.filter((event) => event.type === 'monitor-recovered')).toHaveLength(1);
+    // SEV2 does not auto-resolve on recovery: a person decides.
+    expect(state.resolvedAt).toBeUndefined();
+  });
+
+  it('resolves by itself on recovery where the severity allows it', () => {
+    let state = observeAlert(fresh('SEV3'), { source: 'grafana', key: 'g-1', status: 'firing', summary: 'Disk 90%' }, tick());
+    state = observeAlert(state, { source: 'grafana', key: 'g-1', status: 'resolved', summary: 'Disk 90%' }, tick());
+    expect(state).toMatchObject({ status: 'resolved', phase: 'reflect' });
+    expect(state.timeline.at(-2)).toMatchObject({ type: 'resolved', by: 'marshal' });
   });
 });
