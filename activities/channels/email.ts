@@ -1,0 +1,129 @@
+/**
+ * Email over SMTP with nodemailer. The Message-ID is derived from the idempotency key, so a retried
+ * delivery carries the same Message-ID and mail systems and clients that dedupe on it show one message.
+ */
+import { createHash } from 'node:crypto';
+import { createTransport, type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import type { ContactChannel, IntegrationsPolicy } from '../../policy/types';
+import { PermanentDeliveryError, TransientDeliveryError, type DeliveryResult, type Notification } from './types';
+
+export type EmailContact = Extract<ContactChannel, { kind: 'email' }>;
+
+/** SMTP settings with credentials already resolved (see `smtpSettingsFromPolicy`). */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (port 465). Default: port === 465; otherwise STARTTLS is used when offered. */
+  secure?: boolean;
+  from: string;
+  user?: string;
+  password?: string;
+}
+
+/** Resolves config/integrations.yaml's smtp section against the environment; a named but unset variable is an error. */
+export function smtpSettingsFromPolicy(smtp: NonNullable<IntegrationsPolicy['smtp']>, env: NodeJS.ProcessEnv = process.env): SmtpSettings {
+  const read = (name: string | undefined) => {
+    if (name === undefined) return undefined;
+    const value = env[name];
+    if (!value) throw new Error(`SMTP: environment variable ${name} named in config/integrations.yaml is not set`);
+    return value;
+  };
+  return { host: smtp.host, port: smtp.port, from: smtp.from, user: read(smtp.userEnv), password: read(smtp.passwordEnv) };
+}
+
+/** `<32 hex>@marshal`: the key may hold characters a Message-ID may not, so it is hashed, not embedded. */
+export function messageIdFor(key: string): string {
+  return `<${createHash('sha256').update(key).digest('hex').slice(0, 32)}@marshal>`;
+}
+
+export function emailSubject(n: Notification): string {
+  // Header values must be one line; a newline in a title must not become a header break.
+  return oneLine(`[${n.severity}] ${n.incidentTitle} — ${n.headline}`);
+}
+
+// One transport per distinct SMTP configuration. Not pooled: pages are rare, and an idle pooled
+// connection would outlive test servers and hold shutdowns up.
+const transports = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
+
+function transportFor(s: SmtpSettings) {
+  const cacheKey = JSON.stringify([s.host, s.port, s.secure, s.user, s.password]);
+  let transport = transports.get(cacheKey);
+  if (!transport) {
+    transport = createTransport({
+      host: s.host,
+      port: s.port,
+      secure: s.secure ?? s.port === 465,
+      auth: s.user ? { user: s.user, pass: s.password ?? '' } : undefined,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+    transports.set(cacheKey, transport);
+  }
+  return transport;
+}
+
+/** Forgets cached transports (tests, shutdown). */
+export function closeSmtpTransports(): void {
+  for (const transport of transports.values()) transport.close();
+  transports.clear();
+}
+
+export async function deliverEmail(n: Notification, contact: EmailContact, smtp: SmtpSettings | undefined): Promise<DeliveryResult> {
+  const target = contact.address;
+  if (!smtp) {
+    throw new PermanentDeliveryError(`email to ${target}: no smtp section in config/integrations.yaml`, 'email', target);
+  }
+  const messageId = messageIdFor(n.key);
+  try {
+    await transportFor(smtp).sendMail({
+      from: smtp.from,
+      to: contact.address,
+      subject: emailSubject(n),
+      messageId,
+      headers: { 'X-Marshal-Idempotency-Key': oneLine(n.key), 'X-Marshal-Incident': oneLine(n.incidentId) },
+      text: plainText(n),
+      html: html(n),
+    });
+  } catch (error) {
+    throw classify(error, target);
+  }
+  return { channel: 'email', target, outcome: 'delivered', messageId };
+}
+
+function plainText(n: Notification): string {
+  const facts = [`Severity: ${n.severity}`, n.team && `Team: ${n.team}`, n.service && `Service: ${n.service}`, `Incident: ${n.incidentId}`];
+  return [n.headline, '', n.body, '', ...facts.filter(Boolean), n.url ? `\n${n.url}` : '', ''].join('\n');
+}
+
+function html(n: Notification): string {
+  const facts = [['Severity', n.severity], ['Team', n.team], ['Service', n.service], ['Incident', n.incidentId]]
+    .filter(([, value]) => value)
+    .map(([label, value]) => `<li>${label}: ${esc(value!)}</li>`)
+    .join('');
+  const link = n.url && /^https?:\/\//.test(n.url) ? `<p><a href="${esc(n.url)}">Open incident</a></p>` : '';
+  return `<p><strong>${esc(n.headline)}</strong></p><p style="white-space:pre-wrap">${esc(n.body)}</p><ul>${facts}</ul>${link}`;
+}
+
+/**
+ * SMTP 5xx (rejected recipient, refused sender) and failed authentication will not get better on retry;
+ * 4xx replies (greylisting, full mailbox) and connection problems may.
+ */
+function classify(error: unknown, target: string): Error {
+  const e = error as { code?: string; responseCode?: number; message?: string };
+  const message = `email to ${target}: ${e.message ?? String(error)}`;
+  const refused = e.responseCode !== undefined ? e.responseCode >= 500 : e.code === 'EENVELOPE';
+  if (refused || e.code === 'EAUTH' || e.code === 'ENOAUTH') {
+    return new PermanentDeliveryError(message, 'email', target, e.responseCode, { cause: error });
+  }
+  return new TransientDeliveryError(message, 'email', target, e.responseCode, { cause: error });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
