@@ -16,6 +16,10 @@ import type { Metrics } from './metrics';
 import type { Overrides } from './overrides';
 import type { PolicyFollower } from './policy-follower';
 import type { PolicyStore } from './policy-store';
+import { intakeRouter } from './intake/routes';
+import type { Intake } from './intake/service';
+import { consoleRoutes } from './web/console/routes';
+import { statusRoutes } from './web/status-routes';
 
 export interface AppDeps {
   client: Client;
@@ -27,6 +31,8 @@ export interface AppDeps {
   logger: Logger;
   /** The admin bearer token. */
   token: string;
+  /** Alert intake (server/intake/); its routes authenticate per integration. */
+  intake?: Intake;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -57,6 +63,9 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
 
+  // Alert intake reads raw bodies (HMAC signs the bytes) and authenticates per integration: before JSON and the admin token.
+  if (deps.intake) app.use(intakeRouter(deps.intake));
+
   app.use(express.json({ limit: BODY_LIMIT }));
 
   app.get('/healthz', async (_req, res) => {
@@ -67,6 +76,10 @@ export function createApp(deps: AppDeps): express.Express {
       res.status(503).json({ status: 'unavailable', temporal: 'unreachable', policyVersion: deps.policies.current.version });
     }
   });
+
+  // The public status page, and the console, which authenticates by its own session cookie (server/web/).
+  app.use(statusRoutes(deps.incidents, deps.policies));
+  app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger }));
 
   // Everything below needs the bearer token.
   app.use((req, res, next) => {

@@ -1,79 +1,117 @@
 /**
  * A blameless postmortem draft written only from facts on the incident's timeline. Where the timeline
- * cannot know the answer (root cause, what went well) the draft asks the question instead of guessing,
- * and it never names a person as a cause.
+ * cannot know the answer (the deeper whys, what each layer of defence missed) the draft quotes what
+ * responders wrote and asks the question instead of guessing. It never names a person as a cause: the
+ * analysis sections speak of systems and conditions, and every quoted note passes the blameless filter.
  */
-import type { IncidentState, TimelineEvent } from '../../workflows/incident-state';
+import type { ServicePolicy } from '../../policy/types';
+import type { IncidentState } from '../../workflows/incident-state';
+import { layerEvidence, responseFacts } from './analysis';
+import { affectedComponents, durationInWords, IMPACT_LABELS, impactOf, listInWords, utc } from './plain-language';
+import { blamelessScrubber, peopleOf, timelineLines } from './timeline';
 
-const DEFENCE_LAYERS = ['Testing', 'Code review', 'Deployment verification', 'Monitoring and alerting'];
+export { describeEvent } from './timeline';
 
-function duration(fromIso: string, toIso: string): string {
-  const minutes = Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  return hours < 48 ? `${hours} h ${minutes % 60} min` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
+export interface DocumentContext {
+  /** Names and ids of people in policy, so quoted notes that mention them are made blameless. */
+  people?: string[];
+  /** Services from policy, for their status-page components. */
+  services?: Record<string, ServicePolicy>;
+  /** "Now" for an unresolved incident's duration. */
+  now?: string;
 }
 
-/** One line per meaningful event; bookkeeping (phase changes, policy versions) is left out. */
-export function describeEvent(event: TimelineEvent): string | undefined {
-  switch (event.type) {
-    case 'declared': return `Incident declared as ${event.severity}: ${event.title}`;
-    case 'acknowledged': return `Acknowledged by ${event.by}`;
-    case 'status-updated': return `Status update (${event.status}${event.public ? ', public' : ''}): ${event.message}`;
-    case 'severity-changed': return `Severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${event.reason}`;
-    case 'role-assigned': return event.previous ? `${event.role} handed over from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
-    case 'team-reassigned': return `Reassigned from team ${event.from ?? '(none)'} to ${event.to}: ${event.reason}`;
-    case 'resolved': return `Resolved: ${event.summary}`;
-    case 'action-item-added': return `Action item ${event.itemId} added: ${event.title} (owner ${event.owner})`;
-    case 'action-item-completed': return `Action item ${event.itemId} completed`;
-    case 'action-item-waived': return `Action item ${event.itemId} waived: ${event.reason}`;
-    case 'postmortem-published': return 'Postmortem published';
-    case 'closed': return 'Incident closed';
-    default: return undefined;
-  }
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function severityPath(incident: IncidentState): string {
+  const changes = incident.timeline.flatMap((event) => (event.type === 'severity-changed' ? [event] : []));
+  return [changes[0]?.from ?? incident.severity, ...changes.map((change) => change.to)].join(' → ');
 }
 
-export function draftPostmortem(incident: IncidentState): string {
-  const end = incident.resolvedAt ?? new Date().toISOString();
-  const severityChanges = incident.timeline.flatMap((event) => (event.type === 'severity-changed' ? [event] : []));
-  const severityPath = [severityChanges[0]?.from ?? incident.severity, ...severityChanges.map((change) => change.to)].join(' → ');
+export function impactLines(incident: IncidentState, context: DocumentContext, free: (text: string) => string): string[] {
+  const end = incident.resolvedAt ?? context.now ?? new Date().toISOString();
+  const components = affectedComponents(incident, context.services ?? {});
+  const worst = incident.timeline.reduce((sev, event) => {
+    if (event.type !== 'severity-changed') return sev;
+    const rank = (name: string) => incident.policy.severities.findIndex((s) => s.name === name);
+    return rank(event.to) < rank(sev) ? event.to : sev;
+  }, severityPath(incident).split(' → ')[0]);
   const lines = [
-    `# Postmortem: ${incident.title}`,
+    `- Duration: ${durationInWords(Date.parse(end) - Date.parse(incident.declaredAt))} (declared ${utc(incident.declaredAt)}${incident.resolvedAt ? `, resolved ${utc(incident.resolvedAt)}` : ', not yet resolved'})`,
+    incident.acknowledgedAt ? `- Time to acknowledge: ${durationInWords(Date.parse(incident.acknowledgedAt) - Date.parse(incident.declaredAt))}` : '- Never acknowledged',
+    `- Severity: ${severityPath(incident)} (worst: ${worst}, customer impact at worst: ${IMPACT_LABELS[impactOf(worst, incident.policy.severities)].toLowerCase()})`,
+    `- Services affected: ${incident.service ? `${incident.service}${components.length ? ` (status-page component ${listInWords(components)})` : ''}` : 'not recorded on the incident'}`,
+  ];
+  for (const event of incident.timeline) {
+    if (event.type === 'severity-changed') lines.push(`- Severity ${event.from} → ${event.to} at ${utc(event.at)}: ${free(event.reason)}`);
+  }
+  const published = incident.statusUpdates.filter((update) => update.public).length;
+  lines.push(`- Customer communication: ${published} public status update${published === 1 ? '' : 's'}`);
+  return lines;
+}
+
+export function draftPostmortem(incident: IncidentState, context: DocumentContext = {}): string {
+  const free = blamelessScrubber(peopleOf(incident, context.people));
+  const facts = responseFacts(incident);
+  const layers = layerEvidence(incident, free);
+  const identified = incident.statusUpdates.filter((update) => update.status === 'identified');
+  const components = affectedComponents(incident, context.services ?? {});
+  const end = incident.resolvedAt ?? context.now ?? new Date().toISOString();
+  const bullet = (items: string[], none: string) => (items.length ? items.map((item) => `- ${item}`) : [`- ${none}`]);
+
+  const summary = [
+    `${free(incident.title)}.`,
+    `Declared ${utc(incident.declaredAt)} as ${severityPath(incident).split(' → ')[0]}${incident.service ? ` for ${incident.service}` : ''}${incident.team ? ` (team ${incident.team})` : ''}`
+      + (incident.resolvedAt ? `; resolved after ${durationInWords(Date.parse(incident.resolvedAt) - Date.parse(incident.declaredAt))}.` : '; not yet resolved.'),
+    incident.summary ? `Reported as: ${free(incident.summary)}` : '',
+    incident.resolution ? `Resolution: ${free(incident.resolution)}` : '',
+  ].filter(Boolean).join(' ');
+
+  const lines = [
+    `# Postmortem: ${free(incident.title)}`,
     '',
-    `Incident ${incident.id} · ${incident.severity}${incident.service ? ` · service ${incident.service}` : ''}${incident.team ? ` · team ${incident.team}` : ''}`,
+    `Incident ${incident.id} · ${incident.severity}${incident.service ? ` · service ${incident.service}` : ''}${incident.team ? ` · team ${incident.team}` : ''} · policy ${incident.policyVersion.slice(0, 12)}`,
+    '',
+    '_Blameless: describe systems, conditions and decisions, not people. Everything below comes from the incident timeline; replace the questions in italics with what the team learns._',
     '',
     '## Summary',
-    incident.resolution ?? incident.summary ?? '_What happened, in two or three sentences a customer could follow._',
+    summary,
     '',
     '## Impact',
-    `- Duration: ${duration(incident.declaredAt, end)} (declared ${incident.declaredAt}${incident.resolvedAt ? `, resolved ${incident.resolvedAt}` : ', not yet resolved'})`,
-    incident.acknowledgedAt ? `- Time to acknowledge: ${duration(incident.declaredAt, incident.acknowledgedAt)}` : '- Never acknowledged',
-    `- Severity: ${severityPath}`,
-    ...(incident.service ? [`- Services affected: ${incident.service}`] : []),
+    ...impactLines(incident, context, free),
     '',
-    '## Timeline (UTC)',
-    ...incident.timeline.flatMap((event) => {
-      const line = describeEvent(event);
-      return line ? [`- ${event.at.slice(0, 16).replace('T', ' ')} — ${line}`] : [];
-    }),
+    '## Timeline',
+    ...timelineLines(incident, free),
     '',
     '## Contributing factors by layer of defence',
-    'Each layer is a slice of Swiss cheese: which holes lined up? Describe systems and conditions, not people.',
-    ...DEFENCE_LAYERS.map((layer) => `- **${layer}:** _What let this through, or what caught it?_`),
+    'Swiss-cheese model: an incident gets through when the holes in several layers line up. For each layer, what let this through, and what would close the hole?',
     '',
+    ...layers.flatMap((layer) => [
+      `### ${layer.layer}`,
+      ...(layer.evidence.length ? layer.evidence.map((item) => `- ${item}`) : ['- The timeline records nothing about this layer.']),
+      `- _${layer.question}_`,
+      '',
+    ]),
     '## Five whys',
-    ...[1, 2, 3, 4, 5].map((n) => `${n}. Why${n === 1 ? ' did this happen' : ''}? _…_`),
+    `1. Why were customers affected? ${listInWords(components, incident.service ?? 'The affected service')} ${incident.resolvedAt ? 'was' : 'is'} impaired (${IMPACT_LABELS[impactOf(incident.severity, incident.policy.severities)].toLowerCase()}) for ${durationInWords(Date.parse(end) - Date.parse(incident.declaredAt))}: ${free(incident.title)}.`,
+    identified.length
+      ? `2. Why did that happen? As identified during the incident: ${identified.map((update) => `"${free(update.message)}"`).join('; ')}`
+      : '2. Why did that happen? _The timeline has no "identified" update: what failed, technically?_',
+    '3. Why was that possible? _Which condition in the system allowed it (see the layers above)?_',
+    '4. Why was that condition there? _What in how we build, test, review or ship made it likely?_',
+    '5. Why did no layer stop it? _The root cause is usually here: a gap in a process or a tool, never a person._',
     '',
     '## What went well',
-    '- _…_',
+    ...bullet(facts.wentWell, '_Nothing recorded yet._'),
     '',
     '## What did not go well',
-    '- _…_',
+    ...bullet(facts.didNotGoWell, '_Nothing on the timeline stands out; ask the responders._'),
     '',
     '## Action items',
     ...(incident.actionItems.length === 0
-      ? ['_None yet: each should prevent a recurrence or improve the response, with an owner and a due date._']
-      : ['| id | action | owner | due | state |', '| --- | --- | --- | --- | --- |', ...incident.actionItems.map((item) => `| ${item.id} | ${item.title} | ${item.owner} | ${item.dueAt?.slice(0, 10) ?? '—'} | ${item.state} |`)]),
+      ? ['_None yet: each should close a hole named above or improve the response, with an owner and a due date._']
+      : ['| id | action | owner | due | state |', '| --- | --- | --- | --- | --- |',
+          ...incident.actionItems.map((item) => `| ${item.id} | ${cell(free(item.title))} | ${cell(item.owner)} | ${item.dueAt?.slice(0, 10) ?? 'no due date'} | ${item.state}${item.waiveReason ? ` (${cell(free(item.waiveReason))})` : ''} |`)]),
     '',
   ];
   return lines.join('\n');

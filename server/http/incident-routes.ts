@@ -4,6 +4,8 @@ import { PHASES, type Command } from '../../workflows/incident-state';
 import type { Incidents, ListFilters } from '../incidents';
 import type { Metrics } from '../metrics';
 import type { PolicyStore } from '../policy-store';
+import { closingReport } from '../documents/closing-report';
+import { draftCustomerMessage } from '../documents/customer-message';
 import { draftPostmortem } from '../documents/postmortem';
 import { HttpError } from './errors';
 import { validateBody, type SchemaName } from './schemas';
@@ -36,6 +38,12 @@ function listFilters(query: Request['query']): ListFilters {
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new HttpError(400, 'invalid', '"limit" must be a whole number from 1 to 1000', 'limit');
   return { status: status as ListFilters['status'], phase: phase as ListFilters['phase'], team: one('team'), severity: one('severity'), service: one('service'), limit };
 }
+
+/** What the documents need of policy: services (for components) and people (so quoted notes stay blameless). */
+const documentContext = (policies: PolicyStore) => ({
+  services: policies.current.services,
+  people: Object.values(policies.current.people).flatMap((person) => [person.id, person.name]),
+});
 
 export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metrics: Metrics): Router {
   const router = Router();
@@ -94,7 +102,17 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
 
   router.get('/:id/postmortem', async (req, res) => {
     const incident = await incidents.get(incidentId(req));
-    res.json({ draft: draftPostmortem(incident), published: incident.postmortem ?? null });
+    res.json({ draft: draftPostmortem(incident, documentContext(policies)), published: incident.postmortem ?? null });
+  });
+
+  // The next customer message, drafted from the incident; publish it (edited) as a public status update.
+  router.get('/:id/communications/draft', async (req, res) => {
+    res.json(draftCustomerMessage(await incidents.get(incidentId(req)), policies.current.services));
+  });
+
+  // The closing report for stakeholders, as Markdown.
+  router.get('/:id/report', async (req, res) => {
+    res.json({ markdown: closingReport(await incidents.get(incidentId(req)), documentContext(policies)) });
   });
 
   return router;

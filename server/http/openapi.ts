@@ -18,6 +18,8 @@ const refused = { '404': 'No such incident', '409': 'The lifecycle forbids it no
 const operations: Operation[] = [
   { method: 'get', path: '/healthz', summary: 'Health, including whether Temporal is reachable', public: true, answers: { '503': 'Temporal unreachable' } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics' },
+  { method: 'get', path: '/status', summary: 'Public status page (HTML): components, current incidents with their public updates, 90 days of history', public: true },
+  { method: 'get', path: '/api/v1/status', summary: 'Public status page as JSON; only public updates of public severities', public: true },
   { method: 'get', path: '/openapi.json', summary: 'This document' },
   { method: 'post', path: '/api/v1/incidents', summary: 'Declare an incident (Idempotency-Key header makes retries safe)', body: 'Declaration', answers: { '201': 'Declared', '200': 'Same Idempotency-Key: the incident declared before' } },
   { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: ['status', 'team', 'severity', 'service', 'phase', 'limit'] },
@@ -30,6 +32,8 @@ const operations: Operation[] = [
   { method: 'post', path: `${incident}/resolve`, summary: 'Resolve', body: 'Resolution', answers: refused },
   { method: 'get', path: `${incident}/postmortem`, summary: 'Postmortem draft from the timeline, and the published one', answers: { '404': 'No such incident' } },
   { method: 'post', path: `${incident}/postmortem`, summary: 'Publish the postmortem', body: 'PostmortemPublication', answers: refused },
+  { method: 'get', path: `${incident}/communications/draft`, summary: 'Draft customer message from the incident (publish it as a public status update)', answers: { '404': 'No such incident' } },
+  { method: 'get', path: `${incident}/report`, summary: 'Closing report for stakeholders (Markdown)', answers: { '404': 'No such incident' } },
   { method: 'post', path: `${incident}/action-items`, summary: 'Add an action item', body: 'ActionItem', answers: { '201': 'Added', ...refused } },
   { method: 'post', path: `${incident}/action-items/{itemId}/complete`, summary: 'Complete an action item', body: 'ActionItemCompletion', answers: refused },
   { method: 'post', path: `${incident}/action-items/{itemId}/waive`, summary: 'Waive an action item with a reason', body: 'ActionItemWaiver', answers: refused },

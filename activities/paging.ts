@@ -1,0 +1,185 @@
+/**
+ * The activities incident workflows use to reach people. They read the policy that is active when they
+ * run, so a new policy version applies to running timers from their next firing, and they are
+ * idempotent under retries: every notification carries a key made from the incident id and event seq.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import { escalationPlan } from '../policy/escalation';
+import { onCallAt } from '../policy/oncall';
+import { restOverride } from '../policy/rest';
+import type { Policy } from '../policy/types';
+import type { Overrides } from '../server/overrides';
+import type { PolicyStore } from '../server/policy-store';
+import { searchAttributes } from '../workflows/messages';
+import type { NotificationKind } from '../workflows/incident-state';
+import { deliverWithFallback, smtpSettingsFromPolicy } from './channels';
+import type { Notification } from './channels/types';
+
+export interface IncidentFacts {
+  id: string;
+  title: string;
+  severity: string;
+  team?: string;
+  service?: string;
+}
+
+export interface EscalationStepPlan {
+  exhausted: boolean;
+  /** When this step is due, from the start of the escalation (quiet hours included). */
+  dueAtMs: number;
+  level: number;
+  round: number;
+  targets: string[];
+  unresolved: string[];
+  /** The primary holds the team's concurrency limit, so the secondary is paged first. */
+  overflow: boolean;
+  lead?: string;
+}
+
+export interface DeliveryOutcome {
+  outcome: 'delivered' | 'failed';
+  channel?: string;
+  target?: string;
+  failures: string[];
+}
+
+export interface PagingDeps {
+  policies: PolicyStore;
+  overrides: Overrides;
+  client: Client;
+  /** Base URL of the API, for links in notifications (known once the HTTP server listens). */
+  publicUrl: () => string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The team's working timezone: its lead's, where business days and deadlines are counted. */
+function teamTimezone(policy: Policy, team: string): string {
+  const lead = policy.teams[team]?.lead;
+  return (lead && policy.people[lead]?.timezone) || 'UTC';
+}
+
+export function createPagingActivities(deps: PagingDeps) {
+  const env = deps.env ?? process.env;
+
+  /** How many open incidents a person is already the responder for. */
+  async function openIncidentsHeldBy(personId: string): Promise<number> {
+    const { count } = await deps.client.workflow.count(
+      `WorkflowType = 'incident' AND ${searchAttributes.status.name} = 'open' AND ${searchAttributes.responder.name} = '${personId.replace(/'/g, '')}'`,
+    );
+    return count;
+  }
+
+  return {
+    /** Step `step` of the escalation that started at `startedAt`, planned against the current policy. */
+    async planEscalationStep(input: { team: string; severity: string; startedAt: string; step: number; incidentId: string }): Promise<EscalationStepPlan> {
+      const policy = deps.policies.current;
+      const team = policy.teams[input.team];
+      if (!team) return { exhausted: true, dueAtMs: 0, level: 0, round: 0, targets: [], unresolved: [`team ${input.team} is not in policy ${policy.version}`], overflow: false };
+      const overrides = await deps.overrides.active(input.team);
+      const plan = escalationPlan(policy, input.team, input.severity, new Date(input.startedAt), overrides);
+      const step = plan.steps[input.step];
+      if (!step) return { exhausted: true, dueAtMs: plan.exhaustedAfterMs, level: 0, round: 0, targets: [], unresolved: [], overflow: false, lead: team.lead };
+      let targets = step.targets;
+      let overflow = false;
+      if (input.step === 0 && targets.length === 1) {
+        // Overflow: a primary already holding the team's limit of open incidents is not paged first.
+        const answer = onCallAt(policy, input.team, new Date(step.at), overrides);
+        const secondary = answer.secondary?.personId;
+        if (secondary && answer.primary?.personId === targets[0] && (await openIncidentsHeldBy(targets[0])) >= team.concurrencyLimit) {
+          targets = [secondary];
+          overflow = true;
+        }
+      }
+      return { exhausted: false, dueAtMs: step.afterMs, level: step.level, round: step.round, targets, unresolved: step.unresolved, overflow, lead: team.lead };
+    },
+
+    /** Tell one person, trying their channels in order; a channel that fails falls back to the next. */
+    async notifyPerson(input: { key: string; personId: string; kind: NotificationKind; headline: string; detail: string; incident: IncidentFacts }): Promise<DeliveryOutcome> {
+      const policy = deps.policies.current;
+      const person = policy.people[input.personId];
+      if (!person || person.contacts.length === 0) {
+        return { outcome: 'failed', failures: [`${input.personId} has no contact channel in policy ${policy.version}`] };
+      }
+      const url = `${deps.publicUrl()}/api/v1/incidents/${input.incident.id}`;
+      const notification: Notification = {
+        key: input.key,
+        kind: input.kind === 'reminder' || input.kind === 'lead' ? 'reminder' : input.kind === 'handoff' ? 'handoff' : input.kind === 'info' ? 'info' : input.kind === 'page' || input.kind === 'overflow' || input.kind === 'reroute' ? 'page' : 'escalation',
+        incidentId: input.incident.id,
+        incidentTitle: input.incident.title,
+        severity: input.incident.severity,
+        team: input.incident.team,
+        service: input.incident.service,
+        url,
+        recipient: { personId: person.id, name: person.name },
+        headline: input.headline,
+        body: `${input.detail}\n\n${input.incident.severity} · ${input.incident.title}${input.incident.service ? ` · ${input.incident.service}` : ''}\n${url}`,
+        occurredAt: new Date().toISOString(),
+      };
+      const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, env) : undefined;
+      const result = await deliverWithFallback(notification, person.contacts, { smtp, env });
+      const failures = result.failures.map((failure) => `${failure.channel} ${failure.target}: ${failure.error}`);
+      if (result.delivered) return { outcome: 'delivered', channel: result.delivered.channel, target: result.delivered.target, failures };
+      // Every channel failed. If any failure may pass (a timeout, a 503), let Temporal retry the activity:
+      // the same key goes out again, so receivers that honour it show the notification once.
+      if (result.failures.some((failure) => failure.retryable)) {
+        throw ApplicationFailure.retryable(`no channel of ${input.personId} took the notification: ${failures.join('; ')}`, 'DeliveryFailed');
+      }
+      return { outcome: 'failed', failures };
+    },
+
+    /** The rest rule: after a night page for a high severity, the person rests and the next covers. */
+    async applyRestRule(input: { team: string; personId: string; severity: string; at: string }): Promise<{ cover: string; until: string } | null> {
+      const policy = deps.policies.current;
+      if (!policy.teams[input.team]) return null;
+      const rest = restOverride(policy, input.team, { personId: input.personId, severity: input.severity, at: new Date(input.at) });
+      if (!rest) return null;
+      const existing = await deps.overrides.active(input.team);
+      const until = new Date(rest.to).toISOString();
+      // One rest per night: a second page that same night must not stack another override.
+      if (existing.some((override) => override.replaces === input.personId && new Date(override.to).toISOString() === until)) return null;
+      await deps.overrides.add(input.team, {
+        person: rest.person,
+        replaces: input.personId,
+        from: new Date(rest.from).toISOString(),
+        to: until,
+        reason: `rest rule: ${input.personId} was paged for a ${input.severity} at night`,
+        by: 'marshal',
+      });
+      return { cover: rest.person, until };
+    },
+
+    /** When a responder's current on-call shift ends, or null if they are not on call for the team now. */
+    async responderShiftEnd(input: { team: string; personId: string; at: string }): Promise<string | null> {
+      const policy = deps.policies.current;
+      if (!policy.teams[input.team]) return null;
+      const answer = onCallAt(policy, input.team, new Date(input.at), await deps.overrides.active(input.team));
+      const holder = [answer.primary, answer.secondary].find((person) => person?.personId === input.personId);
+      return holder?.shiftEnd ?? null;
+    },
+
+    /** Who takes over from a responder at the end of their shift: the primary at that instant. */
+    async incomingOnCall(input: { team: string; at: string }): Promise<string | null> {
+      const policy = deps.policies.current;
+      if (!policy.teams[input.team]) return null;
+      return onCallAt(policy, input.team, new Date(input.at), await deps.overrides.active(input.team)).primary?.personId ?? null;
+    },
+
+    async teamLead(input: { team: string }): Promise<string | null> {
+      return deps.policies.current.teams[input.team]?.lead ?? null;
+    },
+
+    /** `days` business days (Monday to Friday) after `from`, counted in the team's timezone. */
+    async businessDeadline(input: { team: string; from: string; days: number }): Promise<string> {
+      let at = DateTime.fromISO(input.from, { zone: teamTimezone(deps.policies.current, input.team) });
+      for (let added = 0; added < input.days; ) {
+        at = at.plus({ days: 1 });
+        if (at.weekday <= 5) added += 1;
+      }
+      return at.toUTC().toISO()!;
+    },
+  };
+}
+
+export type PagingActivities = ReturnType<typeof createPagingActivities>;

@@ -1,0 +1,143 @@
+/**
+ * /console: the responders' pages. Mounted before the bearer middleware because it authenticates by its
+ * own signed session cookie (sign in with the admin token); every POST needs the session's CSRF token.
+ * Commands go through the same Incidents service as the API, so the workflow accepts or refuses them
+ * the same way; refusals (409, 400, 404) come back as a readable message on the page, never a trace.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { Command } from '../../../workflows/incident-state';
+import { draftCustomerMessage } from '../../documents/customer-message';
+import { closingReport } from '../../documents/closing-report';
+import { draftPostmortem } from '../../documents/postmortem';
+import { HttpError } from '../../http/errors';
+import type { Incidents } from '../../incidents';
+import type { Logger } from '../../log';
+import type { PolicyStore } from '../../policy-store';
+import { html } from '../html';
+import { sendHtml } from '../layout';
+import { SessionKeeper, sameText, type Session } from '../session';
+import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
+import { incidentPage } from './incident-page';
+import { consolePage, errorPage, listPage, loginPage } from './views';
+
+export interface ConsoleDeps { incidents: Incidents; policies: PolicyStore; token: string; logger: Logger }
+
+const ID = /^[0-9a-z]{1,40}$/;
+
+export function consoleRoutes(deps: ConsoleDeps): Router {
+  const router = Router();
+  const sessions = new SessionKeeper(deps.token);
+  const secure = (req: Request) => req.secure;
+  router.use(express.urlencoded({ extended: false, limit: '1mb' }));
+
+  const documentContext = () => {
+    const policy = deps.policies.current;
+    return { services: policy.services, people: Object.values(policy.people).flatMap((person) => [person.id, person.name]) };
+  };
+
+  router.get('/login', (req, res) => {
+    const next = typeof req.query.next === 'string' && req.query.next.startsWith('/console') ? req.query.next : '/console';
+    sendHtml(res, 200, loginPage(sessions.loginChallenge(res, secure(req)), { next }));
+  });
+
+  router.post('/login', (req, res) => {
+    const body = req.body as Record<string, string | undefined>;
+    const name = (body.name ?? '').trim().slice(0, 200);
+    const next = typeof body.next === 'string' && /^\/console(?:[/?][\w\-/?=&.%]*)?$/.test(body.next) ? body.next : '/console';
+    const retry = (status: number, error: string) => sendHtml(res, status, loginPage(sessions.loginChallenge(res, secure(req)), { error, next, name }));
+    if (!sessions.loginChallengeMatches(req, body._login)) return retry(403, 'The sign-in form expired or came from another site. Please try again.');
+    if (!name) return retry(400, 'Enter your name: it is recorded with everything you do.');
+    if (!sessions.tokenMatches(body.token)) return retry(401, 'That token is not the admin token. Check data/admin-token or MARSHAL_TOKEN.');
+    sessions.issue(res, name, secure(req));
+    res.redirect(303, next);
+  });
+
+  // Everything below needs a session; every POST also its CSRF token.
+  router.use((req, res, next) => {
+    const session = sessions.read(req);
+    if (!session) return res.redirect(303, `/console/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/console')}`);
+    if (req.method === 'POST' && !sameText((req.body as Record<string, string>)?._csrf, session.csrf)) {
+      return sendHtml(res, 403, errorPage(session, 'Form refused', 'This form was not sent from your console session (missing or wrong CSRF token). Reload the page and try again.'));
+    }
+    res.locals.session = session;
+    next();
+  });
+  const sessionOf = (res: Response) => res.locals.session as Session;
+
+  router.post('/logout', (req, res) => {
+    sessions.clear(res, secure(req));
+    res.redirect(303, '/console/login');
+  });
+
+  router.get('/', async (req, res) => {
+    const filters = filtersFromQuery(req.query);
+    sendHtml(res, 200, listPage(sessionOf(res), deps.policies.current, filters, await deps.incidents.list(filters)));
+  });
+
+  router.post('/incidents', async (req, res) => {
+    const policy = deps.policies.current;
+    try {
+      const { declaration, key } = declarationFromForm(req.body, policy, sessionOf(res).name);
+      const { incident } = await deps.incidents.declare(declaration, deps.policies.incidentPolicy(), key);
+      res.redirect(303, `/console/incidents/${incident.id}?done=declared`);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      sendHtml(res, error.status, listPage(sessionOf(res), policy, { status: 'open' }, await deps.incidents.list({ status: 'open' }).catch(() => []), { error: error.message }));
+    }
+  });
+
+  const show = async (req: Request, res: Response, status = 200, messages: { notice?: string; error?: string } = {}) => {
+    const id = String(req.params.id);
+    if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
+    const incident = await deps.incidents.get(id);
+    const context = documentContext();
+    const data = { incident, policy: deps.policies.current, draft: draftCustomerMessage(incident, context.services), postmortemDraft: draftPostmortem(incident, context) };
+    sendHtml(res, status, incidentPage(sessionOf(res), data, messages));
+  };
+
+  router.get('/incidents/:id', async (req, res) => {
+    const done = typeof req.query.done === 'string' ? NOTICES[req.query.done as ActionName] : undefined;
+    await show(req, res, 200, { notice: done });
+  });
+
+  router.get('/incidents/:id/report', async (req, res) => {
+    const id = String(req.params.id);
+    if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
+    const incident = await deps.incidents.get(id);
+    sendHtml(res, 200, consolePage(sessionOf(res), `Report: ${incident.title}`, html`<p><a href="/console/incidents/${id}">← Back to the incident</a></p>
+<h1>Closing report</h1><p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
+<pre class="markdown">${closingReport(incident, documentContext())}</pre>`));
+  });
+
+  router.post('/incidents/:id/*action', async (req, res) => {
+    const id = String(req.params.id);
+    const action = ([] as string[]).concat(req.params.action as unknown as string[]).join('/');
+    try {
+      if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
+      const { command, name } = commandFromForm(action, req.body, sessionOf(res).name);
+      await deps.incidents.command(id, command as Command);
+      res.redirect(303, `/console/incidents/${id}?done=${name}`);
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status === 404 || error.status === 503) throw error;
+      await show(req, res, error.status, { error: error.message });
+    }
+  });
+
+  router.use((req, res) => {
+    sendHtml(res, 404, errorPage(res.locals.session as Session | undefined, 'Not found', `There is no console page at ${req.originalUrl}.`));
+  });
+
+  // Errors become readable pages; unexpected ones are logged and never shown in detail.
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const session = res.locals.session as Session | undefined;
+    if (error instanceof HttpError) {
+      const title = error.status === 404 ? 'Not found' : error.status === 503 ? 'Temporarily unavailable' : 'Not done';
+      if (error.status === 503) res.set('Retry-After', '5');
+      return sendHtml(res, error.status, errorPage(session, title, error.message));
+    }
+    deps.logger.error({ err: error, method: req.method, path: req.path }, 'console error');
+    sendHtml(res, 500, errorPage(session, 'Something went wrong', 'Marshal hit an unexpected error; it has been logged. Try again, or use the API.'));
+  });
+
+  return router;
+}

@@ -1,0 +1,72 @@
+/**
+ * One small stylesheet for the status page and the console: readable without it, responsive from phone to
+ * laptop, visible keyboard focus, and state colours (always with a word beside them) that pass WCAG AA.
+ */
+export const STYLESHEET = `
+:root { --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --panel: #f6f8fa; --line: #d0d7de; --link: #0550ae;
+  --operational: #1a7f37; --degraded_performance: #7d4e00; --partial_outage: #a40e26; --major_outage: #82071e; --focus: #0969da; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--fg); background: var(--bg); }
+a { color: var(--link); }
+a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible, summary:focus-visible {
+  outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; background: var(--fg); color: #fff; padding: .5rem 1rem; z-index: 10; }
+.skip:focus { left: .5rem; }
+header.site { background: var(--fg); color: #fff; padding: .75rem 1rem; display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; }
+header.site a { color: #fff; }
+header.site .brand { font-weight: 700; font-size: 1.15rem; text-decoration: none; }
+header.site nav { display: flex; flex-wrap: wrap; gap: .75rem; align-items: center; }
+header.site form { margin: 0; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0 1rem; line-height: 1.25; }
+h2 { font-size: 1.25rem; margin: 1.75rem 0 .75rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
+h3 { font-size: 1.05rem; margin: 1rem 0 .5rem; }
+.muted { color: var(--muted); }
+.muted-inverse { color: #d0d7de; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.banner { padding: 1rem; border-radius: 6px; color: #fff; font-weight: 600; font-size: 1.1rem; margin-bottom: 1rem; }
+.state { font-weight: 600; }
+.state-operational { color: var(--operational); } .state-degraded_performance { color: var(--degraded_performance); }
+.state-partial_outage { color: var(--partial_outage); } .state-major_outage { color: var(--major_outage); }
+.bg-operational { background: var(--operational); } .bg-degraded_performance { background: var(--degraded_performance); }
+.bg-partial_outage { background: var(--partial_outage); } .bg-major_outage { background: var(--major_outage); }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 0 0 1rem; background: var(--bg); }
+.component ul, .plain { list-style: none; padding: 0; margin: .25rem 0; }
+.row { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .25rem 1rem; align-items: baseline; }
+.bars { display: flex; gap: 1px; height: 1.75rem; margin: .5rem 0 .25rem; }
+.bars span { flex: 1; border-radius: 1px; }
+.updates { list-style: none; margin: .5rem 0 0; padding: 0; }
+.updates li { border-left: 3px solid var(--line); padding: .25rem 0 .25rem .75rem; margin-bottom: .5rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.table-wrap { overflow-x: auto; }
+form.stack { display: grid; gap: .5rem; margin: 0; }
+.fields { display: grid; gap: .75rem; }
+fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .75rem 1rem; margin: 0 0 1rem; min-width: 0; }
+legend { font-weight: 600; padding: 0 .25rem; }
+label { font-weight: 600; display: block; }
+.check label, label.check { display: inline; font-weight: 400; }
+input[type=text], input[type=password], input[type=datetime-local], input[type=search], select, textarea {
+  width: 100%; font: inherit; padding: .5rem; border: 1px solid #6e7781; border-radius: 6px; background: #fff; color: var(--fg); }
+textarea { min-height: 6rem; }
+textarea.markdown { min-height: 24rem; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .9rem; }
+button { font: inherit; font-weight: 600; padding: .55rem 1rem; min-height: 44px; border-radius: 6px; border: 1px solid #1f6feb; background: #0969da; color: #fff; cursor: pointer; }
+button.secondary { background: #fff; color: #0550ae; border-color: #6e7781; }
+.inline { display: inline; }
+.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 18rem), 1fr)); }
+.filters { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 9rem), 1fr)); align-items: end; }
+.notice, .error { padding: .75rem 1rem; border-radius: 6px; margin-bottom: 1rem; }
+.notice { background: #dafbe1; border: 1px solid #1a7f37; }
+.error { background: #ffebe9; border: 1px solid #cf222e; }
+.pill { display: inline-block; padding: 0 .5rem; border-radius: 1rem; border: 1px solid var(--line); font-size: .875rem; background: var(--panel); }
+pre.markdown { white-space: pre-wrap; background: var(--panel); padding: .75rem; border-radius: 6px; overflow-x: auto; }
+@media (max-width: 40rem) {
+  main { padding: .75rem; }
+  h1 { font-size: 1.35rem; }
+  table.stackable thead { position: absolute; left: -999px; }
+  table.stackable tr { display: block; border-bottom: 1px solid var(--line); padding: .5rem 0; }
+  table.stackable td { display: block; border: 0; padding: .1rem 0; }
+  table.stackable td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+}
+`;
