@@ -15,6 +15,12 @@ export interface SeverityPolicy {
   publicStatusPage: boolean;
   postmortem: { required: boolean; deadlineBusinessDays?: number };
   actionItemDuePeriod?: string;
+  /** Remind the owner of an overdue action item's lead after it is this late. */
+  actionItemEscalateAfter?: string;
+  /** Re-notify the acknowledger when an acknowledged incident has had no activity for this long. */
+  acknowledgedIdleReminder?: string;
+  /** Suggest a handoff to a commander who has held the role this long. */
+  commanderFatigueAfter?: string;
   autoResolveOnRecovery: boolean;
 }
 
@@ -111,8 +117,24 @@ export interface RoutingRule {
   severity?: string;
 }
 
+/** An alert sender (config/integrations.yaml `intake.<name>`); secrets are environment variable names. */
+export interface IntakeIntegration {
+  /** The payload shape; defaults to the integration's name (alertmanager, grafana, events, generic). */
+  kind?: 'alertmanager' | 'grafana' | 'events' | 'generic';
+  /** Bearer token; for events also accepted as the routing key. */
+  tokenEnv?: string;
+  /** HMAC-SHA256 signing secret; when set, every request must be signed. */
+  hmacSecretEnv?: string;
+  enabled: boolean;
+  /** Labels or dotted fields whose values group alerts into one incident. */
+  groupBy?: string[];
+  defaultSeverity?: string;
+  rateLimit?: { perSecond: number; burst?: number };
+  heartbeat?: { every: string; alertname?: string; severity?: string; service?: string; team?: string };
+}
+
 export interface IntegrationsPolicy {
-  intake: Record<string, { tokenEnv: string; enabled: boolean }>;
+  intake: Record<string, IntakeIntegration>;
   smtp?: { host: string; port: number; from: string; userEnv?: string; passwordEnv?: string };
   slack?: { defaultWebhookUrlEnv?: string };
 }

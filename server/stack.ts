@@ -20,6 +20,10 @@ import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
+import { createPagingActivities } from '../activities/paging';
+import { createIntakeActivities } from '../activities/intake';
+import { createIntakeMetrics } from './intake/metrics';
+import { Intake } from './intake/service';
 
 export interface StackConfig {
   port: number;
@@ -130,9 +134,16 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       );
     }
 
+    const incidents = new Incidents(client, { historyLimit: config.historyLimit });
+    const overrides = new Overrides(client);
+    const follower = new PolicyFollower(config.policy, policies, () => incidents.applyPolicy(policies.incidentPolicy()), logger);
+    follower.start(config.policyIntervalMs ?? 30_000);
+    stoppers.push(async () => follower.stop());
+    let publicUrl = '';
     if (!config.noWorker) {
       installRuntimeLogging(logger);
-      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle });
+      const activities = { ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl }), ...createIntakeActivities(client) };
+      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, activities });
       const running = worker.run();
       stoppers.push(async () => {
         worker.shutdown();
@@ -141,19 +152,19 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       });
     }
 
-    const incidents = new Incidents(client, { historyLimit: config.historyLimit });
-    const overrides = new Overrides(client);
-    const follower = new PolicyFollower(config.policy, policies, () => incidents.applyPolicy(policies.incidentPolicy()), logger);
-    follower.start(config.policyIntervalMs ?? 30_000);
-    stoppers.push(async () => follower.stop());
+
     const metrics = createMetrics();
-    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token });
+    const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger);
+    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake });
     const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));
       listening.once('error', reject);
     });
     stoppers.push(() => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }));
     const { port } = server.address() as AddressInfo;
+    publicUrl = process.env.MARSHAL_PUBLIC_URL ?? `http://${config.host}:${port}`;
+    // Integrations that promise heartbeats are watched from start, so a sender that never pings is noticed too.
+    await intake.armHeartbeats().catch((error) => logger.warn({ err: error }, 'could not arm intake heartbeats; they arm on the first ping'));
     return {
       url: `http://${config.host}:${port}`,
       token,

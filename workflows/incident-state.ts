@@ -70,6 +70,15 @@ export type EventBody =
   | { type: 'postmortem-published'; markdown: string }
   | ({ type: 'alert' } & AlertObservation)
   | { type: 'monitor-recovered' }
+  | { type: 'escalation-started'; team: string; severity: string; reason: 'declared' | 'reassigned' | 'severity-changed' }
+  | { type: 'escalation-step'; step: number; level: number; round: number; targets: string[]; unresolved: string[]; overflow: boolean }
+  | { type: 'escalation-exhausted'; lead?: string }
+  | { type: 'notified'; to: string; kind: NotificationKind; headline: string; step?: number }
+  | { type: 'delivery'; ref: number; to: string; outcome: 'delivered' | 'failed'; channel?: string; target?: string; failures: string[] }
+  | { type: 'handoff'; from: string; to: string }
+  | { type: 'rest-taken'; person: string; cover: string; until: string }
+  | { type: 'postmortem-due'; dueAt: string }
+  | { type: 'follow-through-failed'; loop: string; error: string }
   | { type: 'policy-applied'; from: string; to: string }
   | { type: 'phase-changed'; from: Phase; to: Phase }
   | { type: 'closed' };
@@ -98,12 +107,19 @@ export interface ActionItem {
   waiveReason?: string;
 }
 
+/** Why someone was told something: pages demand acknowledgement, the rest inform or remind. */
+export type NotificationKind = 'page' | 'escalation' | 'overflow' | 'reroute' | 'handoff' | 'reminder' | 'lead' | 'info';
+
+/** Every notification sent for the incident, with what became of it (contract name: `pages`). */
 export interface Page {
   seq: number;
   at: string;
   to: string;
-  channel: string;
-  outcome: string;
+  kind: NotificationKind;
+  headline: string;
+  outcome: 'sending' | 'delivered' | 'failed';
+  channel?: string;
+  failures?: string[];
 }
 
 export interface IncidentState {
@@ -126,6 +142,7 @@ export interface IncidentState {
   /** Alerts from monitors attached to this incident, one entry per alert identity. */
   alerts: AttachedAlert[];
   postmortem?: { markdown: string; publishedAt: string; publishedBy: string };
+  postmortemDueAt?: string;
   policy: IncidentPolicy;
   policyVersion: string;
   declaredAt: string;
@@ -240,7 +257,22 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
         : [...state.alerts, { key, source, summary, status, labels, url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }];
       return { ...next, alerts };
     }
+    case 'notified':
+      return { ...next, pages: [...state.pages, { seq: event.seq, at: event.at, to: event.to, kind: event.kind, headline: event.headline, outcome: 'sending' }] };
+    case 'delivery':
+      return {
+        ...next,
+        pages: state.pages.map((page) => (page.seq === event.ref ? { ...page, outcome: event.outcome, channel: event.channel, failures: event.failures } : page)),
+      };
+    case 'postmortem-due':
+      return { ...next, postmortemDueAt: event.dueAt };
     case 'monitor-recovered':
+    case 'escalation-started':
+    case 'escalation-step':
+    case 'escalation-exhausted':
+    case 'handoff':
+    case 'rest-taken':
+    case 'follow-through-failed':
       return next;
     case 'policy-applied':
       return { ...next, policyVersion: event.to };
@@ -305,7 +337,10 @@ export function decide(state: IncidentState, command: Command): Decision {
       if (command.severity === state.severity && responderNeeded === state.responderNeeded) {
         return refuse('conflict', `severity is already ${state.severity}`);
       }
-      return accept({ type: 'severity-changed', from: state.severity, to: command.severity, reason: command.reason, responderNeeded });
+      const changed: EventBody = { type: 'severity-changed', from: state.severity, to: command.severity, reason: command.reason, responderNeeded };
+      // Nobody has taken it yet: page again under the new severity's timeouts.
+      const repage = responderNeeded && !state.acknowledgedAt && !state.resolvedAt;
+      return repage ? accept(changed, { type: 'escalation-started', team: state.team ?? '', severity: command.severity, reason: 'severity-changed' }) : accept(changed);
     }
     case 'assign-role': {
       const previous = state.roles[command.role];
@@ -314,7 +349,11 @@ export function decide(state: IncidentState, command: Command): Decision {
     }
     case 'reassign-team':
       if (command.team === state.team) return refuse('conflict', `the incident already belongs to team ${command.team}`);
-      return accept({ type: 'team-reassigned', from: state.team, to: command.team, reason: command.reason });
+      // The new team is paged: from level 1 if nobody has acknowledged, else with one reroute page.
+      return accept(
+        { type: 'team-reassigned', from: state.team, to: command.team, reason: command.reason },
+        { type: 'escalation-started', team: command.team, severity: state.severity, reason: 'reassigned' },
+      );
     case 'resolve':
       if (state.resolvedAt) return refuse('conflict', `already resolved at ${state.resolvedAt}`);
       return accept({ type: 'resolved', summary: command.summary });

@@ -8,11 +8,18 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
+  ParentClosePolicy,
   setHandler,
+  startChild,
+  getExternalWorkflowHandle,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { parseDuration } from '../policy/duration';
+import { actionItem, actionItemClosedSignal, actionItemWorkflowId } from './action-item';
+import * as followThrough from './follow-through';
 import {
   canClose,
   declare,
@@ -25,8 +32,10 @@ import {
   type IncidentPolicy,
   type IncidentState,
   type Refusal,
+  severityPolicy,
+  type EventBody,
 } from './incident-state';
-import { alertSignal, commandUpdate, policySignal, searchAttributes, stateQuery } from './messages';
+import { alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery } from './messages';
 
 export interface IncidentInput {
   declaration: Declaration;
@@ -47,8 +56,10 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ message: refusal.reason, type: `Refused:${refusal.kind}`, details: [refusal.field ?? null], nonRetryable: true });
 }
 
-function searchAttributesOf(state: IncidentState): SearchAttributeUpdatePair[] {
+function searchAttributesOf(state: IncidentState, withResponder: boolean): SearchAttributeUpdatePair[] {
+  const responder = state.acknowledgedBy ?? [...state.pages].reverse().find((page) => page.kind !== 'info' && page.kind !== 'reminder' && page.kind !== 'lead')?.to;
   return [
+    ...(withResponder ? [{ key: searchAttributes.responder, value: responder ?? null }] : []),
     { key: searchAttributes.severity, value: state.severity },
     { key: searchAttributes.team, value: state.team ?? null },
     { key: searchAttributes.service, value: state.service ?? null },
@@ -59,14 +70,48 @@ function searchAttributesOf(state: IncidentState): SearchAttributeUpdatePair[] {
 
 const now = () => new Date().toISOString();
 
+/**
+ * Each open action item gets its own follow-through workflow, which outlives this run's history; it is
+ * told when the item is completed or waived. Items started by an earlier run are found already running.
+ */
+async function trackActionItems(state: () => IncidentState): Promise<void> {
+  const started = new Set<string>();
+  const told = new Set<string>();
+  for (;;) {
+    await condition(() => state().actionItems.some((item) => (item.state === 'open' && !started.has(item.id)) || (item.state !== 'open' && !told.has(item.id))));
+    for (const item of state().actionItems) {
+      const workflowId = actionItemWorkflowId(state().id, item.id);
+      if (item.state === 'open' && !started.has(item.id) && item.dueAt) {
+        started.add(item.id);
+        const escalateAfter = severityPolicy(state().policy, state().severity)?.actionItemEscalateAfter;
+        await startChild(actionItem, {
+          workflowId,
+          args: [{ incidentId: state().id, itemId: item.id, title: item.title, owner: item.owner, dueAt: item.dueAt, escalateAfter }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        }).catch((error) => {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        });
+      } else if (item.state === 'open' && !item.dueAt) {
+        started.add(item.id);
+      } else if (item.state !== 'open' && !told.has(item.id)) {
+        told.add(item.id);
+        started.add(item.id);
+        await getExternalWorkflowHandle(workflowId).signal(actionItemClosedSignal).catch(() => undefined);
+      }
+    }
+  }
+}
+
 export async function incident(input: IncidentInput): Promise<IncidentState> {
   // A state carried from an older run may predate fields added since; give them their empty values.
   let state = input.carried ? { ...initialState(input.carried.id, input.carried.policy), ...input.carried } : declare(input.declaration, input.policy, now());
   let indexed = '';
+  // Incidents started before paging existed replay without it; everything newer pages, reminds and chases.
+  const followsThrough = patched('follow-through-v1');
 
   /** Keep Temporal visibility in step with the state, writing only when an indexed field changed. */
   const index = () => {
-    const pairs = searchAttributesOf(state);
+    const pairs = searchAttributesOf(state, followsThrough);
     const key = JSON.stringify(pairs.map((pair) => pair.value));
     if (key !== indexed) {
       upsertSearchAttributes(pairs);
@@ -80,6 +125,11 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   setHandler(
     commandUpdate,
     (command: Command) => {
+      if (followsThrough && command.type === 'add-action-item' && !command.dueAt) {
+        // No due date given: the severity's default due period from now.
+        const period = severityPolicy(state.policy, state.severity)?.actionItemDuePeriod;
+        if (period) command = { ...command, dueAt: new Date(Date.now() + parseDuration(period)).toISOString() };
+      }
       const decision = decide(state, command);
       // The validator already refused anything the lifecycle forbids; this guards the race where two
       // accepted updates are applied in one activation.
@@ -106,12 +156,39 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     state = { ...record(state, [{ type: 'policy-applied', from: state.policy.version, to: policy.version }], now(), 'marshal'), policy };
   });
 
+  let deliveries = 0;
+  const ctx: followThrough.FollowThrough = {
+    state: () => state,
+    record: (events: EventBody[], by = 'marshal') => {
+      const before = state.timeline.length;
+      state = record(state, events, now(), by);
+      index();
+      return state.timeline.slice(before).filter((event) => event.type !== 'phase-changed');
+    },
+    busy: (delta: number) => {
+      deliveries += delta;
+    },
+  };
+  if (followsThrough) {
+    setHandler(followUpSignal, ({ to, headline, detail }) => {
+      void (async () => {
+        const lead = to === 'lead' && state.team ? await followThrough.teamLead(state.team) : null;
+        if (to !== 'lead' || lead) await followThrough.notify(ctx, lead ?? to, 'reminder', headline, detail);
+      })();
+    });
+    for (const loop of [followThrough.escalate, followThrough.remindStatusUpdates, followThrough.remindWhenIdle, followThrough.watchCommanderFatigue, followThrough.handOffAtShiftEnd, followThrough.chasePostmortem]) {
+      void followThrough.keepRunning(ctx, loop.name, () => loop(ctx));
+    }
+    void followThrough.keepRunning(ctx, 'trackActionItems', () => trackActionItems(() => state));
+  }
+
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
 
   await condition(() => canClose(state) || historyFull());
-  // Let any update that is mid-flight finish before the run ends, so no caller loses an answer.
-  await condition(allHandlersFinished);
+  // Let any update that is mid-flight finish before the run ends, so no caller loses an answer, and
+  // let deliveries under way record their outcome.
+  await condition(() => allHandlersFinished() && deliveries === 0);
 
   if (!canClose(state)) {
     await continueAsNew<typeof incident>({ ...input, carried: state });

@@ -15,6 +15,8 @@ export const stateQuery = defineQuery<IncidentState>('state');
 export const commandUpdate = defineUpdate<IncidentState, [Command]>('command');
 /** A monitor's alert for this incident (signal: intake answers once Temporal has it durably). */
 export const alertSignal = defineSignal<[AlertObservation]>('alert');
+/** A reminder an action item's own workflow asks the incident to deliver and record. */
+export const followUpSignal = defineSignal<[{ to: string; headline: string; detail: string }]>('followUp');
 /** A new policy version was applied to the running service. */
 export const policySignal = defineSignal<[IncidentPolicy]>('policy');
 
@@ -25,4 +27,6 @@ export const searchAttributes = {
   service: defineSearchAttributeKey('MarshalService', SearchAttributeType.KEYWORD),
   phase: defineSearchAttributeKey('MarshalPhase', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('MarshalStatus', SearchAttributeType.KEYWORD),
+  /** Who is responding: the acknowledger, else the last person paged. Overflow counts on it. */
+  responder: defineSearchAttributeKey('MarshalResponder', SearchAttributeType.KEYWORD),
 } as const;

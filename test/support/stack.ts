@@ -5,21 +5,38 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createLogger } from '../../server/log';
 import { startStack, type Stack, type StackConfig } from '../../server/stack';
+import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
+import { testPolicyDir } from './policy';
 
 export const repoRoot = join(__dirname, '..', '..');
 
-export async function startTestStack(overrides: Partial<StackConfig> = {}): Promise<Stack> {
-  return startStack({
+export type TestStack = Stack & { inbox: WebhookReceiver };
+
+/**
+ * Marshal on the shared test dev server. Unless a test brings its own policy, people are reached through
+ * `inbox`, a local webhook receiver, so pages from the incidents a test declares never leave the machine.
+ */
+export async function startTestStack(overrides: Partial<StackConfig> = {}): Promise<TestStack> {
+  const inbox = await startWebhookReceiver();
+  const stack = await startStack({
     port: 0,
     host: '127.0.0.1',
     dataDir: mkdtempSync(join(tmpdir(), 'marshal-stack-')),
-    policy: { kind: 'directory', dir: join(repoRoot, 'config') },
+    policy: { kind: 'directory', dir: testPolicyDir({ webhookUrl: inbox.url }) },
     token: 'test-token',
     temporal: { address: inject('temporalAddress'), namespace: 'default' },
     workflowBundle: { codePath: inject('workflowBundlePath') },
     logger: createLogger('silent'),
     ...overrides,
   });
+  return {
+    ...stack,
+    inbox,
+    stop: async () => {
+      await stack.stop();
+      await inbox.close();
+    },
+  };
 }
 
 export interface Answer<T = any> {

@@ -1,0 +1,198 @@
+/**
+ * Intake benchmark on the embedded dev server: sustained Alertmanager deliveries over HTTP (one alert per
+ * request, groups of 10 alerts, 30% of requests are duplicates of alerts already sent), then a check that
+ * every distinct alert reached an incident; in the same run the ceiling — a bare signal-with-start loop
+ * against the same server with no HTTP, routing or workflow work — and the ratio of the two.
+ * Run: npx tsx bench/intake.ts [seconds=30] [concurrency=32]. Prints figures and the machine; writes
+ * bench/results/intake.json. Never part of npm test.
+ */
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '../server/log';
+import { alertGroupWorkflowId } from '../server/intake/service';
+import { startStack } from '../server/stack';
+import { startDevServer } from '../server/temporal/dev-server';
+import { alertGroupQuery, alertsSignal } from '../workflows/alert-group';
+import { stateQuery } from '../workflows/messages';
+
+const seconds = Number(process.argv[2] ?? 30);
+const concurrency = Number(process.argv[3] ?? 32);
+const GROUP_SIZE = 10;
+const DUPLICATE_SHARE = 0.3;
+const TOKEN = 'bench-token';
+process.env.BENCH_AM_TOKEN = TOKEN;
+
+const root = join(__dirname, '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'marshal-bench-intake-'));
+const policyDir = join(dataDir, 'config');
+cpSync(join(root, 'config'), policyDir, { recursive: true });
+writeFileSync(join(policyDir, 'integrations.yaml'), 'intake:\n  alertmanager: { tokenEnv: BENCH_AM_TOKEN }\n');
+const run = Date.now().toString(36);
+
+function alertBody(index: number) {
+  const group = Math.floor(index / GROUP_SIZE);
+  const labels = { alertname: 'BenchLatency', service: 'checkout', severity: 'warning', shard: String(index), run };
+  return JSON.stringify({
+    version: '4',
+    groupKey: `{}:{alertname="BenchLatency", group="${run}-${group}"}`,
+    truncatedAlerts: 0,
+    status: 'firing',
+    receiver: 'marshal',
+    groupLabels: { alertname: 'BenchLatency', group: `${run}-${group}` },
+    commonLabels: labels,
+    commonAnnotations: { summary: 'Latency above SLO' },
+    externalURL: 'http://alertmanager.bench:9093',
+    alerts: [
+      {
+        status: 'firing',
+        labels,
+        annotations: { summary: 'Latency above SLO', description: `shard ${index}` },
+        startsAt: '2026-03-02T09:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        generatorURL: 'http://prometheus.bench:9090/graph',
+        fingerprint: `${run}-${index.toString(16).padStart(8, '0')}`,
+      },
+    ],
+  });
+}
+
+async function main() {
+  const server = await startDevServer({ dataDir, headless: true });
+  const stack = await startStack({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    policy: { kind: 'directory', dir: policyDir },
+    token: 'bench-admin',
+    temporal: { address: server.address, namespace: 'default' },
+    logger: createLogger('error'),
+  });
+  const url = `${stack.url}/api/v1/webhooks/alertmanager`;
+  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` };
+
+  // Warm up: bundle loaded, connections open, one group and incident through.
+  await fetch(url, { method: 'POST', headers, body: alertBody(1_000_000_000) }).then((r) => r.text());
+
+  // 1. Intake over HTTP.
+  let distinct = 0;
+  let requests = 0;
+  let duplicates = 0;
+  let refused = 0;
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < deadline) {
+        const duplicate = distinct > 0 && Math.random() < DUPLICATE_SHARE;
+        const index = duplicate ? Math.floor(Math.random() * distinct) : distinct++;
+        // A sender retries until it hears 2xx (Alertmanager retries 5xx), so nothing is dropped on purpose here.
+        for (;;) {
+          const t0 = performance.now();
+          const response = await fetch(url, { method: 'POST', headers, body: alertBody(index) });
+          await response.text();
+          latencies.push(performance.now() - t0);
+          if (response.status === 202) break;
+          refused += 1;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        requests += 1;
+        if (duplicate) duplicates += 1;
+      }
+    }),
+  );
+  const sendSeconds = (Date.now() - started) / 1000;
+
+  // 2. Drain: wait until every group has applied what it accepted, then verify every distinct alert is on an incident.
+  const groups = Math.ceil(distinct / GROUP_SIZE);
+  const drainStarted = Date.now();
+  const seen = new Set<string>();
+  let deliveries = 0;
+  let incidents = 0;
+  for (let group = 0; group < groups; group += 1) {
+    const workflowId = alertGroupWorkflowId('alertmanager', `group={}:{alertname="BenchLatency", group="${run}-${group}"}`);
+    for (;;) {
+      const view = await stack.client.workflow.getHandle(workflowId).query(alertGroupQuery).catch(() => undefined);
+      if (view && view.pending === 0 && view.incident) {
+        const incident = await stack.client.workflow.getHandle(view.incident.workflowId).query(stateQuery);
+        for (const alert of incident.alerts) {
+          seen.add(alert.key);
+          deliveries += alert.deliveries;
+        }
+        incidents += view.counts.incidentsOpened;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const drainSeconds = (Date.now() - drainStarted) / 1000;
+  let lost = 0;
+  for (let index = 0; index < distinct; index += 1) if (!seen.has(`${run}-${index.toString(16).padStart(8, '0')}`)) lost += 1;
+
+  // 3. The ceiling: bare signal-with-start against the same server (no HTTP, no worker work: a queue nobody polls).
+  let ceilingCalls = 0;
+  const ceilingSeconds = Math.min(seconds, 15);
+  const ceilingDeadline = Date.now() + ceilingSeconds * 1000;
+  const ceilingStarted = Date.now();
+  const sample = { alerts: [], declaration: { title: 'x', severity: 'SEV4' }, policy: { version: 'bench', severities: [] }, receivedAt: new Date().toISOString() };
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < ceilingDeadline) {
+        const index = ceilingCalls++;
+        await stack.client.workflow.signalWithStart('alertGroup', {
+          workflowId: `bench-ceiling-${run}-${Math.floor(index / GROUP_SIZE)}`,
+          taskQueue: 'bench-ceiling-unpolled',
+          args: [{ integration: 'bench', group: 'ceiling' }],
+          signal: alertsSignal,
+          signalArgs: [sample],
+        });
+      }
+    }),
+  );
+  const ceilingRate = ceilingCalls / ((Date.now() - ceilingStarted) / 1000);
+
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
+  const intakeRate = requests / sendSeconds;
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}`, temporal: server.version },
+    config: { seconds, concurrency, groupSize: GROUP_SIZE, duplicateShare: DUPLICATE_SHARE },
+    intake: {
+      accepted: requests,
+      distinct,
+      duplicates,
+      refused,
+      alertsPerSecond: Math.round(intakeRate),
+      latencyMs: { p50: pct(0.5), p95: pct(0.95), p99: pct(0.99) },
+      drainSeconds: Math.round(drainSeconds * 10) / 10,
+      endToEndAlertsPerSecond: Math.round(requests / (sendSeconds + drainSeconds)),
+      groups,
+      incidents,
+      deliveriesRecorded: deliveries,
+      lost,
+    },
+    ceiling: { signalWithStartPerSecond: Math.round(ceilingRate), calls: ceilingCalls },
+    ratio: Math.round((intakeRate / ceilingRate) * 100) / 100,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  console.log(
+    `\nintake: ${result.intake.alertsPerSecond} alerts/s accepted over HTTP (${duplicates} of ${requests} duplicates), p50 ${result.intake.latencyMs.p50} ms, p99 ${result.intake.latencyMs.p99} ms; ` +
+      `${distinct} distinct alerts on ${incidents} incidents, ${lost} lost; ceiling ${result.ceiling.signalWithStartPerSecond} signal-with-start/s; ratio ${result.ratio}`,
+  );
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'intake.json'), `${JSON.stringify(result, null, 2)}\n`);
+  await stack.stop();
+  await server.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  if (lost > 0 || deliveries !== requests) {
+    console.error(`verification: ${lost} distinct alerts missing; ${deliveries} deliveries recorded for ${requests} accepted requests`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,198 @@
+/**
+ * Alert intake as the server does it: find the integration in policy, route each alert (labels and
+ * fields → service → owning team and severity), group alerts by the integration's grouping rule, and
+ * hand each group's alerts to its `alert-group-<hash>` workflow with signal-with-start. The answer is
+ * 2xx only once every signal is durably accepted; the group workflow does ordering, dedup and opening
+ * incidents. No state here beyond rate-limit buckets.
+ */
+import { createHash } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { parseDuration } from '../../policy/duration';
+import { routeAlert, ruleMatches } from '../../policy/routing';
+import type { IntakeIntegration, Policy } from '../../policy/types';
+import { alertGroupWorkflowPrefix, alertsSignal, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
+import type { AlertBatch } from '../../workflows/alert-group-rules';
+import type { Declaration } from '../../workflows/incident-state';
+import { TASK_QUEUE } from '../../workflows/messages';
+import type { Logger } from '../log';
+import type { PolicyStore } from '../policy-store';
+import { withEngine } from '../temporal/calls';
+import type { IntakeMetrics } from './metrics';
+import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
+import { RateLimiter } from './rate-limit';
+
+export const INTAKE_KINDS: readonly IntakeKind[] = ['alertmanager', 'grafana', 'events', 'generic'];
+
+export interface ResolvedIntegration {
+  name: string;
+  kind: IntakeKind;
+  config: IntakeIntegration;
+}
+
+export interface Accepted {
+  alerts: number;
+  groups: string[];
+  pings: number;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+export const alertGroupWorkflowId = (integration: string, group: string) => `${alertGroupWorkflowPrefix}${sha256(`${integration}\n${group}`).slice(0, 32)}`;
+
+/** Reads a dotted path; a bare name means a label (`service` → labels.service). */
+function fieldOf(view: object, path: string): string | undefined {
+  let value: unknown = view;
+  for (const key of (path.includes('.') ? path : `labels.${path}`).split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value === undefined || value === null || typeof value === 'object' ? undefined : String(value);
+}
+
+/** The group an alert belongs to, in words: the configured grouping rule, else the sender's group, else the alert alone. */
+export function groupOf(integration: IntakeIntegration, alert: NormalizedAlert): string {
+  if (integration.groupBy) return integration.groupBy.map((path) => `${path}=${fieldOf(alert.view, path) ?? ''}`).join(', ');
+  if (alert.senderGroup !== undefined) return `group=${alert.senderGroup}`;
+  return `key=${alert.incoming.observation.key}`;
+}
+
+/** What an incident opened by this alert is declared as, under the given policy. */
+export function declarationFor(policy: Policy, name: string, integration: IntakeIntegration, alert: Pick<NormalizedAlert, 'view' | 'title' | 'description'>, overrides: { service?: string; team?: string; severity?: string } = {}) {
+  const route = routeAlert(policy, alert.view);
+  const known = policy.severities.map((severity) => severity.name);
+  const pick = (...candidates: (string | undefined)[]) => candidates.find((candidate) => candidate !== undefined && known.includes(candidate));
+  const severity = pick(overrides.severity, route.severity, integration.defaultSeverity) ?? known[known.length - 1];
+  // A `service` label that names a service in policy routes by itself when no rule decided the service.
+  const labelled = alert.view.labels.service;
+  const service = overrides.service ?? route.service ?? (labelled && policy.services[labelled] ? labelled : undefined);
+  const ruleTeam = policy.routing.rules.find((rule) => rule.team !== undefined && ruleMatches(rule, alert.view))?.team;
+  const team = overrides.team ?? ruleTeam ?? (service ? policy.services[service]?.team : undefined) ?? route.team;
+  const unrouted = !service && !overrides.team && !ruleTeam;
+  const notes = [
+    alert.description,
+    unrouted ? `No routing rule matched this alert; it went to the default team${team ? ` ${team}` : ''}. Reassign it if another team owns it.` : undefined,
+    route.matchedRules.length ? `Routed by: ${route.matchedRules.join(', ')}.` : undefined,
+  ].filter((note): note is string => Boolean(note));
+  const declaration: Omit<Declaration, 'id'> = {
+    title: alert.title,
+    severity,
+    ...(team ? { team } : {}),
+    ...(service ? { service } : {}),
+    ...(notes.length ? { summary: notes.join('\n\n') } : {}),
+    reporter: name,
+  };
+  return { declaration, unrouted };
+}
+
+export class Intake {
+  readonly limiter = new RateLimiter();
+
+  constructor(
+    private readonly client: Client,
+    private readonly policies: PolicyStore,
+    readonly metrics: IntakeMetrics,
+    private readonly logger: Logger,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** The integration by name under the current policy, with its kind made explicit. */
+  integration(name: string): ResolvedIntegration | undefined {
+    const config = this.policies.current.integrations?.intake?.[name];
+    if (!config) return undefined;
+    const kind = config.kind ?? (INTAKE_KINDS.includes(name as IntakeKind) ? (name as IntakeKind) : undefined);
+    return kind ? { name, kind, config } : undefined;
+  }
+
+  integrationsOfKind(kind: IntakeKind): ResolvedIntegration[] {
+    return Object.keys(this.policies.current.integrations?.intake ?? {})
+      .map((name) => this.integration(name))
+      .filter((found): found is ResolvedIntegration => found !== undefined && found.kind === kind && found.config.enabled !== false);
+  }
+
+  /**
+   * Hand a delivery's alerts to their groups. Resolves once Temporal has durably accepted every signal;
+   * throws HttpError 503 when it cannot (the sender retries, and a retry only adds a delivery count).
+   */
+  async accept(integration: ResolvedIntegration, normalized: Normalized): Promise<Accepted> {
+    const policy = this.policies.current;
+    const receivedAt = new Date().toISOString();
+    const { name, config } = integration;
+    const heartbeatName = config.heartbeat?.alertname;
+    let pings = 0;
+    const groups = new Map<string, NormalizedAlert[]>();
+    for (const alert of normalized.alerts) {
+      if (heartbeatName && alert.view.labels.alertname === heartbeatName) {
+        if (alert.incoming.action === 'trigger') pings += 1;
+        continue;
+      }
+      const group = groupOf(config, alert);
+      groups.set(group, [...(groups.get(group) ?? []), alert]);
+    }
+    const batches = [...groups.entries()].map(([group, alerts], index) => {
+      const leader = alerts.find((alert) => alert.incoming.action === 'trigger') ?? alerts[0];
+      const { declaration, unrouted } = declarationFor(policy, name, config, leader);
+      const batch: AlertBatch = {
+        alerts: alerts.map((alert) => alert.incoming),
+        declaration,
+        policy: this.policies.incidentPolicy(),
+        ...(unrouted ? { unrouted } : {}),
+        receivedAt,
+        // The count belongs to the message, not to each group: carried once.
+        ...(index === 0 && normalized.truncatedAlerts ? { truncatedAlerts: normalized.truncatedAlerts } : {}),
+      };
+      return { group, batch };
+    });
+    const workflowIds = batches.map(({ group }) => alertGroupWorkflowId(name, group));
+    await withEngine(this.client, () =>
+      Promise.all([
+        ...batches.map(({ group, batch }, index) =>
+          this.client.workflow.signalWithStart('alertGroup', {
+            workflowId: workflowIds[index],
+            taskQueue: TASK_QUEUE,
+            args: [{ integration: name, group } satisfies AlertGroupInput],
+            signal: alertsSignal,
+            signalArgs: [batch],
+          }),
+        ),
+        ...(pings > 0 ? [this.signalHeartbeat(integration, 'ping')] : []),
+      ]),
+    );
+    if (normalized.truncatedAlerts) this.logger.warn({ integration: name, truncatedAlerts: normalized.truncatedAlerts }, 'the sender truncated its alert group; missing alerts are not treated as resolved');
+    this.metrics.alerts.inc({ integration: name }, batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0));
+    if (pings > 0) this.metrics.heartbeats.inc({ integration: name }, pings);
+    return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: workflowIds, pings };
+  }
+
+  /** A heartbeat ping (or, at start, an arm): the integration's `alert-heartbeat-<name>` workflow resets its timer. */
+  async ping(integration: ResolvedIntegration): Promise<void> {
+    await withEngine(this.client, () => this.signalHeartbeat(integration, 'ping'));
+    this.metrics.heartbeats.inc({ integration: integration.name });
+  }
+
+  private async signalHeartbeat(integration: ResolvedIntegration, kind: HeartbeatPing['kind']): Promise<void> {
+    const heartbeat = integration.config.heartbeat;
+    if (!heartbeat) return;
+    const policy = this.policies.current;
+    const alert = {
+      view: { source: integration.kind, integration: integration.name, labels: { alertname: 'MissedHeartbeat', integration: integration.name }, annotations: {} },
+      title: `Missed heartbeat from ${integration.name}`,
+      description: `${integration.name} promised a heartbeat every ${heartbeat.every} and missed it: its alerts may not be reaching Marshal.`,
+    };
+    const { declaration, unrouted } = declarationFor(policy, integration.name, integration.config, alert, heartbeat);
+    const ping: HeartbeatPing = { kind, everyMs: parseDuration(heartbeat.every), declaration, policy: this.policies.incidentPolicy(), ...(unrouted ? { unrouted } : {}) };
+    await this.client.workflow.signalWithStart('alertGroup', {
+      workflowId: heartbeatWorkflowId(integration.name),
+      taskQueue: TASK_QUEUE,
+      args: [{ integration: integration.name, group: 'heartbeat' } satisfies AlertGroupInput],
+      signal: heartbeatSignal,
+      signalArgs: [ping],
+    });
+  }
+
+  /** At start: every integration that promises heartbeats is watched from now, even if it never pings. */
+  async armHeartbeats(): Promise<number> {
+    const watched = INTAKE_KINDS.flatMap((kind) => this.integrationsOfKind(kind)).filter((integration) => integration.config.heartbeat);
+    await withEngine(this.client, () => Promise.all(watched.map((integration) => this.signalHeartbeat(integration, 'arm'))));
+    return watched.length;
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Alertmanager and Grafana webhooks over real HTTP on the dev server: a firing group opens one incident,
+ * HA duplicates and repeats attach to it, recovery is recorded, truncation never resolves, routing and
+ * grouping follow policy, and bad requests are refused with nothing recorded.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Stack } from '../../server/stack';
+import { signBody } from '../../server/intake/auth';
+import { apiClient, startTestStack } from '../support/stack';
+import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';
+
+const TOKEN = 'am-token-for-tests';
+const GRAFANA_SECRET = 'grafana-hmac-secret';
+process.env.TEST_INTAKE_AM_TOKEN = TOKEN;
+process.env.TEST_INTAKE_GRAFANA_SECRET = GRAFANA_SECRET;
+
+let stack: Stack;
+let api: ReturnType<typeof apiClient>;
+const am = (body: unknown, token = TOKEN, path = '/api/v1/webhooks/alertmanager') =>
+  apiClient(stack.url, token).send('POST', path, typeof body === 'string' ? body : JSON.stringify(body), { 'Content-Type': 'application/json' });
+
+beforeAll(async () => {
+  const policyDir = policyDirWith(`
+  alertmanager: { tokenEnv: TEST_INTAKE_AM_TOKEN }
+  grafana: { hmacSecretEnv: TEST_INTAKE_GRAFANA_SECRET }
+  events: { tokenEnv: TEST_INTAKE_UNUSED }
+  am-by-service: { kind: alertmanager, tokenEnv: TEST_INTAKE_AM_TOKEN, groupBy: [alertname, service] }
+`);
+  stack = await startTestStack({ policy: { kind: 'directory', dir: policyDir } });
+  api = apiClient(stack.url, stack.token);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function incidentOf(groupId: string, deliveries: number) {
+  const view = await settledGroup(stack.client, groupId, deliveries);
+  if (!view.incident) console.log(JSON.stringify(view, null, 1));
+  expect(view.incident, 'the group holds an open incident').toBeTruthy();
+  return view.incident!.id;
+}
+
+describe('Alertmanager webhook', () => {
+  it('opens one incident for a firing group, attaches HA duplicates, records partial and full recovery', async () => {
+    const RUN = runId();
+    const firing = fixture('alertmanager-firing-group', { RUN });
+    const first = await am(firing);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ status: 'accepted', alerts: 3, groups: [expect.stringMatching(/^alert-group-[0-9a-f]{32}$/)] });
+    const groupId = first.body.groups[0];
+    // Alertmanager HA: the peer sends the same notification again.
+    expect((await am(firing)).status).toBe(202);
+    const id = await incidentOf(groupId, 6);
+
+    const incident = await eventually(async () => {
+      const { body } = await api.get(`/api/v1/incidents/${id}`);
+      return body.alerts?.length === 3 && body.alerts.every((alert: any) => alert.deliveries === 2) ? body : undefined;
+    }, 'three alerts delivered twice each');
+    // Distinct alerts with the same summary stay distinct (identity is the fingerprint).
+    expect(new Set(incident.alerts.map((alert: any) => alert.key)).size).toBe(3);
+    expect(incident.alerts.every((alert: any) => alert.summary === 'Checkout error rate above 5%')).toBe(true);
+    // Routing: labels.service=checkout → checkout-api → payments; labels.severity=critical → SEV2.
+    expect(incident).toMatchObject({ service: 'checkout-api', team: 'payments', severity: 'SEV2', status: 'open', reporter: 'alertmanager' });
+    expect(incident.title).toBe('HighErrorRate: Checkout error rate above 5%');
+    expect(incident.timeline.filter((event: any) => event.type === 'alert')).toHaveLength(6);
+
+    // Firing and resolved in one message: one alert recovers, the incident is not yet recovered.
+    expect((await am(fixture('alertmanager-partly-resolved', { RUN }))).status).toBe(202);
+    await settledGroup(stack.client, groupId, 9);
+    const partly = (await api.get(`/api/v1/incidents/${id}`)).body;
+    expect(partly.alerts.filter((alert: any) => alert.status === 'resolved')).toHaveLength(1);
+    expect(partly.timeline.some((event: any) => event.type === 'monitor-recovered')).toBe(false);
+
+    // Everything resolved: "monitor recovered"; SEV2 does not resolve itself, the responder is told.
+    expect((await am(fixture('alertmanager-all-resolved', { RUN }))).status).toBe(202);
+    const recovered = await eventually(async () => {
+      const { body } = await api.get(`/api/v1/incidents/${id}`);
+      return body.timeline.some((event: any) => event.type === 'monitor-recovered') ? body : undefined;
+    }, 'monitor recovered');
+    expect(recovered.status).toBe('open');
+    expect(recovered.alerts.every((alert: any) => alert.status === 'resolved')).toBe(true);
+
+    // A late duplicate of the original firing notification does not flip anything back.
+    expect((await am(firing)).status).toBe(202);
+    const after = await settledGroup(stack.client, groupId, 15);
+    expect(after.counts.stale).toBe(3);
+    expect(after.counts.incidentsOpened).toBe(1);
+    expect((await api.get(`/api/v1/incidents/${id}`)).body.alerts.every((alert: any) => alert.status === 'resolved')).toBe(true);
+
+    // Listed by service and team like any incident.
+    const listed = (await api.get('/api/v1/incidents?service=checkout-api&team=payments&limit=1000')).body.incidents;
+    expect(listed.some((summary: any) => summary.id === id)).toBe(true);
+  });
+
+  it('a truncated group never implies that the missing alerts resolved; auto-resolves only when all it knows recovered', async () => {
+    const RUN = runId();
+    const first = await am(fixture('alertmanager-truncated', { RUN }));
+    expect(first.status).toBe(202);
+    const groupId = first.body.groups[0];
+    const id = await incidentOf(groupId, 2);
+    const incident = (await api.get(`/api/v1/incidents/${id}`)).body;
+    // labels.namespace=ledger → payments-ledger; warning → SEV3 (auto-resolves on recovery).
+    expect(incident).toMatchObject({ service: 'payments-ledger', team: 'payments', severity: 'SEV3' });
+    // A resolved message with truncatedAlerts: only the listed alert recovers.
+    expect((await am(fixture('alertmanager-truncated-one-resolved', { RUN }))).status).toBe(202);
+    const view = await settledGroup(stack.client, groupId, 3);
+    expect(view.counts.truncatedAlerts).toBe(10);
+    const after = (await api.get(`/api/v1/incidents/${id}`)).body;
+    expect(after.alerts.map((alert: any) => alert.status).sort()).toEqual(['firing', 'resolved']);
+    expect(after.status).toBe('open');
+    expect(after.timeline.some((event: any) => event.type === 'monitor-recovered')).toBe(false);
+  });
+
+  it('keeps unicode labels and annotations intact, and marks an unroutable alert for the default team', async () => {
+    const RUN = runId();
+    const answer = await am(fixture('alertmanager-unicode', { RUN }));
+    expect(answer.status).toBe(202);
+    const id = await incidentOf(answer.body.groups[0], 1);
+    const incident = (await api.get(`/api/v1/incidents/${id}`)).body;
+    expect(incident.title).toBe('LatenzHoch: Latenz über 500 ms – Zürich → 東京 🚨');
+    expect(incident.alerts[0].labels).toMatchObject({ 'région': '東京', 'équipe': 'plateforme' });
+    expect(incident.team).toBe('platform');
+    expect(incident.summary).toMatch(/No routing rule matched this alert; it went to the default team platform/);
+  });
+
+  it('groups by the configured rule (alertname + service) across Alertmanager groups', async () => {
+    const RUN = runId();
+    const firing = fixture('alertmanager-firing-group', { RUN });
+    // Split the group into two messages with different Alertmanager group keys: one incident still.
+    const one = { ...firing, groupKey: `${firing.groupKey}-a`, alerts: firing.alerts.slice(0, 1) };
+    const two = { ...firing, groupKey: `${firing.groupKey}-b`, alerts: firing.alerts.slice(1) };
+    const a = await am(one, TOKEN, '/api/v1/webhooks/alertmanager/am-by-service');
+    const b = await am(two, TOKEN, '/api/v1/webhooks/alertmanager/am-by-service');
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(a.body.groups).toEqual(b.body.groups);
+    const view = await settledGroup(stack.client, a.body.groups[0], 3);
+    expect(view.group).toBe('alertname=HighErrorRate, service=checkout');
+    expect(view.incident?.keys).toHaveLength(3);
+    expect(view.counts.incidentsOpened).toBe(1);
+  });
+
+  it('refuses bad credentials with 401 and records nothing', async () => {
+    const RUN = runId();
+    const firing = fixture('alertmanager-firing-group', { RUN });
+    const wrong = await am(firing, 'not-the-token');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('unauthorized');
+    const missing = await apiClient(stack.url, undefined).post('/api/v1/webhooks/alertmanager', firing);
+    expect(missing.status).toBe(401);
+    // The admin token is not an integration token.
+    expect((await am(firing, stack.token)).status).toBe(401);
+    // Nothing was recorded: the group workflow that a good request would use does not exist.
+    const good = await am(fixture('alertmanager-firing-group', { RUN: runId() }));
+    expect(good.status).toBe(202);
+    const groupOfRefused = good.body.groups[0].replace(/.$/, (c: string) => (c === '0' ? '1' : '0'));
+    await expect(groupView(stack.client, groupOfRefused)).rejects.toThrow();
+  });
+
+  it('answers 400 naming the problem for malformed or foreign bodies, 413 over 512 KB, never 5xx', async () => {
+    const broken = await am('{"version": "4", "alerts": [');
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.code).toBe('invalid_json');
+    const empty = await am('');
+    expect(empty.status).toBe(400);
+    const grafanaShape = fixture('grafana-firing', { RUN: runId() });
+    const wrongVersion = await am(grafanaShape);
+    expect(wrongVersion.status).toBe(400);
+    expect(wrongVersion.body.error).toMatchObject({ field: 'version' });
+    const noLabels = fixture('alertmanager-firing-group', { RUN: runId() });
+    delete noLabels.alerts[1].labels;
+    const missing = await am(noLabels);
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.field).toBe('alerts[1].labels');
+    const badStatus = fixture('alertmanager-firing-group', { RUN: runId() });
+    badStatus.alerts[0].status = 'exploded';
+    expect((await am(badStatus)).body.error.field).toBe('alerts[0].status');
+    expect((await am([1, 2])).status).toBe(400);
+    const huge = fixture('alertmanager-firing-group', { RUN: runId() });
+    huge.commonAnnotations.description = 'x'.repeat(600 * 1024);
+    const tooLarge = await am(huge);
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.code).toBe('too_large');
+    expect((await am(fixture('alertmanager-firing-group', { RUN: runId() }), TOKEN, '/api/v1/webhooks/alertmanager/no-such')).status).toBe(404);
+  });
+});
+
+describe('Grafana webhook with HMAC signatures', () => {
+  const signed = (body: string, timestamp = Math.floor(Date.now() / 1000), secret = GRAFANA_SECRET) =>
+    apiClient(stack.url, undefined).send('POST', '/api/v1/webhooks/grafana', body, {
+      'Content-Type': 'application/json',
+      'X-Marshal-Timestamp': String(timestamp),
+      'X-Marshal-Signature': signBody(secret, timestamp, body),
+    });
+
+  it('accepts a correctly signed payload and routes by Grafana labels; recovery resolves nothing at SEV2', async () => {
+    const RUN = runId();
+    const body = JSON.stringify(fixture('grafana-firing', { RUN }));
+    const answer = await signed(body);
+    expect(answer.status).toBe(202);
+    const id = await incidentOf(answer.body.groups[0], 1);
+    const incident = (await api.get(`/api/v1/incidents/${id}`)).body;
+    // source=grafana + labels.app=web-* → web-frontend → team web; critical → SEV2.
+    expect(incident).toMatchObject({ service: 'web-frontend', team: 'web', severity: 'SEV2' });
+    expect(incident.alerts[0].url).toBe('https://grafana.example.com/d/web-overview?orgId=1&viewPanel=4');
+    expect((await signed(JSON.stringify(fixture('grafana-resolved', { RUN })))).status).toBe(202);
+    await eventually(async () => {
+      const { body: after } = await api.get(`/api/v1/incidents/${id}`);
+      return after.timeline.some((event: any) => event.type === 'monitor-recovered');
+    }, 'monitor recovered');
+  });
+
+  it('refuses bad signatures, tampered bodies, replayed timestamps and unsigned requests with 401', async () => {
+    const body = JSON.stringify(fixture('grafana-firing', { RUN: runId() }));
+    expect((await signed(body, undefined, 'wrong-secret')).status).toBe(401);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const tampered = await apiClient(stack.url, undefined).send('POST', '/api/v1/webhooks/grafana', body.replace('3.4%', '0.1%'), {
+      'Content-Type': 'application/json',
+      'X-Marshal-Timestamp': String(timestamp),
+      'X-Marshal-Signature': signBody(GRAFANA_SECRET, timestamp, body),
+    });
+    expect(tampered.status).toBe(401);
+    expect(tampered.body.error.message).toMatch(/signature does not match/);
+    const replayed = await signed(body, timestamp - 6 * 60);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error.message).toMatch(/replay window/);
+    expect((await signed(body, timestamp + 6 * 60)).status).toBe(401);
+    const unsigned = await apiClient(stack.url, undefined).send('POST', '/api/v1/webhooks/grafana', body, { 'Content-Type': 'application/json' });
+    expect(unsigned.status).toBe(401);
+  });
+});

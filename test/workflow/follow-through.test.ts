@@ -1,0 +1,165 @@
+/**
+ * Paging, reminders and deadlines on the time-skipping server: days pass in milliseconds while real
+ * activities deliver to a real local webhook receiver, against the shipped policy (contacts rewritten).
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inject } from 'vitest';
+import { createPagingActivities } from '../../activities/paging';
+import { loadPolicyDir } from '../../policy/load';
+import { createLogger } from '../../server/log';
+import { Overrides } from '../../server/overrides';
+import { PolicyStore } from '../../server/policy-store';
+import { registerSearchAttributes } from '../../server/temporal/search-attributes';
+import { installRuntimeLogging } from '../../server/worker';
+import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
+import { commandUpdate, stateQuery, TASK_QUEUE } from '../../workflows/messages';
+import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
+import { testPolicyDir } from '../support/policy';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let inbox: WebhookReceiver;
+let policy: IncidentPolicy;
+
+beforeAll(async () => {
+  installRuntimeLogging(createLogger('warn'));
+  inbox = await startWebhookReceiver();
+  const loaded = loadPolicyDir(testPolicyDir({ webhookUrl: inbox.url }));
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  const store = new PolicyStore(loaded.policy, 'test');
+  policy = store.incidentPolicy();
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServerPath') } } });
+  await registerSearchAttributes(env.connection, 'default');
+  const activities = createPagingActivities({ policies: store, overrides: new Overrides(env.client), client: env.client, publicUrl: () => 'http://marshal.test' });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  await inbox?.close();
+});
+
+const started: { terminate(reason: string): Promise<unknown> }[] = [];
+/** Each test's incidents end with it, so their reminders do not slow the next test's skipped days. */
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((handle) => handle.terminate('test done').catch(() => undefined)));
+});
+
+async function start(id: string, declaration: { title: string; severity: string; team?: string; service?: string }) {
+  const handle = await env.client.workflow.start('incident', { workflowId: `incident-${id}`, taskQueue: TASK_QUEUE, args: [{ declaration: { id, ...declaration }, policy }] });
+  started.push(handle);
+  return handle;
+}
+
+/** Skipped time fires timers at once, but deliveries take real milliseconds: wait until none is in flight. */
+async function settled(handle: { query: (q: typeof stateQuery) => Promise<IncidentState> }): Promise<IncidentState> {
+  return vi.waitFor(async () => {
+    const state = await handle.query(stateQuery);
+    expect(state.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
+    return state;
+  }, { timeout: 10_000, interval: 50 });
+}
+
+/** Deliveries the receiver accepted for one incident, in order. */
+const pagesFor = (id: string) => inbox.received.filter((delivery) => (delivery.json as { incidentId?: string }).incidentId === id);
+const recipient = (delivery: { path: string }) => delivery.path.split('/').pop();
+
+describe('paging and escalation', () => {
+  it('pages level 1, escalates to level 2 after the acknowledgement timeout, and stops on acknowledgement', async () => {
+    // Platform's SEV2 chain: primary, then secondary, then the lead, 10 minutes apart.
+    const handle = await start('esc1', { title: 'Gateway 502s', severity: 'SEV2', team: 'platform' });
+    await env.sleep('1 minute');
+    await settled(handle);
+    const first = pagesFor('esc1');
+    expect(first).toHaveLength(1);
+    await env.sleep('10 minutes');
+    await settled(handle);
+    const second = pagesFor('esc1');
+    expect(second).toHaveLength(2);
+    expect(recipient(second[1])).not.toBe(recipient(second[0]));
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: recipient(second[1])! }] });
+    await env.sleep('2 hours');
+    // Acknowledged: the lead is never paged, only later reminders may arrive.
+    const state = await settled(handle);
+    const escalationPages = state.pages.filter((page) => page.kind === 'page' || page.kind === 'escalation');
+    expect(escalationPages.map((page) => page.outcome)).toEqual(['delivered', 'delivered']);
+    expect(state.timeline.filter((event) => event.type === 'escalation-step')).toHaveLength(2);
+    expect(state.timeline.some((event) => event.type === 'escalation-exhausted')).toBe(false);
+  });
+
+  it('exhausts the chain, tells the lead and keeps the incident unacknowledged', async () => {
+    const handle = await start('esc2', { title: 'Nobody home', severity: 'SEV4', team: 'platform' });
+    await env.sleep('2 days');
+    const state = await settled(handle);
+    expect(state.timeline.some((event) => event.type === 'escalation-exhausted')).toBe(true);
+    expect(state.pages.at(-1)).toMatchObject({ kind: 'lead', to: 'judy', outcome: 'delivered' });
+    expect(state.acknowledgedAt).toBeUndefined();
+  });
+
+  it('reminds the commander when a status update is overdue, and the lead from the second miss', async () => {
+    const handle = await start('rem1', { title: 'Slow search', severity: 'SEV2', team: 'web' });
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'victor' }] });
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'assign-role', by: 'victor', role: 'commander', person: 'wendy' }] });
+    await env.sleep('61 minutes');
+    let state = await settled(handle);
+    expect(state.pages.filter((page) => page.kind === 'reminder' && page.headline === 'Status update due').map((page) => page.to)).toEqual(['wendy']);
+    await env.sleep('60 minutes');
+    state = await settled(handle);
+    expect(state.pages.filter((page) => page.kind === 'lead' && page.headline === 'Status updates missed')).toHaveLength(1);
+    // An update resets the cadence: no reminder in the next 50 minutes.
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'post-status-update', by: 'wendy', status: 'identified', message: 'cache node down' }] });
+    const reminders = async () => (await settled(handle)).pages.filter((page) => page.headline === 'Status update due').length;
+    const before = await reminders();
+    await env.sleep('50 minutes');
+    expect(await reminders()).toBe(before);
+    await env.sleep('15 minutes');
+    expect(await reminders()).toBe(before + 1);
+  });
+});
+
+describe('follow-up deadlines', () => {
+  it('starts a 5-business-day postmortem clock on resolve, reminds at the deadline and tells the lead after it', async () => {
+    const handle = await start('pm1', { title: 'Payments outage', severity: 'SEV1', team: 'payments' });
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'alice' }] });
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'resolve', by: 'alice', summary: 'rolled back' }] });
+    await env.sleep('1 minute');
+    const resolved = await settled(handle);
+    const due = Date.parse(resolved.postmortemDueAt!);
+    // 5 business days: at least 7 calendar days when a weekend falls in between, never fewer than 5.
+    expect(due - Date.parse(resolved.resolvedAt!)).toBeGreaterThanOrEqual(5 * 24 * 3600 * 1000);
+    expect(due - Date.parse(resolved.resolvedAt!)).toBeLessThanOrEqual(7 * 24 * 3600 * 1000 + 3600 * 1000);
+    await env.sleep('9 days');
+    const state = await settled(handle);
+    const chased = state.pages.filter((page) => page.headline.startsWith('Postmortem'));
+    expect(chased.map((page) => [page.headline, page.to])).toEqual([
+      ['Postmortem due tomorrow', 'alice'],
+      ['Postmortem due now', 'alice'],
+      ['Postmortem overdue', 'alice'],
+    ]);
+  });
+
+  it('escalates an action item 30 days overdue from its own workflow, recorded on the incident', async () => {
+    const handle = await start('ai1', { title: 'Ledger drift', severity: 'SEV2', team: 'payments' });
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'bob' }] });
+    // The test server's clock has moved on with earlier tests; due dates are set from its time.
+    const dueAt = new Date((await env.currentTimeMs()) + 2 * 24 * 3600 * 1000).toISOString();
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'add-action-item', by: 'bob', title: 'Reconcile nightly', owner: 'carol', dueAt }] });
+    await env.sleep('32 days');
+    const state = await settled(handle);
+    const reminders = state.pages.filter((page) => page.headline.includes('Reconcile nightly')).map((page) => [page.headline.split(':')[0], page.to]);
+    expect(reminders).toEqual([
+      ['Action item due tomorrow', 'carol'],
+      ['Action item due now', 'carol'],
+      ['Action item overdue', 'alice'],
+    ]);
+    const child = env.client.workflow.getHandle('action-item-ai1-AI-1');
+    expect((await child.describe()).status.name).toBe('RUNNING');
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'complete-action-item', by: 'carol', itemId: 'AI-1' }] });
+    await child.result();
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * One alert group (id `alert-group-<hash of integration + group key>`): a long-lived workflow that owns
+ * ordering and dedup for the alerts intake routes to it. Intake answers 2xx only once Temporal has
+ * durably accepted the signal-with-start, so nothing is lost after a 2xx. With no incident open, a
+ * trigger opens one (a child `incident`, abandoned on close so it outlives the group's runs); every
+ * alert is forwarded to the open incident as an `alert` signal; an incident that resolved or closed is
+ * noticed (its child result, or an activity that describes it) so the next trigger opens a new one.
+ * The same workflow type, with a heartbeat (id `alert-heartbeat-<integration>`), is a dead man's switch:
+ * a durable timer fires when a ping is missed and opens an incident; the next ping records the recovery.
+ * The rules are pure and live in alert-group-rules.ts.
+ */
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  log,
+  ParentClosePolicy,
+  proxyLocalActivities,
+  setHandler,
+  startChild,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { IntakeActivities } from '../activities/intake';
+import type { AlertObservation, Declaration, IncidentPolicy } from './incident-state';
+import { alertSignal, incidentWorkflowId, searchAttributes, TASK_QUEUE } from './messages';
+import {
+  emptyGroup,
+  incidentEnded,
+  incidentOpened,
+  isIdle,
+  planBatch,
+  prune,
+  waves,
+  type AlertBatch,
+  type GroupState,
+  type Plan,
+} from './alert-group-rules';
+
+export type { AlertBatch, GroupState, IncomingAlert } from './alert-group-rules';
+
+/** A sender's dead man's switch: `ping` when it checks in, `arm` when Marshal starts and knows it should. */
+export interface HeartbeatPing {
+  kind: 'ping' | 'arm';
+  everyMs: number;
+  declaration: Omit<Declaration, 'id'>;
+  policy: IncidentPolicy;
+  unrouted?: boolean;
+}
+
+export interface HeartbeatState {
+  everyMs: number;
+  lastPingAt?: string;
+  dueAt: number;
+  /** A missed-ping alert is open; the next ping resolves it. */
+  missed?: { occurredAt: string };
+  declaration: Omit<Declaration, 'id'>;
+  policy: IncidentPolicy;
+  unrouted?: boolean;
+}
+
+export interface AlertGroupInput {
+  integration: string;
+  /** The group key in words, e.g. `alertname=HighLatency, service=checkout` (the id is its hash). */
+  group: string;
+  carried?: { state: GroupState; heartbeat?: HeartbeatState };
+  /** Continue as new after this many history events even if the server has not suggested it yet. */
+  historyLimit?: number;
+  /** End after this long with no incident open and nothing to remember; the next alert starts it again. */
+  idleMs?: number;
+}
+
+/** `pending` counts batches received and not yet applied (including one being applied). */
+export type AlertGroupView = GroupState & { heartbeat?: HeartbeatState; pending: number };
+
+export const alertGroupWorkflowPrefix = 'alert-group-';
+export const heartbeatWorkflowId = (integration: string) => `alert-heartbeat-${integration}`;
+/** Alerts for the group; one signal per accepted delivery. */
+export const alertsSignal = defineSignal<[AlertBatch]>('alerts');
+export const heartbeatSignal = defineSignal<[HeartbeatPing]>('heartbeat');
+export const alertGroupQuery = defineQuery<AlertGroupView>('alertGroup');
+
+const DEFAULT_HISTORY_LIMIT = 2_000;
+const DEFAULT_IDLE_MS = 3600_000;
+
+const { intakeIncidentStanding, intakeAcknowledge } = proxyLocalActivities<IntakeActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '500ms', maximumInterval: '10s' },
+});
+
+/** Same shape as the ids the API hands out (server/incidents.ts newIncidentId). */
+function newIncidentId(): string {
+  const hex = uuid4().replace(/-/g, '').slice(0, 16);
+  return BigInt(`0x${hex}`).toString(36).padStart(13, '0').slice(0, 10);
+}
+
+const heartbeatKey = (integration: string) => `heartbeat:${integration}`;
+
+export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
+  const now = () => Date.now();
+  const iso = () => new Date().toISOString();
+  let state: GroupState = input.carried?.state ?? emptyGroup(input.integration, input.group, iso());
+  let heartbeat: HeartbeatState | undefined = input.carried?.heartbeat;
+  const pending: AlertBatch[] = [];
+  /** Incidents started by this run whose workflow has ended (closed). */
+  const ended = new Set<string>();
+  /** A batch is being applied (awaiting a child start, signals or an activity): not settled yet. */
+  let working = false;
+
+  setHandler(alertsSignal, (batch) => {
+    pending.push(batch);
+  });
+  setHandler(alertGroupQuery, () => ({ ...state, heartbeat, pending: pending.length + (working ? 1 : 0) }));
+  setHandler(heartbeatSignal, (ping) => {
+    const { everyMs, declaration, policy, unrouted } = ping;
+    if (ping.kind === 'arm') {
+      heartbeat = heartbeat ? { ...heartbeat, everyMs, declaration, policy, unrouted } : { everyMs, dueAt: now() + everyMs, declaration, policy, unrouted };
+      return;
+    }
+    const at = iso();
+    if (heartbeat?.missed) pending.push(heartbeatBatch(heartbeat, 'resolve', heartbeat.missed.occurredAt, at));
+    heartbeat = { everyMs, declaration, policy, unrouted, lastPingAt: at, dueAt: now() + everyMs };
+  });
+
+  function heartbeatBatch(beat: HeartbeatState, action: 'trigger' | 'resolve', occurredAt: string, at: string): AlertBatch {
+    const since = beat.lastPingAt ? `since ${beat.lastPingAt}` : 'since Marshal started watching';
+    const summary =
+      action === 'trigger'
+        ? `No heartbeat from ${input.integration} ${since} (expected every ${Math.round(beat.everyMs / 1000)}s)`
+        : `Heartbeat from ${input.integration} is back`;
+    const observation: AlertObservation = {
+      source: input.integration,
+      key: heartbeatKey(input.integration),
+      status: action === 'trigger' ? 'firing' : 'resolved',
+      summary,
+      labels: { alertname: 'MissedHeartbeat', integration: input.integration },
+      startsAt: occurredAt,
+    };
+    return { alerts: [{ observation, action, occurredAt }], declaration: { ...beat.declaration, summary }, policy: beat.policy, unrouted: beat.unrouted, receivedAt: at };
+  }
+
+  /** Ask Temporal whether the incident the group holds is still open; only then may alerts attach to it. */
+  async function refreshIncident(): Promise<void> {
+    const incident = state.incident;
+    if (!incident) return;
+    const standing = ended.has(incident.id) ? 'closed' : await intakeIncidentStanding(incident.workflowId);
+    if (standing !== 'open' && state.incident?.id === incident.id) state = incidentEnded(state);
+  }
+
+  async function openIncident(batch: AlertBatch, plan: Plan): Promise<void> {
+    const id = newIncidentId();
+    const workflowId = incidentWorkflowId(id);
+    const { declaration } = batch;
+    const typedSearchAttributes: SearchAttributePair[] = [
+      { key: searchAttributes.severity, value: declaration.severity },
+      { key: searchAttributes.phase, value: 'discover' },
+      { key: searchAttributes.status, value: 'open' },
+      ...(declaration.team ? [{ key: searchAttributes.team, value: declaration.team }] : []),
+      ...(declaration.service ? [{ key: searchAttributes.service, value: declaration.service }] : []),
+    ];
+    const child = await startChild('incident', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ declaration: { id, ...declaration }, policy: batch.policy }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      memo: { title: declaration.title, alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) },
+      typedSearchAttributes,
+    });
+    child.result().then(
+      () => ended.add(id),
+      () => ended.add(id),
+    );
+    state = incidentOpened(state, { id, workflowId }, plan, iso());
+  }
+
+  /** Signal observations in waves: parallel across alerts, in order for each alert. */
+  async function forward(workflowId: string, observations: AlertObservation[]): Promise<void> {
+    const handle = getExternalWorkflowHandle(workflowId);
+    for (const wave of waves(observations)) await Promise.all(wave.map((observation) => handle.signal(alertSignal, observation)));
+  }
+
+  async function apply(batch: AlertBatch): Promise<'done' | 'retry'> {
+    const before = state;
+    const { state: next, plan } = planBatch(state, batch, now());
+    state = next;
+    if (plan.open) await openIncident(batch, plan);
+    const incident = state.incident;
+    try {
+      if (incident && plan.forward.length > 0) await forward(incident.workflowId, plan.forward);
+    } catch (error) {
+      // The incident closed between the check and the signal: this batch goes to a new incident.
+      log.warn('incident no longer accepts alerts; opening a new one', { incident: incident?.id, error: String(error) });
+      state = incidentEnded(before);
+      return 'retry';
+    }
+    for (const by of plan.acknowledge) {
+      if (incident) await intakeAcknowledge(incident.workflowId, by);
+    }
+    if (state.previous && plan.forwardPrevious.length > 0) {
+      await forward(state.previous.workflowId, plan.forwardPrevious).catch(() => undefined);
+    }
+    return 'done';
+  }
+
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const idleMs = input.idleMs ?? DEFAULT_IDLE_MS;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
+
+  for (;;) {
+    const beat = heartbeat;
+    const wakeIn = beat && !beat.missed ? Math.max(beat.dueAt - now(), 1) : idleMs;
+    const woken = await condition(() => pending.length > 0 || historyFull() || heartbeat !== beat, wakeIn);
+    if (heartbeat && !heartbeat.missed && now() >= heartbeat.dueAt) {
+      const occurredAt = new Date(heartbeat.dueAt).toISOString();
+      heartbeat = { ...heartbeat, missed: { occurredAt } };
+      pending.push(heartbeatBatch(heartbeat, 'trigger', occurredAt, iso()));
+    }
+    working = true;
+    if (pending.length > 0 || (!woken && state.incident)) await refreshIncident();
+    while (pending.length > 0) {
+      const batch = pending.shift()!;
+      if ((await apply(batch)) === 'retry') pending.unshift(batch);
+    }
+    working = false;
+    state = prune(state, now());
+    if (!heartbeat && isIdle(state, now(), idleMs)) {
+      await condition(allHandlersFinished);
+      if (pending.length === 0) return state;
+    }
+    if (historyFull() && pending.length === 0) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof alertGroup>({ ...input, carried: { state, heartbeat } });
+    }
+  }
+}
