@@ -1,11 +1,12 @@
 /** OpenAPI 3.1 for the HTTP API, built from the same JSON Schemas that ajv checks requests against. */
 import { schemas, type SchemaName } from './schemas';
+import { intakeSchemas, type IntakeSchemaName } from '../intake/schemas';
 
 interface Operation {
   method: 'get' | 'post';
   path: string;
   summary: string;
-  body?: SchemaName;
+  body?: SchemaName | IntakeSchemaName;
   /** Status codes beyond 200 and the ones every protected route can answer (400, 401, 503). */
   answers?: Record<string, string>;
   public?: boolean;
@@ -38,8 +39,33 @@ const operations: Operation[] = [
   { method: 'post', path: `${incident}/action-items/{itemId}/complete`, summary: 'Complete an action item', body: 'ActionItemCompletion', answers: refused },
   { method: 'post', path: `${incident}/action-items/{itemId}/waive`, summary: 'Waive an action item with a reason', body: 'ActionItemWaiver', answers: refused },
   { method: 'get', path: '/api/v1/policies/current', summary: 'The active policy version' },
+  ...intakeOperations(),
   { method: 'get', path: '/api/v1/policies/history', summary: 'Applied and rejected policy versions' },
 ];
+
+/** Alert intake authenticates per integration (bearer token, routing key or HMAC signature), not with the admin token. */
+function intakeOperations(): Operation[] {
+  const answers = {
+    '202': 'Durably accepted',
+    '400': 'Malformed JSON or not the sender\'s shape; `field` names the culprit',
+    '401': 'Bad integration credentials or signature; nothing recorded',
+    '404': 'No such integration, or it is disabled',
+    '413': 'Body over 512 KB',
+    '503': 'Temporal unreachable or the integration over its rate; retry after Retry-After',
+  };
+  const webhook = (kind: string, body: IntakeSchemaName, summary: string): Operation[] => [
+    { method: 'post', path: `/api/v1/webhooks/${kind}`, summary, body, public: true, answers },
+    { method: 'post', path: `/api/v1/webhooks/${kind}/{integration}`, summary: `${summary} (a named integration of this kind)`, body, public: true, answers },
+  ];
+  return [
+    ...webhook('alertmanager', 'AlertmanagerWebhook', 'Prometheus Alertmanager webhook (payload version 4)'),
+    ...webhook('grafana', 'GrafanaWebhook', 'Grafana unified alerting webhook contact point'),
+    ...webhook('generic', 'GenericAlert', 'Generic alert, e.g. from a Datadog webhook template'),
+    { method: 'post', path: '/api/v1/webhooks/events', summary: 'PagerDuty Events API v2 event; answers {status, message, dedup_key}', body: 'PagerDutyEvent', public: true, answers },
+    { method: 'post', path: '/v2/enqueue', summary: 'PagerDuty Events API v2, at PagerDuty\'s own path', body: 'PagerDutyEvent', public: true, answers },
+    { method: 'post', path: '/api/v1/heartbeats/{integration}', summary: 'Heartbeat ping of an integration that declares one', public: true, answers },
+  ];
+}
 
 const errorSchema = {
   type: 'object',
@@ -82,7 +108,7 @@ export function openApiDocument() {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { ...schemas, Error: errorSchema },
+      schemas: { ...schemas, ...intakeSchemas, Error: errorSchema },
     },
   };
 }

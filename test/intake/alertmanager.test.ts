@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack';
 import { signBody } from '../../server/intake/auth';
+import { alertsSignal } from '../../workflows/alert-group';
+import { TASK_QUEUE } from '../../workflows/messages';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';
 
@@ -137,6 +139,33 @@ describe('Alertmanager webhook', () => {
     expect(view.group).toBe('alertname=HighErrorRate, service=checkout');
     expect(view.incident?.keys).toHaveLength(3);
     expect(view.counts.incidentsOpened).toBe(1);
+  });
+
+  it('an alert group continues as new before its history grows long, carrying its open incident and counts', async () => {
+    const RUN = runId();
+    const workflowId = `alert-group-test-${RUN}`;
+    const batch = (i: number) => ({
+      alerts: [{ observation: { source: 'alertmanager', key: `${RUN}-${i % 3}`, status: 'firing' as const, summary: 'Queue depth high' }, action: 'trigger' as const, occurredAt: '2026-03-02T09:00:00Z' }],
+      declaration: { title: 'Queue depth high', severity: 'SEV4', reporter: 'alertmanager' },
+      policy: stack.policies.incidentPolicy(),
+      receivedAt: new Date().toISOString(),
+    });
+    const handle = await stack.client.workflow.signalWithStart('alertGroup', {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ integration: 'alertmanager', group: 'continue-as-new', historyLimit: 40 }],
+      signal: alertsSignal,
+      signalArgs: [batch(0)],
+    });
+    for (let i = 1; i < 24; i += 1) {
+      await stack.client.workflow.getHandle(workflowId).signal(alertsSignal, batch(i));
+      if (i % 4 === 0) await settledGroup(stack.client, workflowId, i + 1);
+    }
+    const view = await settledGroup(stack.client, workflowId, 24);
+    expect(view.counts).toMatchObject({ deliveries: 24, incidentsOpened: 1 });
+    expect((await stack.client.workflow.getHandle(workflowId).describe()).runId).not.toBe(handle.signaledRunId);
+    const incident = (await api.get(`/api/v1/incidents/${view.incident!.id}`)).body;
+    expect(incident.alerts.map((alert: any) => alert.deliveries)).toEqual([8, 8, 8]);
   });
 
   it('refuses bad credentials with 401 and records nothing', async () => {

@@ -190,9 +190,14 @@ describe('heartbeats (dead man\'s switch)', () => {
     const watchdog = await apiClient(stack.url, GENERIC_TOKEN).post(`/api/v1/webhooks/alertmanager/${WATCHED}`, fixture('alertmanager-watchdog', {}));
     expect(watchdog.status).toBe(202);
     expect(watchdog.body).toMatchObject({ alerts: 0, heartbeats: 1 });
+    // Armed at start, it may have fired already; after this ping, the next miss opens a fresh incident.
+    const pinged = await eventually(async () => {
+      const view = await groupView(stack.client, workflowId);
+      return view.pending === 0 && view.heartbeat?.lastPingAt && !view.heartbeat.missed ? view : undefined;
+    }, 'the ping to be taken');
     const missed = await eventually(async () => {
       const view = await groupView(stack.client, workflowId);
-      return view.incident ? view : undefined;
+      return view.pending === 0 && view.counts.incidentsOpened > pinged.counts.incidentsOpened && view.incident ? view : undefined;
     }, 'a missed heartbeat to open an incident', 15_000);
     const incident = (await api.get(`/api/v1/incidents/${missed.incident!.id}`)).body;
     expect(incident).toMatchObject({ title: `Missed heartbeat from ${WATCHED}`, service: 'kubernetes', team: 'platform', severity: 'SEV4' });

@@ -4,7 +4,7 @@
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { createPagingActivities } from '../../activities/paging';
 import { loadPolicyDir } from '../../policy/load';
@@ -24,30 +24,38 @@ let running: Promise<void>;
 let inbox: WebhookReceiver;
 let policy: IncidentPolicy;
 
+let store: PolicyStore;
+
 beforeAll(async () => {
   installRuntimeLogging(createLogger('warn'));
   inbox = await startWebhookReceiver();
   const loaded = loadPolicyDir(testPolicyDir({ webhookUrl: inbox.url }));
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  const store = new PolicyStore(loaded.policy, 'test');
+  store = new PolicyStore(loaded.policy, 'test');
   policy = store.incidentPolicy();
+});
+afterAll(async () => {
+  await inbox?.close();
+});
+
+/**
+ * Each test gets its own time-skipping server: the clock is global to a server, and timers or work left
+ * by one test (an override's expiry, an action item's reminders) must not hold up another's skipped days.
+ */
+beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServerPath') } } });
   await registerSearchAttributes(env.connection, 'default');
   const activities = createPagingActivities({ policies: store, overrides: new Overrides(env.client), client: env.client, publicUrl: () => 'http://marshal.test' });
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   running = worker.run();
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-  await inbox?.close();
-});
 
 const started: { terminate(reason: string): Promise<unknown> }[] = [];
-/** Each test's incidents end with it, so their reminders do not slow the next test's skipped days. */
 afterEach(async () => {
   await Promise.all(started.splice(0).map((handle) => handle.terminate('test done').catch(() => undefined)));
+  worker.shutdown();
+  await running;
+  await env.teardown();
 });
 
 async function start(id: string, declaration: { title: string; severity: string; team?: string; service?: string }) {
@@ -65,8 +73,12 @@ async function settled(handle: { query: (q: typeof stateQuery) => Promise<Incide
   }, { timeout: 10_000, interval: 50 });
 }
 
-/** Deliveries the receiver accepted for one incident, in order. */
-const pagesFor = (id: string) => inbox.received.filter((delivery) => (delivery.json as { incidentId?: string }).incidentId === id);
+/** Pages (not reminders or rest notices) the receiver accepted for one incident, in order. */
+const pagesFor = (id: string) =>
+  inbox.received.filter((delivery) => {
+    const json = delivery.json as { kind: string; incident: { id: string } };
+    return json.incident.id === id && (json.kind === 'page' || json.kind === 'escalation');
+  });
 const recipient = (delivery: { path: string }) => delivery.path.split('/').pop();
 
 describe('paging and escalation', () => {
@@ -149,6 +161,8 @@ describe('follow-up deadlines', () => {
     // The test server's clock has moved on with earlier tests; due dates are set from its time.
     const dueAt = new Date((await env.currentTimeMs()) + 2 * 24 * 3600 * 1000).toISOString();
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'add-action-item', by: 'bob', title: 'Reconcile nightly', owner: 'carol', dueAt }] });
+    // Resolved, so only Reflect's timers run: the postmortem chase and the action item's own.
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'resolve', by: 'bob', summary: 'ledger re-synced' }] });
     await env.sleep('32 days');
     const state = await settled(handle);
     const reminders = state.pages.filter((page) => page.headline.includes('Reconcile nightly')).map((page) => [page.headline.split(':')[0], page.to]);
