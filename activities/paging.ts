@@ -9,12 +9,12 @@ import { DateTime } from 'luxon';
 import { escalationPlan } from '../policy/escalation';
 import { onCallAt } from '../policy/oncall';
 import { restOverride } from '../policy/rest';
-import type { Policy } from '../policy/types';
+import type { Person, Policy } from '../policy/types';
 import type { Overrides } from '../server/overrides';
 import type { PolicyStore } from '../server/policy-store';
 import { searchAttributes } from '../workflows/messages';
 import type { NotificationKind } from '../workflows/incident-state';
-import { deliverWithFallback, smtpSettingsFromPolicy } from './channels';
+import { deliver, deliverWithFallback, smtpSettingsFromPolicy, type DeliverySettings, type FallbackOutcome } from './channels';
 import type { Notification } from './channels/types';
 
 export interface IncidentFacts {
@@ -58,6 +58,23 @@ export interface PagingDeps {
 function teamTimezone(policy: Policy, team: string): string {
   const lead = policy.teams[team]?.lead;
   return (lead && policy.people[lead]?.timezone) || 'UTC';
+}
+
+/** Notifications that demand someone act now go out on every channel a person has, not just the first that works. */
+const URGENT: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute', 'handoff'];
+
+/** Every channel at once; delivered when any of them delivered. */
+async function deliverEverywhere(n: Notification, contacts: Person['contacts'], settings: DeliverySettings): Promise<FallbackOutcome & { channels: string[] }> {
+  const outcome: FallbackOutcome & { channels: string[] } = { failures: [], channels: [] };
+  for (const contact of contacts) {
+    const single = await deliverWithFallback(n, [contact], settings, deliver);
+    if (single.delivered) {
+      outcome.delivered ??= single.delivered;
+      outcome.channels.push(single.delivered.channel);
+    }
+    outcome.failures.push(...single.failures);
+  }
+  return outcome;
 }
 
 export function createPagingActivities(deps: PagingDeps) {
@@ -126,9 +143,14 @@ export function createPagingActivities(deps: PagingDeps) {
         occurredAt: new Date().toISOString(),
       };
       const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, env) : undefined;
-      const result = await deliverWithFallback(notification, person.contacts, { smtp, env });
+      const result = URGENT.includes(input.kind)
+        ? await deliverEverywhere(notification, person.contacts, { smtp, env })
+        : { ...(await deliverWithFallback(notification, person.contacts, { smtp, env })), channels: [] as string[] };
       const failures = result.failures.map((failure) => `${failure.channel} ${failure.target}: ${failure.error}`);
-      if (result.delivered) return { outcome: 'delivered', channel: result.delivered.channel, target: result.delivered.target, failures };
+      if (result.delivered) {
+        const channel = result.channels.length > 1 ? result.channels.join('+') : result.delivered.channel;
+        return { outcome: 'delivered', channel, target: result.delivered.target, failures };
+      }
       // Every channel failed. If any failure may pass (a timeout, a 503), let Temporal retry the activity:
       // the same key goes out again, so receivers that honour it show the notification once.
       if (result.failures.some((failure) => failure.retryable)) {

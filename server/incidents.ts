@@ -70,7 +70,7 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
 export class Incidents {
   constructor(
     private readonly client: Client,
-    private readonly options: { historyLimit?: number } = {},
+    private readonly options: { historyLimit?: number; taskQueue?: string } = {},
   ) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
@@ -85,7 +85,7 @@ export class Incidents {
       try {
         await this.client.workflow.start('incident', {
           workflowId: incidentWorkflowId(id),
-          taskQueue: TASK_QUEUE,
+          taskQueue: this.options.taskQueue ?? TASK_QUEUE,
           args: [input],
           memo: { title: declaration.title },
           typedSearchAttributes: [

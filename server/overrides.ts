@@ -17,12 +17,15 @@ import { HttpError } from './http/errors';
 import { refusalToHttp, withEngine } from './temporal/calls';
 
 export class Overrides {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue = TASK_QUEUE,
+  ) {}
 
   async list(team: string): Promise<OverrideRecord[]> {
     return withEngine(this.client, async () => {
       try {
-        return await this.client.workflow.getHandle(overridesWorkflowId(team)).query(overridesQuery);
+        return await this.client.workflow.getHandle(overridesWorkflowId(team, this.taskQueue)).query(overridesQuery);
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return [];
         throw error;
@@ -38,8 +41,8 @@ export class Overrides {
   async add(team: string, request: OverrideRequest): Promise<OverrideRecord> {
     return withEngine(this.client, async () => {
       const startWorkflowOperation = new WithStartWorkflowOperation('oncallOverrides', {
-        workflowId: overridesWorkflowId(team),
-        taskQueue: TASK_QUEUE,
+        workflowId: overridesWorkflowId(team, this.taskQueue),
+        taskQueue: this.taskQueue,
         args: [{ team }],
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
@@ -54,7 +57,7 @@ export class Overrides {
   async remove(team: string, id: string, by: string): Promise<OverrideRecord> {
     return withEngine(this.client, async () => {
       try {
-        return await this.client.workflow.getHandle(overridesWorkflowId(team)).executeUpdate(removeOverrideUpdate, { args: [{ id, by }] });
+        return await this.client.workflow.getHandle(overridesWorkflowId(team, this.taskQueue)).executeUpdate(removeOverrideUpdate, { args: [{ id, by }] });
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `no override ${id} for team ${team}`);
         throw refusalToHttp(error) ?? error;

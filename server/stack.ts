@@ -20,6 +20,7 @@ import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
+import { TASK_QUEUE } from '../workflows/messages';
 import { createPagingActivities } from '../activities/paging';
 import { createIntakeActivities } from '../activities/intake';
 import { createIntakeMetrics } from './intake/metrics';
@@ -43,7 +44,13 @@ export interface StackConfig {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Run no worker in this process (a separate worker process serves the task queue). */
   noWorker?: boolean;
+  /** Run no HTTP server: a worker process only (`npm run worker`). */
+  noHttp?: boolean;
   historyLimit?: number;
+  /** The task queue this stack's worker serves and its workflows run on (default `marshal`). */
+  taskQueue?: string;
+  /** Base URL people follow from notifications (default: the HTTP address). */
+  publicUrl?: string;
   logger?: Logger;
 }
 
@@ -56,6 +63,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     dataDir: resolve(env.MARSHAL_DATA_DIR ?? 'data'),
     policy: policySourceFromEnv(env),
     policyIntervalMs: Number(env.MARSHAL_POLICY_INTERVAL_SECONDS ?? 30) * 1000,
+    taskQueue: env.MARSHAL_TASK_QUEUE || undefined,
+    publicUrl: env.MARSHAL_PUBLIC_URL || undefined,
     token: env.MARSHAL_TOKEN || undefined,
     temporal: externalTarget(env),
     temporalPort: env.MARSHAL_TEMPORAL_PORT ? Number(env.MARSHAL_TEMPORAL_PORT) : 7233,
@@ -97,6 +106,7 @@ export interface Stack {
   policies: PolicyStore;
   incidents: Incidents;
   follower: PolicyFollower;
+  taskQueue: string;
   stop(): Promise<void>;
 }
 
@@ -134,8 +144,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       );
     }
 
-    const incidents = new Incidents(client, { historyLimit: config.historyLimit });
-    const overrides = new Overrides(client);
+    const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue });
+    const overrides = new Overrides(client, config.taskQueue);
     const follower = new PolicyFollower(config.policy, policies, () => incidents.applyPolicy(policies.incidentPolicy()), logger);
     follower.start(config.policyIntervalMs ?? 30_000);
     stoppers.push(async () => follower.stop());
@@ -143,7 +153,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     if (!config.noWorker) {
       installRuntimeLogging(logger);
       const activities = { ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl }), ...createIntakeActivities(client) };
-      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, activities });
+      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue: config.taskQueue, activities });
       const running = worker.run();
       stoppers.push(async () => {
         worker.shutdown();
@@ -152,9 +162,12 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       });
     }
 
-
+    if (config.noHttp) {
+      publicUrl = config.publicUrl ?? '';
+      return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: config.taskQueue ?? TASK_QUEUE, stop };
+    }
     const metrics = createMetrics();
-    const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger);
+    const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger, process.env, config.taskQueue);
     const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake });
     const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));
@@ -162,7 +175,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     });
     stoppers.push(() => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }));
     const { port } = server.address() as AddressInfo;
-    publicUrl = process.env.MARSHAL_PUBLIC_URL ?? `http://${config.host}:${port}`;
+    publicUrl = config.publicUrl ?? `http://${config.host}:${port}`;
     // Integrations that promise heartbeats are watched from start, so a sender that never pings is noticed too.
     await intake.armHeartbeats().catch((error) => logger.warn({ err: error }, 'could not arm intake heartbeats; they arm on the first ping'));
     return {
@@ -174,6 +187,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       policies,
       incidents,
       follower,
+      taskQueue: config.taskQueue ?? TASK_QUEUE,
       stop,
     };
   } catch (error) {

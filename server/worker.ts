@@ -15,6 +15,7 @@ export interface WorkerSetup {
   /** A pre-built bundle (tests share one); otherwise the worker bundles workflows/ at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   activities?: WorkerOptions['activities'];
+  taskQueue?: string;
 }
 
 let runtimeInstalled = false;
@@ -43,7 +44,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
   const worker = await Worker.create({
     connection,
     namespace,
-    taskQueue: TASK_QUEUE,
+    taskQueue: setup.taskQueue ?? TASK_QUEUE,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     activities: setup.activities ?? {},
   });

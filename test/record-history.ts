@@ -2,7 +2,9 @@
  * `npm run record-history`: run real incidents on a fresh dev server and save their event histories under
  * test/histories/. The replay test replays them against today's workflow code, so a change that would
  * break running incidents fails CI. Record again only when adding new shapes of history, never to make
- * a failing replay pass (that is what `patched()` is for).
+ * a failing replay pass (that is what `patched()` is for). Histories recorded by older code stay: they
+ * prove incidents started before a change still replay (lifecycle-closed and continued-as-new predate
+ * paging; the -paged ones include it).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,11 @@ import { loadPolicyDir } from '../policy/load';
 import { Incidents } from '../server/incidents';
 import { startDevServer } from '../server/temporal/dev-server';
 import { createWorker } from '../server/worker';
+import { createPagingActivities } from '../activities/paging';
+import { Overrides } from '../server/overrides';
+import { PolicyStore } from '../server/policy-store';
+import { startWebhookReceiver } from './channels/receivers';
+import { testPolicyDir } from './support/policy';
 import type { IncidentPolicy } from '../workflows/incident-state';
 import { incidentWorkflowId } from '../workflows/messages';
 
@@ -20,11 +27,15 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'marshal-record-'));
   const server = await startDevServer({ dataDir, headless: true });
   const target = { address: server.address, namespace: 'default' };
-  const { worker, connection: workerConnection } = await createWorker({ target });
+  const inbox = await startWebhookReceiver();
+  const loadedForPaging = loadPolicyDir(testPolicyDir({ webhookUrl: inbox.url }));
+  if (!loadedForPaging.ok) throw new Error('policy invalid');
+  const client0 = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const policies = new PolicyStore(loadedForPaging.policy, 'record');
+  const activities = createPagingActivities({ policies, overrides: new Overrides(client0), client: client0, publicUrl: () => 'http://marshal.test' });
+  const { worker, connection: workerConnection } = await createWorker({ target, activities });
   const connection = await Connection.connect({ address: server.address });
-  const loaded = loadPolicyDir(join(__dirname, '..', 'config'));
-  if (!loaded.ok) throw new Error('policy invalid');
-  const policy: IncidentPolicy = { version: 'recorded', severities: loaded.policy.severities };
+  const policy: IncidentPolicy = { version: 'recorded', severities: loadedForPaging.policy.severities };
 
   await worker.runUntil(async () => {
     const save = (name: string, id: string) => {
@@ -50,9 +61,11 @@ async function main() {
       { type: 'complete-action-item', by: 'bob', itemId: 'AI-1' },
       { type: 'waive-action-item', by: 'carol', itemId: 'AI-2', reason: 'Covered by AI-1' },
     ] as const;
+    // Let the first page go out before anyone acknowledges, so the history holds paging activities.
+    while (!(await full.get(incident.id)).pages.some((page) => page.outcome === 'delivered')) await new Promise((r) => setTimeout(r, 100));
     for (const step of steps) await full.command(incident.id, step);
     await new Client({ connection }).workflow.getHandle(incidentWorkflowId(incident.id)).result();
-    save('lifecycle-closed', incident.id);
+    save('lifecycle-paged', incident.id);
 
     // A run that continued as new part-way: its history ends in ContinueAsNew.
     const long = new Incidents(new Client({ connection }), { historyLimit: 20 });
@@ -63,11 +76,12 @@ async function main() {
     const runs = JSON.parse(firstRunHistory) as { execution: { runId: string } }[];
     const oldest = runs.map((run) => run.execution.runId).find((runId) => runId !== first.runId)!;
     const json = execFileSync(server.binary, ['workflow', 'show', '--address', server.address, '--workflow-id', incidentWorkflowId(chatty.id), '--run-id', oldest, '--output', 'json'], { encoding: 'utf8' });
-    writeFileSync(join(__dirname, 'histories', 'continued-as-new.json'), json);
-    console.log('saved test/histories/continued-as-new.json');
+    writeFileSync(join(__dirname, 'histories', 'continued-as-new-paged.json'), json);
+    console.log('saved test/histories/continued-as-new-paged.json');
   });
   await workerConnection.close();
   await connection.close();
+  await inbox.close();
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -27,7 +27,7 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import type { IntakeActivities } from '../activities/intake';
 import type { AlertObservation, Declaration, IncidentPolicy } from './incident-state';
-import { alertSignal, incidentWorkflowId, searchAttributes, TASK_QUEUE } from './messages';
+import { alertSignal, incidentWorkflowId, searchAttributes } from './messages';
 import {
   emptyGroup,
   incidentEnded,
@@ -164,7 +164,6 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     ];
     const child = await startChild('incident', {
       workflowId,
-      taskQueue: TASK_QUEUE,
       args: [{ declaration: { id, ...declaration }, policy: batch.policy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       memo: { title: declaration.title, alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) },

@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Override, RotationName } from '../policy/types';
+import { TASK_QUEUE } from './messages';
 
 export interface OverrideRecord extends Override {
   from: string;
@@ -40,7 +41,8 @@ export interface OverridesInput {
   carried?: { records: OverrideRecord[]; nextId: number };
 }
 
-export const overridesWorkflowId = (team: string) => `oncall-overrides-${team}`;
+/** Deployments sharing a namespace are kept apart by task queue; the default queue keeps the plain id. */
+export const overridesWorkflowId = (team: string, taskQueue = TASK_QUEUE) => (taskQueue === TASK_QUEUE ? `oncall-overrides-${team}` : `${taskQueue}/oncall-overrides-${team}`);
 export const overridesQuery = defineQuery<OverrideRecord[]>('overrides');
 export const addOverrideUpdate = defineUpdate<OverrideRecord, [OverrideRequest]>('addOverride');
 export const removeOverrideUpdate = defineUpdate<OverrideRecord, [{ id: string; by: string }]>('removeOverride');

@@ -93,6 +93,7 @@ export class Intake {
     readonly metrics: IntakeMetrics,
     private readonly logger: Logger,
     readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly taskQueue = TASK_QUEUE,
   ) {}
 
   /** The integration by name under the current policy, with its kind made explicit. */
@@ -148,7 +149,7 @@ export class Intake {
         ...batches.map(({ group, batch }, index) =>
           this.client.workflow.signalWithStart('alertGroup', {
             workflowId: workflowIds[index],
-            taskQueue: TASK_QUEUE,
+            taskQueue: this.taskQueue,
             args: [{ integration: name, group } satisfies AlertGroupInput],
             signal: alertsSignal,
             signalArgs: [batch],
@@ -182,7 +183,7 @@ export class Intake {
     const ping: HeartbeatPing = { kind, everyMs: parseDuration(heartbeat.every), declaration, policy: this.policies.incidentPolicy(), ...(unrouted ? { unrouted } : {}) };
     await this.client.workflow.signalWithStart('alertGroup', {
       workflowId: heartbeatWorkflowId(integration.name),
-      taskQueue: TASK_QUEUE,
+      taskQueue: this.taskQueue,
       args: [{ integration: integration.name, group: 'heartbeat' } satisfies AlertGroupInput],
       signal: heartbeatSignal,
       signalArgs: [ping],

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack';
 import { signBody } from '../../server/intake/auth';
 import { alertsSignal } from '../../workflows/alert-group';
-import { TASK_QUEUE } from '../../workflows/messages';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';
 
@@ -152,7 +151,7 @@ describe('Alertmanager webhook', () => {
     });
     const handle = await stack.client.workflow.signalWithStart('alertGroup', {
       workflowId,
-      taskQueue: TASK_QUEUE,
+      taskQueue: stack.taskQueue,
       args: [{ integration: 'alertmanager', group: 'continue-as-new', historyLimit: 40 }],
       signal: alertsSignal,
       signalArgs: [batch(0)],

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { repoRoot } from './stack';
+import { repoRoot } from './paths';
 
 export interface TestPolicyOptions {
   /** Each person's first contact: `<webhookUrl>/<personId>`. */

@@ -8,7 +8,11 @@ import { startStack, type Stack, type StackConfig } from '../../server/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from './policy';
 
-export const repoRoot = join(__dirname, '..', '..');
+import { repoRoot } from './paths';
+
+export { repoRoot };
+
+let stacks = 0;
 
 export type TestStack = Stack & { inbox: WebhookReceiver };
 
@@ -27,6 +31,9 @@ export async function startTestStack(overrides: Partial<StackConfig> = {}): Prom
     temporal: { address: inject('temporalAddress'), namespace: 'default' },
     workflowBundle: { codePath: inject('workflowBundlePath') },
     logger: createLogger('silent'),
+    // Test files run in parallel on one dev server: a queue of their own keeps each file's incidents on its
+    // own worker, with its own policy and receivers.
+    taskQueue: `marshal-test-${process.pid}-${(stacks += 1)}`,
     ...overrides,
   });
   return {
