@@ -33,8 +33,9 @@ export interface ListFilters {
 
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-export function visibilityQuery(filters: ListFilters): string {
-  const clauses = [`WorkflowType = 'incident'`];
+export function visibilityQuery(filters: ListFilters, taskQueue = TASK_QUEUE): string {
+  // Deployments sharing a namespace are kept apart by task queue.
+  const clauses = [`WorkflowType = 'incident'`, `TaskQueue = ${quote(taskQueue)}`];
   const status = filters.status ?? 'open';
   // "open" means not closed: resolved incidents still owe their postmortem and action items.
   if (status === 'open') clauses.push(`${searchAttributes.status.name} != 'closed'`);
@@ -121,7 +122,7 @@ export class Incidents {
     const limit = filters.limit ?? 100;
     return this.call(async () => {
       const incidents: IncidentSummary[] = [];
-      for await (const info of this.client.workflow.list({ query: visibilityQuery(filters), pageSize: Math.min(limit, 1000) })) {
+      for await (const info of this.client.workflow.list({ query: visibilityQuery(filters, this.options.taskQueue), pageSize: Math.min(limit, 1000) })) {
         incidents.push(summaryOf(info));
         if (incidents.length >= limit) break;
       }

@@ -20,7 +20,8 @@ import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
-import { TASK_QUEUE } from '../workflows/messages';
+import { TASK_QUEUE, teamWorkflowId } from '../workflows/messages';
+import { createOnCallNoticeActivities } from '../activities/oncall-notices';
 import { createPagingActivities } from '../activities/paging';
 import { createIntakeActivities } from '../activities/intake';
 import { createIntakeMetrics } from './intake/metrics';
@@ -97,6 +98,13 @@ export function adminToken(dataDir: string, fromEnv?: string): string {
   return token;
 }
 
+/** Each team in the policy gets its on-call notices workflow; one already running is left as it is. */
+async function startOnCallNotices(client: Client, policies: PolicyStore, taskQueue: string): Promise<void> {
+  for (const team of Object.keys(policies.current.teams)) {
+    await client.workflow.start('oncallNotices', { workflowId: teamWorkflowId('oncall-notices', team, taskQueue), taskQueue, args: [{ team }], workflowIdConflictPolicy: 'USE_EXISTING' });
+  }
+}
+
 export interface Stack {
   url: string;
   token: string;
@@ -146,15 +154,28 @@ export async function startStack(config: StackConfig): Promise<Stack> {
 
     const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue });
     const overrides = new Overrides(client, config.taskQueue);
-    const follower = new PolicyFollower(config.policy, policies, () => incidents.applyPolicy(policies.incidentPolicy()), logger);
+    const follower = new PolicyFollower(
+      config.policy,
+      policies,
+      async () => {
+        await incidents.applyPolicy(policies.incidentPolicy());
+        if (!config.noWorker) await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
+      },
+      logger,
+    );
     follower.start(config.policyIntervalMs ?? 30_000);
     stoppers.push(async () => follower.stop());
     let publicUrl = '';
     if (!config.noWorker) {
       installRuntimeLogging(logger);
-      const activities = { ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl }), ...createIntakeActivities(client) };
+      const activities = {
+        ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl }),
+        ...createIntakeActivities(client),
+        ...createOnCallNoticeActivities({ policies, overrides }),
+      };
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue: config.taskQueue, activities });
       const running = worker.run();
+      await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
       stoppers.push(async () => {
         worker.shutdown();
         await running;

@@ -3,3 +3,4 @@ export { incident } from './incident';
 export { oncallOverrides } from './oncall-overrides';
 export { actionItem } from './action-item';
 export { alertGroup } from './alert-group';
+export { oncallNotices } from './oncall-notices';

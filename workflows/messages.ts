@@ -8,6 +8,9 @@ import type { AlertObservation, Command, IncidentPolicy, IncidentState } from '.
 
 export const TASK_QUEUE = 'marshal';
 export const incidentWorkflowId = (id: string) => `incident-${id}`;
+/** Per-team workflows; deployments sharing a namespace are kept apart by task queue. */
+export const teamWorkflowId = (kind: 'oncall-notices' | 'oncall-overrides', team: string, taskQueue = TASK_QUEUE) =>
+  taskQueue === TASK_QUEUE ? `${kind}-${team}` : `${taskQueue}/${kind}-${team}`;
 export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.replace(/^incident-/, '');
 
 export const stateQuery = defineQuery<IncidentState>('state');

@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Override, RotationName } from '../policy/types';
-import { TASK_QUEUE } from './messages';
+import { TASK_QUEUE, teamWorkflowId } from './messages';
 
 export interface OverrideRecord extends Override {
   from: string;
@@ -41,8 +41,7 @@ export interface OverridesInput {
   carried?: { records: OverrideRecord[]; nextId: number };
 }
 
-/** Deployments sharing a namespace are kept apart by task queue; the default queue keeps the plain id. */
-export const overridesWorkflowId = (team: string, taskQueue = TASK_QUEUE) => (taskQueue === TASK_QUEUE ? `oncall-overrides-${team}` : `${taskQueue}/oncall-overrides-${team}`);
+export const overridesWorkflowId = (team: string, taskQueue = TASK_QUEUE) => teamWorkflowId('oncall-overrides', team, taskQueue);
 export const overridesQuery = defineQuery<OverrideRecord[]>('overrides');
 export const addOverrideUpdate = defineUpdate<OverrideRecord, [OverrideRequest]>('addOverride');
 export const removeOverrideUpdate = defineUpdate<OverrideRecord, [{ id: string; by: string }]>('removeOverride');

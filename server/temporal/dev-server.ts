@@ -19,6 +19,8 @@ export interface DevServerOptions {
   headless?: boolean;
   /** Log level of the server itself; its output goes to <dataDir>/temporal.log. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Replace the SQLite pragmas (benchmarks compare settings); default SQLITE_PRAGMAS. */
+  sqlitePragmas?: string[];
 }
 
 export interface DevServer {
@@ -26,6 +28,8 @@ export interface DevServer {
   uiUrl?: string;
   binary: string;
   version: string;
+  /** The server process (undefined when the SDK started it); the fault suite kills it with SIGKILL. */
+  pid?: number;
   /** Stop the server and wait for it to exit; its SQLite file stays for the next start. */
   stop(): Promise<void>;
 }
@@ -46,7 +50,7 @@ export function freePort(): Promise<number> {
  * SQLite pragmas for the embedded store: WAL lets readers (visibility queries) run beside the writer,
  * and synchronous=NORMAL is durable across process crashes in WAL mode while syncing far less often.
  */
-const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=10000'];
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal', 'busy_timeout=10000'];
 
 export async function waitForFrontend(address: string, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -83,7 +87,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--port', String(port),
     '--db-filename', join(options.dataDir, 'temporal.sqlite'),
     '--log-level', options.logLevel ?? 'warn',
-    ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...(options.sqlitePragmas ?? SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', ip] : ['--headless']),
   ];
@@ -103,6 +107,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
     binary: found.path,
     version: binaryVersion(found.path),
+    pid: child.pid,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

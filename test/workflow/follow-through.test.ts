@@ -6,7 +6,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
+import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
 import { createPagingActivities } from '../../activities/paging';
+import { onCallAt } from '../../policy/oncall';
 import { loadPolicyDir } from '../../policy/load';
 import { createLogger } from '../../server/log';
 import { Overrides } from '../../server/overrides';
@@ -45,7 +47,11 @@ afterAll(async () => {
 beforeEach(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServerPath') } } });
   await registerSearchAttributes(env.connection, 'default');
-  const activities = createPagingActivities({ policies: store, overrides: new Overrides(env.client), client: env.client, publicUrl: () => 'http://marshal.test' });
+  const overrides = new Overrides(env.client);
+  const activities = {
+    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test' }),
+    ...createOnCallNoticeActivities({ policies: store, overrides }),
+  };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   running = worker.run();
 });
@@ -177,3 +183,28 @@ describe('follow-up deadlines', () => {
     await child.result();
   });
 });
+
+describe('going on call', () => {
+  it('tells each person when their shift starts', async () => {
+    const from = await env.currentTimeMs();
+    const handle = await env.client.workflow.start('oncallNotices', { workflowId: 'oncall-notices-platform', taskQueue: TASK_QUEUE, args: [{ team: 'platform' }] });
+    started.push(handle);
+    await env.sleep('8 days');
+    const notices = await vi.waitFor(() => {
+      const found = inbox.received
+        .map((delivery) => ({ path: delivery.path, json: delivery.json as { kind: string; headline: string; key: string } }))
+        .filter(({ json }) => json.kind === 'info' && json.headline.includes('on call for platform'));
+      // Platform hands over weekly, both rotations at once: within 8 days, one primary and one secondary notice.
+      expect(found.length).toBeGreaterThanOrEqual(2);
+      return found;
+    }, { timeout: 10_000, interval: 100 });
+    for (const { path, json } of notices) {
+      const startedAt = Number(json.key.split(':')[2]);
+      expect(startedAt).toBeGreaterThan(from);
+      // The person told is the one on call for that rotation just after the handoff.
+      const rotation = json.headline.includes('primary') ? 'primary' : 'secondary';
+      expect(path.split('/').pop()).toBe(onCallAt(store.current, 'platform', new Date(startedAt + 1000))[rotation]!.personId);
+    }
+  });
+});
+

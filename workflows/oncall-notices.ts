@@ -1,0 +1,35 @@
+/**
+ * People are told when they go on call: one long-lived workflow per team (`oncall-notices-<team>`) sleeps
+ * until the next shift starts and notifies whoever takes it. It plans against the current policy and
+ * overrides at least every few hours, so a policy change or an override moves the next notice with it.
+ */
+import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { OnCallNoticeActivities } from '../activities/oncall-notices';
+
+const activities = proxyActivities<OnCallNoticeActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5s', maximumInterval: '5 minutes', maximumAttempts: 20 },
+});
+
+/** Re-plan at least this often: policy and overrides change between shifts. */
+const REPLAN_MS = 6 * 3600 * 1000;
+
+export async function oncallNotices(input: { team: string; after?: number }): Promise<void> {
+  let after = input.after ?? Date.now();
+  for (let round = 0; round < 500; round += 1) {
+    const next = await activities.nextShiftStarts({ team: input.team, after });
+    if (!next.teamExists) return; // the team left the policy
+    if (next.at === null || next.at - Date.now() > REPLAN_MS) {
+      await sleep(REPLAN_MS);
+      after = Math.max(after, Date.now() - 1);
+      continue;
+    }
+    if (next.at > Date.now()) await sleep(next.at - Date.now());
+    for (const start of next.starts) {
+      await activities.notifyGoingOnCall({ team: input.team, ...start, key: `${input.team}:${start.rotation}:${start.start}:${start.personId}` });
+    }
+    after = next.at;
+    if (workflowInfo().continueAsNewSuggested) break;
+  }
+  await continueAsNew<typeof oncallNotices>({ team: input.team, after });
+}
