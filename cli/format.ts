@@ -1,18 +1,8 @@
 /** Human output: a tiny aligned-table formatter and the wording of incidents, events and duties. */
 import { outstandingDuties, type IncidentState, type TimelineEvent } from '../workflows/incident-state';
 
-/** The list's rows, as GET /api/v1/incidents returns them. */
-export interface IncidentSummary {
-  id: string;
-  title: string;
-  severity: string;
-  team?: string;
-  service?: string;
-  phase: string;
-  status: string;
-  declaredAt: string;
-  closedAt?: string;
-}
+export type { IncidentSummary } from '../server/incidents';
+import type { IncidentSummary } from '../server/incidents';
 
 /**
  * Text from the API (titles, messages, alert summaries) is untrusted: control characters would break

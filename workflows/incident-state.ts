@@ -122,14 +122,7 @@ export interface Page {
   failures?: string[];
 }
 
-export interface IncidentState {
-  id: string;
-  title: string;
-  severity: string;
-  team?: string;
-  service?: string;
-  summary?: string;
-  reporter?: string;
+export interface IncidentState extends Declaration {
   phase: Phase;
   status: IncidentStatus;
   /** False once triage decided no responder is needed; paging stops then. */

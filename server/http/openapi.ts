@@ -3,7 +3,7 @@ import { schemas, type SchemaName } from './schemas';
 import { intakeSchemas, type IntakeSchemaName } from '../intake/schemas';
 
 interface Operation {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   path: string;
   summary: string;
   body?: SchemaName | IntakeSchemaName;
@@ -41,6 +41,11 @@ const operations: Operation[] = [
   { method: 'get', path: '/api/v1/policies/current', summary: 'The active policy version' },
   ...intakeOperations(),
   { method: 'get', path: '/api/v1/policies/history', summary: 'Applied and rejected policy versions' },
+  { method: 'post', path: '/api/v1/policies/reload', summary: 'Look for a new policy version now; applied, unchanged or rejected with file:line problems' },
+  { method: 'get', path: '/api/v1/oncall/{team}', summary: 'Who is primary and secondary at an instant (query `at`, ISO 8601; default now)', query: ['at'], answers: { '404': 'No such team' } },
+  { method: 'get', path: '/api/v1/oncall/{team}/overrides', summary: "The team's overrides: active, ended and removed (audit trail)", answers: { '404': 'No such team' } },
+  { method: 'post', path: '/api/v1/oncall/{team}/overrides', summary: 'Add a time-boxed override or swap; it ends by itself at `to`', body: 'Override', answers: { '201': 'Added', '404': 'No such team' } },
+  { method: 'delete', path: '/api/v1/oncall/{team}/overrides/{id}', summary: 'Remove an override (query `by`: who removes it)', query: ['by'], answers: { '404': 'No such override', '409': 'Already ended or removed' } },
 ];
 
 /** Alert intake authenticates per integration (bearer token, routing key or HMAC signature), not with the admin token. */

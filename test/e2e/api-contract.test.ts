@@ -5,22 +5,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020';
 import { startDevServer } from '../../server/temporal/dev-server';
-import type { Stack } from '../../server/stack';
-import { apiClient, startTestStack } from '../support/stack';
+import { apiClient, startTestStack, useTestStack } from '../support/stack';
 
-let stack: Stack;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-  api = apiClient(stack.url, stack.token);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const file = useTestStack();
 
 const noStackTrace = (body: unknown) => expect(JSON.stringify(body)).not.toMatch(/\bat .+\.(ts|js):\d+/);
 
@@ -37,7 +27,7 @@ describe('HTTP contract', () => {
       [{ title: 42, severity: 'SEV1' }, 'title'],
     ];
     for (const [body, field] of cases) {
-      const answer = await api.post('/api/v1/incidents', body);
+      const answer = await file.api.post('/api/v1/incidents', body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
       expect(answer.body.error.field, JSON.stringify(body)).toBe(field);
       expect(answer.body.error.message).toBeTruthy();
@@ -45,42 +35,42 @@ describe('HTTP contract', () => {
   });
 
   it('answers 400 for bodies that are not JSON objects, and 413 for oversized ones', async () => {
-    const broken = await api.send('POST', '/api/v1/incidents', '{"title": ', { 'Content-Type': 'application/json' });
+    const broken = await file.api.send('POST', '/api/v1/incidents', '{"title": ', { 'Content-Type': 'application/json' });
     expect(broken.status).toBe(400);
     expect(broken.body.error.code).toBe('invalid_json');
     noStackTrace(broken.body);
-    const array = await api.post('/api/v1/incidents', [1, 2]);
+    const array = await file.api.post('/api/v1/incidents', [1, 2]);
     expect(array.status).toBe(400);
-    const huge = await api.post('/api/v1/incidents', { title: 'x', severity: 'SEV1', summary: 'y'.repeat(2 * 1024 * 1024) });
+    const huge = await file.api.post('/api/v1/incidents', { title: 'x', severity: 'SEV1', summary: 'y'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
   });
 
   it('requires the bearer token everywhere but health', async () => {
-    const anonymous = apiClient(stack.url, undefined);
+    const anonymous = apiClient(file.stack.url, undefined);
     expect((await anonymous.get('/api/v1/incidents')).status).toBe(401);
-    expect((await apiClient(stack.url, 'wrong').get('/api/v1/incidents')).status).toBe(401);
+    expect((await apiClient(file.stack.url, 'wrong').get('/api/v1/incidents')).status).toBe(401);
     expect((await anonymous.post('/api/v1/incidents', { title: 'x', severity: 'SEV1' })).status).toBe(401);
     expect((await anonymous.get('/metrics')).status).toBe(401);
     expect((await anonymous.get('/healthz')).body).toMatchObject({ status: 'ok', temporal: 'reachable' });
   });
 
   it('answers 404 for unknown incidents and action items, 400 for bad list filters', async () => {
-    expect((await api.get('/api/v1/incidents/zzzzzzzzzz')).status).toBe(404);
-    expect((await api.get('/api/v1/incidents/NOT..VALID')).status).toBe(404);
-    expect((await api.post('/api/v1/incidents/zzzzzzzzzz/acknowledge', {})).status).toBe(404);
-    const { body } = await api.post('/api/v1/incidents', { title: 'Cache misses', severity: 'SEV4' });
-    const missing = await api.post(`/api/v1/incidents/${body.id}/action-items/AI-9/complete`, {});
+    expect((await file.api.get('/api/v1/incidents/zzzzzzzzzz')).status).toBe(404);
+    expect((await file.api.get('/api/v1/incidents/NOT..VALID')).status).toBe(404);
+    expect((await file.api.post('/api/v1/incidents/zzzzzzzzzz/acknowledge', {})).status).toBe(404);
+    const { body } = await file.api.post('/api/v1/incidents', { title: 'Cache misses', severity: 'SEV4' });
+    const missing = await file.api.post(`/api/v1/incidents/${body.id}/action-items/AI-9/complete`, {});
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toMatch(/no action item AI-9/);
-    const badStatus = await api.get('/api/v1/incidents?status=sleeping');
+    const badStatus = await file.api.get('/api/v1/incidents?status=sleeping');
     expect(badStatus.status).toBe(400);
     expect(badStatus.body.error.field).toBe('status');
-    expect((await api.get('/api/v1/incidents?limit=0')).body.error.field).toBe('limit');
+    expect((await file.api.get('/api/v1/incidents?limit=0')).body.error.field).toBe('limit');
   });
 
   it('counts requests and declarations in Prometheus format', async () => {
-    await api.post('/api/v1/incidents', { title: 'Metrics', severity: 'SEV3' });
-    const metrics = await api.get('/metrics');
+    await file.api.post('/api/v1/incidents', { title: 'Metrics', severity: 'SEV3' });
+    const metrics = await file.api.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.body).toMatch(/marshal_incidents_declared_total\{severity="SEV3"\} [1-9]/);
     expect(metrics.body).toMatch(/marshal_http_requests_total\{route="\/api\/v1\/incidents\/",method="POST",status="201"\} [1-9]/);
@@ -88,7 +78,7 @@ describe('HTTP contract', () => {
   });
 
   it('publishes an OpenAPI 3.1 document whose schemas are the ones requests are checked against', async () => {
-    const doc = (await api.get('/openapi.json')).body;
+    const doc = (await file.api.get('/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.paths['/api/v1/incidents'].post.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/Declaration');
     expect(doc.components.schemas.Declaration.required).toEqual(['title', 'severity']);

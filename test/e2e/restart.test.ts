@@ -8,12 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/temporal/dev-server';
+import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
+import { testPolicyDir } from '../support/policy';
 import { apiClient, repoRoot } from '../support/stack';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'marshal-restart-'));
 const running: ChildProcess[] = [];
 
-afterAll(() => {
+let inbox: WebhookReceiver;
+
+afterAll(async () => {
+  await inbox?.close();
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -52,7 +57,10 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 describe('npm start', () => {
   it('prints its URLs and token, survives a restart with every incident intact', async () => {
+    // Pages from the incident go to a local receiver, never to the example addresses in config/.
+    inbox = await startWebhookReceiver();
     const env = {
+      MARSHAL_POLICY_DIR: testPolicyDir({ webhookUrl: inbox.url }),
       MARSHAL_DATA_DIR: dataDir,
       MARSHAL_PORT: String(await freePort()),
       MARSHAL_TEMPORAL_PORT: String(await freePort()),

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createLogger } from '../../server/log';
 import { startStack, type Stack, type StackConfig } from '../../server/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
@@ -78,4 +78,17 @@ export function apiClient(baseUrl: string, token: string | undefined) {
     post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => send<T>('POST', path, body ?? {}, headers),
     send,
   };
+}
+
+/** One stack for a test file: started before its tests, stopped after. Read `.stack` and `.api` inside tests. */
+export function useTestStack(overrides: Partial<StackConfig> = {}): { stack: TestStack; api: ReturnType<typeof apiClient> } {
+  const context = {} as { stack: TestStack; api: ReturnType<typeof apiClient> };
+  beforeAll(async () => {
+    context.stack = await startTestStack(overrides);
+    context.api = apiClient(context.stack.url, context.stack.token);
+  });
+  afterAll(async () => {
+    await context.stack?.stop();
+  });
+  return context;
 }

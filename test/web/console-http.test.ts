@@ -3,26 +3,16 @@
  * or a forged form is refused; the session cookie is HttpOnly and SameSite=Strict; a POST without the
  * session's CSRF token is refused and records nothing; refusals from the lifecycle read as messages.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IncidentState } from '../../workflows/incident-state';
-import type { Stack } from '../../server/stack';
-import { apiClient, startTestStack } from '../support/stack';
+import { apiClient, useTestStack } from '../support/stack';
 import { consoleClient } from './console-client';
 
-let stack: Stack;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-  api = apiClient(stack.url, stack.token);
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const file = useTestStack();
 
 describe('console authentication', () => {
   it('redirects to the sign-in form without a session, for pages and for forms', async () => {
-    const browser = consoleClient(stack.url);
+    const browser = consoleClient(file.stack.url);
     const list = await browser.get('/console?team=payments');
     expect(list.status).toBe(303);
     expect(list.location).toBe('/console/login?next=%2Fconsole%3Fteam%3Dpayments');
@@ -33,27 +23,27 @@ describe('console authentication', () => {
     expect(login.status).toBe(200);
     expect(login.html).toMatch(/<label for="login-token">Admin token/);
     // The bearer API stays closed to anyone without the token.
-    expect((await apiClient(stack.url, undefined).get('/api/v1/incidents')).status).toBe(401);
+    expect((await apiClient(file.stack.url, undefined).get('/api/v1/incidents')).status).toBe(401);
   });
 
   it('refuses a wrong token and a sign-in form without its challenge', async () => {
-    const browser = consoleClient(stack.url);
+    const browser = consoleClient(file.stack.url);
     const login = await browser.get('/console/login');
     const wrong = await browser.post('/console/login', { _login: browser.hidden(login.html, '_login')!, name: 'Eve', token: 'not-the-token' });
     expect(wrong.status).toBe(401);
     expect(wrong.html).toContain('That token is not the admin token');
     expect(browser.jar.has('marshal_session')).toBe(false);
 
-    const forged = consoleClient(stack.url);
-    const noChallenge = await forged.post('/console/login', { _login: 'guess', name: 'Eve', token: stack.token });
+    const forged = consoleClient(file.stack.url);
+    const noChallenge = await forged.post('/console/login', { _login: 'guess', name: 'Eve', token: file.stack.token });
     expect(noChallenge.status).toBe(403);
     expect(forged.jar.has('marshal_session')).toBe(false);
   });
 
   it('signs in with the admin token into an HttpOnly SameSite=Strict session, and signs out', async () => {
-    const browser = consoleClient(stack.url);
+    const browser = consoleClient(file.stack.url);
     const login = await browser.get('/console/login');
-    const answer = await browser.post('/console/login', { _login: browser.hidden(login.html, '_login')!, name: 'Carol', token: stack.token, next: '/console?status=all' });
+    const answer = await browser.post('/console/login', { _login: browser.hidden(login.html, '_login')!, name: 'Carol', token: file.stack.token, next: '/console?status=all' });
     expect(answer.status).toBe(303);
     expect(answer.location).toBe('/console?status=all');
     const cookie = answer.headers.getSetCookie().find((line) => line.startsWith('marshal_session='))!;
@@ -65,7 +55,7 @@ describe('console authentication', () => {
     expect(list.html).toContain('Signed in as Carol');
 
     // A tampered cookie is no session.
-    const tampered = consoleClient(stack.url);
+    const tampered = consoleClient(file.stack.url);
     const [payload, signature] = browser.jar.get('marshal_session')!.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(decodeURIComponent(payload), 'base64url').toString()), name: 'Mallory' })).toString('base64url');
     tampered.jar.set('marshal_session', `${forgedPayload}.${signature}`);
@@ -77,10 +67,10 @@ describe('console authentication', () => {
   });
 
   it('refuses a POST without the session CSRF token and records nothing', async () => {
-    const declared = await api.post<IncidentState>('/api/v1/incidents', { title: 'CSRF target', severity: 'SEV3', service: 'api-gateway' });
+    const declared = await file.api.post<IncidentState>('/api/v1/incidents', { title: 'CSRF target', severity: 'SEV3', service: 'api-gateway' });
     const id = declared.body.id;
-    const browser = consoleClient(stack.url);
-    const { csrf } = await browser.signIn(stack.token, 'Dana');
+    const browser = consoleClient(file.stack.url);
+    const { csrf } = await browser.signIn(file.stack.token, 'Dana');
     expect(csrf).toMatch(/^[\w-]{20,}$/);
 
     for (const form of [{} as Record<string, string>, { _csrf: '' }, { _csrf: 'forged-token-forged-token-forged' }]) {
@@ -89,15 +79,15 @@ describe('console authentication', () => {
       expect(refused.html).toContain('CSRF token');
     }
     // Another session's token does not work either.
-    const other = consoleClient(stack.url);
-    const otherCsrf = (await other.signIn(stack.token, 'Other')).csrf;
+    const other = consoleClient(file.stack.url);
+    const otherCsrf = (await other.signIn(file.stack.token, 'Other')).csrf;
     expect((await browser.post(`/console/incidents/${id}/acknowledge`, { _csrf: otherCsrf })).status).toBe(403);
-    expect((await api.get<IncidentState>(`/api/v1/incidents/${id}`)).body.acknowledgedAt).toBeUndefined();
+    expect((await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body.acknowledgedAt).toBeUndefined();
 
     const ok = await browser.post(`/console/incidents/${id}/acknowledge`, { _csrf: csrf });
     expect(ok.status).toBe(303);
     expect(ok.location).toBe(`/console/incidents/${id}?done=acknowledged`);
-    const state = (await api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
+    const state = (await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
     expect(state.acknowledgedBy).toBe('Dana');
 
     // A lifecycle refusal is a readable message on the page with the right status, never a stack trace.
@@ -116,8 +106,8 @@ describe('console authentication', () => {
   });
 
   it('declares, escapes what people typed, and lists with filters', async () => {
-    const browser = consoleClient(stack.url);
-    const { csrf } = await browser.signIn(stack.token, 'Erin <b>');
+    const browser = consoleClient(file.stack.url);
+    const { csrf } = await browser.signIn(file.stack.token, 'Erin <b>');
     const list = await browser.get('/console');
     const key = browser.hidden(list.html, 'idempotencyKey')!;
     const form = { _csrf: csrf, idempotencyKey: key, title: '<script>alert(1)</script> gateway down', severity: 'SEV2', service: 'api-gateway', team: '', summary: '' };
@@ -134,7 +124,7 @@ describe('console authentication', () => {
     expect(page.html).toContain('Incident declared.');
     // The customer message is prefilled from the draft.
     expect(page.html).toMatch(/<textarea id="cm-message"[^>]*>We are investigating a partial outage affecting API/);
-    const state = (await api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
+    const state = (await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
     expect(state).toMatchObject({ team: 'platform', reporter: 'Erin <b>', severity: 'SEV2' });
 
     await expect.poll(async () => (await browser.get('/console?team=platform&severity=SEV2&service=api-gateway')).html, { timeout: 10_000 }).toContain(`/console/incidents/${id}`);
@@ -144,10 +134,10 @@ describe('console authentication', () => {
 
 describe('console forms', () => {
   it('send every lifecycle command through the workflow, with the session name as the actor', async () => {
-    const { body } = await api.post<IncidentState>('/api/v1/incidents', { title: 'Ledger lag', severity: 'SEV2', service: 'payments-ledger' });
+    const { body } = await file.api.post<IncidentState>('/api/v1/incidents', { title: 'Ledger lag', severity: 'SEV2', service: 'payments-ledger' });
     const id = body.id;
-    const browser = consoleClient(stack.url);
-    const { csrf } = await browser.signIn(stack.token, 'Fran');
+    const browser = consoleClient(file.stack.url);
+    const { csrf } = await browser.signIn(file.stack.token, 'Fran');
     const send = async (action: string, form: Record<string, string> = {}) => {
       const answer = await browser.post(`/console/incidents/${id}/${action}`, { _csrf: csrf, ...form });
       expect(answer.status, answer.html.slice(0, 2000)).toBe(303);
@@ -168,7 +158,7 @@ describe('console forms', () => {
     expect(draft).toContain('# Postmortem: Ledger lag');
     await send('postmortem', { markdown: draft });
 
-    const state = (await api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
+    const state = (await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
     expect(state.statusUpdates.map((update) => [update.public, update.by])).toEqual([[false, 'Fran'], [true, 'Fran']]);
     expect(state).toMatchObject({ severity: 'SEV1', team: 'platform', roles: { communications: 'gale' }, resolution: 'Vacuumed the table' });
     expect(state.actionItems.map((item) => [item.id, item.state, item.dueAt])).toEqual([['AI-1', 'completed', '2026-12-31T17:00:00Z'], ['AI-2', 'waived', expect.any(String)]]);
