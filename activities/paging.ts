@@ -3,7 +3,7 @@
  * run, so a new policy version applies to running timers from their next firing, and they are
  * idempotent under retries: every notification carries a key made from the incident id and event seq.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { escalationPlan } from '../policy/escalation';
@@ -84,10 +84,18 @@ export function createPagingActivities(deps: PagingDeps) {
    * How many open incidents a person is already the responder for. A visibility store that cannot count
    * (the time-skipping test server) means no overflow rather than no page.
    */
-  async function openIncidentsHeldBy(personId: string): Promise<number> {
+  async function openIncidentsHeldBy(personId: string, exceptIncident: string): Promise<number> {
+    const quote = (value: string) => `'${value.replace(/'/g, '')}'`;
     try {
       const { count } = await deps.client.workflow.count(
-        `WorkflowType = 'incident' AND ${searchAttributes.status.name} = 'open' AND ${searchAttributes.responder.name} = '${personId.replace(/'/g, '')}'`,
+        [
+          `WorkflowType = 'incident'`,
+          `ExecutionStatus = 'Running'`,
+          `TaskQueue = ${quote(Context.current().info.taskQueue)}`,
+          `WorkflowId != ${quote(`incident-${exceptIncident}`)}`,
+          `${searchAttributes.status.name} = 'open'`,
+          `${searchAttributes.responder.name} = ${quote(personId)}`,
+        ].join(' AND '),
       );
       return count;
     } catch (error) {
@@ -112,7 +120,7 @@ export function createPagingActivities(deps: PagingDeps) {
         // Overflow: a primary already holding the team's limit of open incidents is not paged first.
         const answer = onCallAt(policy, input.team, new Date(step.at), overrides);
         const secondary = answer.secondary?.personId;
-        if (secondary && answer.primary?.personId === targets[0] && (await openIncidentsHeldBy(targets[0])) >= team.concurrencyLimit) {
+        if (secondary && answer.primary?.personId === targets[0] && (await openIncidentsHeldBy(targets[0], input.incidentId)) >= team.concurrencyLimit) {
           targets = [secondary];
           overflow = true;
         }
@@ -167,8 +175,10 @@ export function createPagingActivities(deps: PagingDeps) {
       if (!rest) return null;
       const existing = await deps.overrides.active(input.team);
       const until = new Date(rest.to).toISOString();
-      // One rest per night: a second page that same night must not stack another override.
-      if (existing.some((override) => override.replaces === input.personId && new Date(override.to).toISOString() === until)) return null;
+      // One rest per night: a later page that same night finds the override and adds none. A retry of this
+      // very call (attempt > 1) finds the one it added before failing, and answers as the first try would have.
+      const already = existing.some((override) => override.replaces === input.personId && new Date(override.to).toISOString() === until);
+      if (already) return Context.current().info.attempt > 1 ? { cover: rest.person, until } : null;
       await deps.overrides.add(input.team, {
         person: rest.person,
         replaces: input.personId,

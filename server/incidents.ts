@@ -35,7 +35,8 @@ const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, 
 
 export function visibilityQuery(filters: ListFilters, taskQueue = TASK_QUEUE): string {
   // Deployments sharing a namespace are kept apart by task queue.
-  const clauses = [`WorkflowType = 'incident'`, `TaskQueue = ${quote(taskQueue)}`];
+  // A run that continued as new is not an incident of its own: only the latest run of each counts.
+  const clauses = [`WorkflowType = 'incident'`, `TaskQueue = ${quote(taskQueue)}`, `ExecutionStatus != 'ContinuedAsNew'`];
   const status = filters.status ?? 'open';
   // "open" means not closed: resolved incidents still owe their postmortem and action items.
   if (status === 'open') clauses.push(`${searchAttributes.status.name} != 'closed'`);
@@ -63,7 +64,8 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
     service: attributes.get(searchAttributes.service) ?? undefined,
     phase: (attributes.get(searchAttributes.phase) ?? 'discover') as Phase,
     status: (attributes.get(searchAttributes.status) ?? 'open') as IncidentStatus,
-    declaredAt: info.startTime.toISOString(),
+    // A run that continued as new starts later than the incident: the memo keeps the declaration time.
+    declaredAt: typeof info.memo?.declaredAt === 'string' ? info.memo.declaredAt : info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString(),
   };
 }
@@ -88,7 +90,7 @@ export class Incidents {
           workflowId: incidentWorkflowId(id),
           taskQueue: this.options.taskQueue ?? TASK_QUEUE,
           args: [input],
-          memo: { title: declaration.title },
+          memo: { title: declaration.title, declaredAt: new Date().toISOString() },
           typedSearchAttributes: [
             { key: searchAttributes.severity, value: declaration.severity },
             { key: searchAttributes.phase, value: 'discover' },
@@ -135,13 +137,17 @@ export class Incidents {
     return this.call(async () => {
       const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
       try {
-        return await handle.executeUpdate(commandUpdate, { args: [command] });
+        await handle.executeUpdate(commandUpdate, { args: [command] });
+        return await handle.query(stateQuery);
       } catch (error) {
         const refusal = refusalToHttp(error);
         if (refusal) throw refusal;
         if (error instanceof WorkflowNotFoundError) {
           // The workflow exists but has completed: the incident is closed. Otherwise it never existed.
-          const closed = await handle.describe().then(() => true, () => false);
+          const closed = await handle.describe().then(
+            () => true,
+            (failure) => (failure instanceof WorkflowNotFoundError ? false : Promise.reject(failure)),
+          );
           if (closed) throw new HttpError(409, 'conflict', `incident ${id} is closed`);
           throw new HttpError(404, 'not_found', `no incident ${id}`);
         }
@@ -151,13 +157,18 @@ export class Incidents {
   }
 
   /** Hand a newly applied policy version to every open incident; each records it on its timeline. */
-  async applyPolicy(policy: IncidentPolicy): Promise<number> {
+  async applyPolicy(policy: IncidentPolicy): Promise<{ signalled: number; missed: string[] }> {
     let signalled = 0;
-    for (const incident of await this.list({ status: 'all', limit: 10_000 })) {
-      if (incident.status === 'closed') continue;
-      await this.call(() => this.client.workflow.getHandle(incidentWorkflowId(incident.id)).signal(policySignal, policy));
-      signalled += 1;
+    const missed: string[] = [];
+    for (const incident of await this.list({ status: 'open', limit: 10_000 })) {
+      // One incident that closed in the meantime must not stop the others from hearing of the change.
+      try {
+        await this.call(() => this.client.workflow.getHandle(incidentWorkflowId(incident.id)).signal(policySignal, policy));
+        signalled += 1;
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) missed.push(incident.id);
+      }
     }
-    return signalled;
+    return { signalled, missed };
   }
 }

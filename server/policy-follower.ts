@@ -51,6 +51,8 @@ export interface CheckOutcome {
 
 export class PolicyFollower {
   private lastSeen: string;
+  /** The version open incidents have been told of. */
+  private told: string;
   private timer?: NodeJS.Timeout;
   private checking?: Promise<CheckOutcome>;
 
@@ -61,6 +63,7 @@ export class PolicyFollower {
     private readonly logger: Logger,
   ) {
     this.lastSeen = store.current.version;
+    this.told = store.current.version;
   }
 
   /** Check every `intervalMs` until stopped. */
@@ -84,17 +87,19 @@ export class PolicyFollower {
   private async checkOnce(): Promise<CheckOutcome> {
     const seen = fingerprint(this.source);
     const active = () => this.store.current.version;
-    if (seen === this.lastSeen) return { outcome: 'unchanged', version: seen, active: active() };
+    if (seen === this.lastSeen && this.told === active()) return { outcome: 'unchanged', version: seen, active: active() };
     const { version, result } = readPolicy(this.source);
+    this.store.offer(result, version, describeSource(this.source));
     this.lastSeen = seen;
-    const applied = this.store.offer(result, version, describeSource(this.source));
     if (!result.ok) {
       this.logger.warn({ version, errors: result.errors }, 'policy version rejected; the last good version stays active');
       return { outcome: 'rejected', version, active: active(), errors: result.errors };
     }
-    if (!applied) return { outcome: 'unchanged', version, active: active() };
+    if (this.told === active()) return { outcome: 'unchanged', version, active: active() };
     this.logger.info({ version }, 'policy version applied');
+    // Open incidents are told of every applied version; if telling them fails, the next check tries again.
     await this.onApplied();
+    this.told = active();
     return { outcome: 'applied', version, active: active() };
   }
 }

@@ -55,6 +55,12 @@ export interface StackConfig {
   logger?: Logger;
 }
 
+function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds, not "${env[name]}"`);
+  return value;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const port = Number(env.MARSHAL_PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`MARSHAL_PORT must be a port number, not "${env.MARSHAL_PORT}"`);
@@ -63,7 +69,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     host: env.MARSHAL_HOST ?? '127.0.0.1',
     dataDir: resolve(env.MARSHAL_DATA_DIR ?? 'data'),
     policy: policySourceFromEnv(env),
-    policyIntervalMs: Number(env.MARSHAL_POLICY_INTERVAL_SECONDS ?? 30) * 1000,
+    policyIntervalMs: positiveSeconds(env, 'MARSHAL_POLICY_INTERVAL_SECONDS', 30) * 1000,
     taskQueue: env.MARSHAL_TASK_QUEUE || undefined,
     publicUrl: env.MARSHAL_PUBLIC_URL || undefined,
     token: env.MARSHAL_TOKEN || undefined,
@@ -158,7 +164,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       config.policy,
       policies,
       async () => {
-        await incidents.applyPolicy(policies.incidentPolicy());
+        const { missed } = await incidents.applyPolicy(policies.incidentPolicy());
+        if (missed.length > 0) throw new Error(`could not tell incidents ${missed.join(', ')} of the new policy; retrying at the next check`);
         if (!config.noWorker) await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
       },
       logger,
@@ -174,13 +181,13 @@ export async function startStack(config: StackConfig): Promise<Stack> {
         ...createOnCallNoticeActivities({ policies, overrides }),
       };
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue: config.taskQueue, activities });
-      const running = worker.run();
-      await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
+      const running = worker.run().catch((error) => logger.error({ err: error }, 'the worker stopped with an error'));
       stoppers.push(async () => {
         worker.shutdown();
         await running;
         await workerConnection.close();
       });
+      await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
     }
 
     if (config.noHttp) {

@@ -37,10 +37,15 @@ export async function actionItem(input: ActionItemInput): Promise<void> {
       ? [{ at: due + parseDuration(input.escalateAfter), to: 'lead' as const, headline: `Action item overdue: ${input.title}`, detail: `${input.itemId}, owned by ${input.owner}, is ${input.escalateAfter} past its due date (${input.dueAt}).` }]
       : []),
   ];
+  const begun = Date.now();
   for (const step of steps) {
+    // "Due tomorrow" makes no sense for an item created less than a day before its due date.
+    if (step.at < begun && step.headline.startsWith('Action item due tomorrow')) continue;
     if (step.at > Date.now() && (await condition(() => closed, step.at - Date.now()))) return;
     if (closed) return;
-    await incident.signal(followUpSignal, { to: step.to === 'owner' ? input.owner : 'lead', headline: step.headline, detail: step.detail });
+    // The incident is gone only if it closed, and it closes only when this item is done: nothing left to say.
+    const delivered = await incident.signal(followUpSignal, { to: step.to === 'owner' ? input.owner : 'lead', headline: step.headline, detail: step.detail }).then(() => true, () => false);
+    if (!delivered) return;
   }
   await condition(() => closed);
 }

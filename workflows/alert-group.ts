@@ -166,7 +166,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
       workflowId,
       args: [{ declaration: { id, ...declaration }, policy: batch.policy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      memo: { title: declaration.title, alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) },
+      memo: { title: declaration.title, declaredAt: new Date().toISOString(), alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) },
       typedSearchAttributes,
     });
     child.result().then(

@@ -2,7 +2,7 @@
  * The incident's durable timers: paging and escalation until someone acknowledges, status-update
  * reminders, idle and fatigue nudges, shift-end handoffs, and the postmortem deadline. Each is a loop
  * that sleeps on a timer or a state change; where a loop stands is derived from the timeline, so a run
- * that continues as new picks every loop up where it was.
+ * that continues as new picks every loop up where it was and sends nothing twice.
  */
 import { condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { PagingActivities } from '../activities/paging';
@@ -17,7 +17,7 @@ const activities = proxyActivities<PagingActivities>({
 export interface FollowThrough {
   state(): IncidentState;
   record(events: EventBody[], by?: string): TimelineEvent[];
-  /** Count deliveries under way, so the run does not continue as new in the middle of one. */
+  /** Count work under way, so the run does not close or continue as new in the middle of it. */
   busy(delta: number): void;
 }
 
@@ -27,6 +27,25 @@ const lastOf = <T extends TimelineEvent['type']>(state: IncidentState, type: T) 
 const ms = (duration: string | undefined) => (duration ? parseDuration(duration) : undefined);
 const facts = (state: IncidentState) => ({ id: state.id, title: state.title, severity: state.severity, team: state.team, service: state.service });
 const open = (state: IncidentState) => !state.resolvedAt && !state.closedAt;
+const notifiedSince = (state: IncidentState, seq: number, headline: string) =>
+  since(state, seq).filter((event) => event.type === 'notified' && event.headline === headline);
+/** Events people (and their tools) cause, as opposed to Marshal's own bookkeeping and alerts. */
+const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
+
+/** Who is responding now: whoever the last shift-end handoff went to, else the acknowledger. */
+export function currentResponder(state: IncidentState): string | undefined {
+  return lastOf(state, 'handoff')?.to ?? state.acknowledgedBy;
+}
+
+/** A unit of follow-through work that must finish before the run closes or continues as new. */
+async function atomically<T>(ctx: FollowThrough, work: () => Promise<T>): Promise<T> {
+  ctx.busy(1);
+  try {
+    return await work();
+  } finally {
+    ctx.busy(-1);
+  }
+}
 
 /**
  * Run a loop until it ends; if it fails (an activity exhausted its retries), say so on the timeline and
@@ -46,23 +65,21 @@ export async function keepRunning(ctx: FollowThrough, name: string, loop: () => 
 
 /** Record that someone is told something, deliver it, and record how it went. */
 export async function notify(ctx: FollowThrough, to: string, kind: NotificationKind, headline: string, detail: string, step?: number): Promise<void> {
-  const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step }]);
-  ctx.busy(1);
-  const result = await activities
-    .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()) })
-    .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [error.message] }));
-  ctx.busy(-1);
-  ctx.record([{ type: 'delivery', ref: sent.seq, to, ...result }]);
+  await atomically(ctx, async () => {
+    const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step }]);
+    const result = await activities
+      .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()) })
+      .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [error.message] }));
+    ctx.record([{ type: 'delivery', ref: sent.seq, to, ...result }]);
+  });
 }
 
-export async function teamLead(team: string): Promise<string | null> {
-  return activities.teamLead({ team });
-}
-
-async function notifyLead(ctx: FollowThrough, headline: string, detail: string): Promise<void> {
-  const team = ctx.state().team;
-  const lead = team ? await activities.teamLead({ team }) : null;
-  if (lead) await notify(ctx, lead, 'lead', headline, detail);
+export async function notifyLead(ctx: FollowThrough, headline: string, detail: string): Promise<void> {
+  await atomically(ctx, async () => {
+    const team = ctx.state().team;
+    const lead = team ? await activities.teamLead({ team }) : null;
+    if (lead) await notify(ctx, lead, 'lead', headline, detail);
+  });
 }
 
 /** Page by the team's escalation policy until someone acknowledges; restart when the team or severity changes. */
@@ -75,18 +92,21 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
     ctx.record([{ type: 'escalation-started', team: ctx.state().team!, severity: ctx.state().severity, reason: 'declared' }]);
   }
   for (;;) {
+    if (!open(ctx.state())) return;
     const run = lastOf(ctx.state(), 'escalation-started');
-    if (!run || !open(ctx.state())) {
-      if (!open(ctx.state())) return;
-      await condition(() => !open(ctx.state()) || lastOf(ctx.state(), 'escalation-started') !== run);
+    const restarted = () => lastOf(ctx.state(), 'escalation-started') !== run;
+    if (!run || !run.team) {
+      await condition(() => !open(ctx.state()) || restarted());
       continue;
     }
-    const restarted = () => lastOf(ctx.state(), 'escalation-started') !== run;
     if (!needsPaging()) {
       // Reassigned after someone acknowledged: the new team hears of it once, without the whole chain.
-      if (run.reason === 'reassigned' && ctx.state().acknowledgedAt && !since(ctx.state(), run.seq).some((e) => e.type === 'notified')) {
-        const plan = await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step: 0, incidentId: ctx.state().id });
-        for (const person of plan.targets) await notify(ctx, person, 'reroute', `Rerouted to ${run.team}`, `The incident was reassigned to team ${run.team}.`);
+      const told = since(ctx.state(), run.seq).some((event) => event.type === 'notified' && event.kind === 'reroute');
+      if (run.reason === 'reassigned' && ctx.state().acknowledgedAt && !told) {
+        await atomically(ctx, async () => {
+          const plan = await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step: 0, incidentId: ctx.state().id });
+          for (const person of plan.targets) await notify(ctx, person, 'reroute', `Rerouted to ${run.team}`, `The incident was reassigned to team ${run.team}.`);
+        });
       }
       await condition(() => !open(ctx.state()) || restarted() || needsPaging());
       continue;
@@ -94,75 +114,121 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
     const step = since(ctx.state(), run.seq).filter((event) => event.type === 'escalation-step').length;
     const plan = await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step, incidentId: ctx.state().id });
     const wait = Date.parse(run.at) + plan.dueAtMs - Date.now();
-    if (wait > 0 && (await condition(() => !needsPaging() || restarted(), wait))) continue;
+    if (wait > 0) await condition(() => !needsPaging() || restarted(), wait);
+    // Acknowledged, resolved or restarted while planning or waiting: this step is no longer wanted.
+    if (!needsPaging() || restarted()) continue;
     if (plan.exhausted) {
-      ctx.record([{ type: 'escalation-exhausted', lead: plan.lead }]);
-      if (plan.lead) await notify(ctx, plan.lead, 'lead', 'Nobody acknowledged', `The escalation chain of team ${run.team} is exhausted; the incident is unacknowledged.`);
+      if (!since(ctx.state(), run.seq).some((event) => event.type === 'escalation-exhausted')) {
+        await atomically(ctx, async () => {
+          ctx.record([{ type: 'escalation-exhausted', lead: plan.lead }]);
+          if (plan.lead) await notify(ctx, plan.lead, 'lead', 'Nobody acknowledged', `The escalation chain of team ${run.team} is exhausted; the incident is unacknowledged.`);
+        });
+      }
       await condition(() => !needsPaging() || restarted());
       continue;
     }
-    ctx.record([{ type: 'escalation-step', step, level: plan.level, round: plan.round, targets: plan.targets, unresolved: plan.unresolved, overflow: plan.overflow }]);
-    const kind: NotificationKind = plan.overflow ? 'overflow' : step === 0 ? 'page' : 'escalation';
-    for (const person of plan.targets) {
-      await notify(ctx, person, kind, `Paged: ${ctx.state().severity} ${ctx.state().title}`, `Level ${plan.level}${plan.round ? ` (repeat ${plan.round})` : ''}${plan.overflow ? ', the primary is busy with other incidents' : ''}. Acknowledge to stop the escalation.`, step);
-      const rest = await activities.applyRestRule({ team: run.team, personId: person, severity: ctx.state().severity, at: new Date().toISOString() });
-      if (rest) {
-        ctx.record([{ type: 'rest-taken', person, cover: rest.cover, until: rest.until }]);
-        await notify(ctx, person, 'info', 'Rest after a night page', `You were paged at night; you are off call until ${rest.until}. ${rest.cover} covers.`);
-        await notify(ctx, rest.cover, 'info', `Covering for ${person}`, `${person} rests after a night page; you cover their on-call until ${rest.until}.`);
-      }
+    await atomically(ctx, () => pageStep(ctx, run, step, plan, () => needsPaging() && !restarted()));
+  }
+}
+
+/** One escalation step: record it, then page each target and apply the rest rule to them. */
+async function pageStep(
+  ctx: FollowThrough,
+  run: Extract<TimelineEvent, { type: 'escalation-started' }>,
+  step: number,
+  plan: Awaited<ReturnType<PagingActivities['planEscalationStep']>>,
+  stillWanted: () => boolean,
+): Promise<void> {
+  ctx.record([{ type: 'escalation-step', step, level: plan.level, round: plan.round, targets: plan.targets, unresolved: plan.unresolved, overflow: plan.overflow }]);
+  const kind: NotificationKind = plan.overflow ? 'overflow' : step === 0 ? 'page' : 'escalation';
+  for (const person of plan.targets) {
+    if (!stillWanted()) return;
+    await notify(ctx, person, kind, `Paged: ${ctx.state().severity} ${ctx.state().title}`, `Level ${plan.level}${plan.round ? ` (repeat ${plan.round})` : ''}${plan.overflow ? ', the primary is busy with other incidents' : ''}. Acknowledge to stop the escalation.`, step);
+    const rest = await activities.applyRestRule({ team: run.team, personId: person, severity: ctx.state().severity, at: new Date().toISOString() });
+    if (rest) {
+      ctx.record([{ type: 'rest-taken', person, cover: rest.cover, until: rest.until }]);
+      await notify(ctx, person, 'info', 'Rest after a night page', `You were paged at night; you are off call until ${rest.until}. ${rest.cover} covers.`);
+      await notify(ctx, rest.cover, 'info', `Covering for ${person}`, `${person} rests after a night page; you cover their on-call until ${rest.until}.`);
     }
   }
 }
 
-/** No status update within the severity's cadence: remind the commander; from the second miss, the lead too. */
+/** Wait until the incident ends or its severity changes: a severity without this duty may be followed by one with it. */
+const untilSeverityChanges = (ctx: FollowThrough) => {
+  const severity = ctx.state().severity;
+  return condition(() => !open(ctx.state()) || ctx.state().severity !== severity);
+};
+
+/** No status update within the severity's cadence: remind the responder; from the second miss, the lead too. */
 export async function remindStatusUpdates(ctx: FollowThrough): Promise<void> {
+  const HEADLINE = 'Status update due';
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().acknowledgedAt));
     const state = ctx.state();
     if (!open(state)) return;
     const cadence = ms(severityPolicy(state.policy, state.severity)?.statusUpdateCadence);
-    if (!cadence) return;
+    if (!cadence) {
+      await untilSeverityChanges(ctx);
+      continue;
+    }
     const lastUpdate = state.statusUpdates.at(-1);
     const anchorSeq = lastUpdate?.seq ?? lastOf(state, 'acknowledged')!.seq;
-    const anchorAt = Date.parse(lastUpdate?.at ?? state.acknowledgedAt!);
-    const missed = since(state, anchorSeq).filter((event) => event.type === 'notified' && event.kind === 'reminder' && event.headline.startsWith('Status update due')).length;
+    const reminders = notifiedSince(state, anchorSeq, HEADLINE);
+    // The next reminder is a cadence after the last one (or after the update): never a burst to catch up.
+    const due = Date.parse(reminders.at(-1)?.at ?? lastUpdate?.at ?? state.acknowledgedAt!) + cadence;
     const changed = () => !open(ctx.state()) || ctx.state().statusUpdates.length !== state.statusUpdates.length || ctx.state().severity !== state.severity;
-    if (await condition(changed, Math.max(anchorAt + cadence * (missed + 1) - Date.now(), 1))) continue;
-    const owner = ctx.state().roles.commander ?? ctx.state().acknowledgedBy!;
-    await notify(ctx, owner, 'reminder', 'Status update due', `No status update for ${missed + 1} × the ${state.severity} cadence. Post one, even if nothing changed.`);
-    if (missed >= 1) await notifyLead(ctx, 'Status updates missed', `${state.title}: ${missed + 1} status-update cadences have passed without an update.`);
+    if (await condition(changed, Math.max(due - Date.now(), 1))) continue;
+    const missed = reminders.length + 1;
+    await atomically(ctx, async () => {
+      const current = ctx.state();
+      await notify(ctx, current.roles.commander ?? currentResponder(current)!, 'reminder', HEADLINE, `No status update for ${missed} × the ${current.severity} cadence. Post one, even if nothing changed.`);
+      if (missed >= 2) await notifyLead(ctx, 'Status updates missed', `${current.title}: ${missed} status-update cadences have passed without an update.`);
+    });
   }
 }
 
 /** Acknowledged but forgotten: nothing has happened for the severity's idle period. */
 export async function remindWhenIdle(ctx: FollowThrough): Promise<void> {
+  const HEADLINE = 'Still on it?';
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().acknowledgedAt));
     const state = ctx.state();
-    const idle = ms(severityPolicy(state.policy, state.severity)?.acknowledgedIdleReminder);
-    if (!open(state) || !idle) return;
-    const lastHuman = [...state.timeline].reverse().find((event) => event.by !== 'marshal' && event.type !== 'delivery' && event.type !== 'notified')!;
+    if (!open(state)) return;
+    const idleFor = severityPolicy(state.policy, state.severity)?.acknowledgedIdleReminder;
+    if (!idleFor) {
+      await untilSeverityChanges(ctx);
+      continue;
+    }
+    const lastHuman = [...state.timeline].reverse().find(isHumanActivity)!;
     const length = state.timeline.length;
-    const activity = () => !open(ctx.state()) || ctx.state().timeline.slice(length).some((event) => event.by !== 'marshal' && event.type !== 'delivery' && event.type !== 'notified');
-    if (await condition(activity, Math.max(Date.parse(lastHuman.at) + idle - Date.now(), 1))) continue;
-    await notify(ctx, state.acknowledgedBy!, 'reminder', 'Still on it?', `Nothing has happened on this incident for ${severityPolicy(state.policy, state.severity)!.acknowledgedIdleReminder}.`);
+    const activity = () => !open(ctx.state()) || ctx.state().severity !== state.severity || ctx.state().timeline.slice(length).some(isHumanActivity);
+    if (notifiedSince(state, lastHuman.seq, HEADLINE).length === 0) {
+      if (await condition(activity, Math.max(Date.parse(lastHuman.at) + parseDuration(idleFor) - Date.now(), 1))) continue;
+      await notify(ctx, currentResponder(ctx.state())!, 'reminder', HEADLINE, `Nothing has happened on this incident for ${idleFor}.`);
+    }
     await condition(activity);
   }
 }
 
 /** After the severity's fatigue period in the role, suggest the commander hands off. */
 export async function watchCommanderFatigue(ctx: FollowThrough): Promise<void> {
+  const HEADLINE = 'Time to hand off?';
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().roles.commander));
     const state = ctx.state();
-    const fatigue = ms(severityPolicy(state.policy, state.severity)?.commanderFatigueAfter);
-    if (!open(state) || !fatigue) return;
+    if (!open(state)) return;
+    const fatigue = severityPolicy(state.policy, state.severity)?.commanderFatigueAfter;
+    if (!fatigue) {
+      await untilSeverityChanges(ctx);
+      continue;
+    }
     const commander = state.roles.commander!;
     const assigned = [...state.timeline].reverse().find((event) => event.type === 'role-assigned' && event.role === 'commander')!;
-    const replaced = () => !open(ctx.state()) || ctx.state().roles.commander !== commander;
-    if (await condition(replaced, Math.max(Date.parse(assigned.at) + fatigue - Date.now(), 1))) continue;
-    await notify(ctx, commander, 'reminder', 'Time to hand off?', `You have been commander for ${severityPolicy(state.policy, state.severity)!.commanderFatigueAfter}. Consider handing the role to a rested colleague.`);
+    const replaced = () => !open(ctx.state()) || ctx.state().roles.commander !== commander || ctx.state().severity !== state.severity;
+    if (notifiedSince(state, assigned.seq, HEADLINE).length === 0) {
+      if (await condition(replaced, Math.max(Date.parse(assigned.at) + parseDuration(fatigue) - Date.now(), 1))) continue;
+      await notify(ctx, commander, 'reminder', HEADLINE, `You have been commander for ${fatigue}. Consider handing the role to a rested colleague.`);
+    }
     await condition(replaced);
   }
 }
@@ -172,18 +238,26 @@ export async function handOffAtShiftEnd(ctx: FollowThrough): Promise<void> {
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().acknowledgedAt));
     const state = ctx.state();
-    if (!open(state) || !state.team) return;
-    const responder = lastOf(state, 'handoff')?.to ?? state.acknowledgedBy!;
-    const shiftEnd = await activities.responderShiftEnd({ team: state.team, personId: responder, at: new Date().toISOString() });
-    if (!shiftEnd) return;
-    const teamChanged = () => !open(ctx.state()) || ctx.state().team !== state.team;
-    if (await condition(teamChanged, Math.max(Date.parse(shiftEnd) - Date.now(), 1))) continue;
-    const incoming = await activities.incomingOnCall({ team: state.team, at: shiftEnd });
-    if (!incoming || incoming === responder) return;
-    const now = ctx.state();
-    ctx.record([{ type: 'handoff', from: responder, to: incoming }]);
-    const latest = now.statusUpdates.at(-1);
-    await notify(ctx, incoming, 'handoff', `Handoff: ${now.title}`, `${responder}'s shift ended with this incident open; it is yours now. Phase ${now.phase}, commander ${now.roles.commander ?? 'unassigned'}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`);
+    if (!open(state)) return;
+    const responder = currentResponder(state)!;
+    const moved = () => !open(ctx.state()) || ctx.state().team !== state.team || currentResponder(ctx.state()) !== responder;
+    const shiftEnd = state.team ? await activities.responderShiftEnd({ team: state.team, personId: responder, at: new Date().toISOString() }) : null;
+    // Not on call for the team (e.g. after a reassignment): nothing to hand off until that changes.
+    if (!shiftEnd) {
+      await condition(moved);
+      continue;
+    }
+    if (await condition(moved, Math.max(Date.parse(shiftEnd) - Date.now(), 1))) continue;
+    await atomically(ctx, async () => {
+      const incoming = await activities.incomingOnCall({ team: state.team!, at: shiftEnd });
+      if (!incoming || incoming === responder) return;
+      const now = ctx.state();
+      ctx.record([{ type: 'handoff', from: responder, to: incoming }]);
+      const latest = now.statusUpdates.at(-1);
+      await notify(ctx, incoming, 'handoff', `Handoff: ${now.title}`, `${responder}'s shift ended with this incident open; it is yours now. Phase ${now.phase}, commander ${now.roles.commander ?? 'unassigned'}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`);
+    });
+    // The same responder is still on (no one else took over): look again after their next shift ends.
+    if (currentResponder(ctx.state()) === responder) await condition(moved, 60_000);
   }
 }
 
@@ -195,12 +269,12 @@ export async function chasePostmortem(ctx: FollowThrough): Promise<void> {
   if (state.closedAt || !rule?.required || state.postmortem) return;
   let dueAt = state.postmortemDueAt;
   if (!dueAt) {
-    dueAt = await activities.businessDeadline({ team: state.team ?? '', from: state.resolvedAt!, days: rule.deadlineBusinessDays ?? 5 });
-    ctx.record([{ type: 'postmortem-due', dueAt }]);
+    const deadline = await activities.businessDeadline({ team: state.team ?? '', from: state.resolvedAt!, days: rule.deadlineBusinessDays ?? 5 });
+    ctx.record([{ type: 'postmortem-due', dueAt: deadline }]);
+    dueAt = deadline;
   }
-  const owner = () => ctx.state().roles.commander ?? ctx.state().acknowledgedBy ?? lastOf(ctx.state(), 'resolved')!.by;
+  const owner = () => ctx.state().roles.commander ?? currentResponder(ctx.state()) ?? lastOf(ctx.state(), 'resolved')!.by;
   const published = () => Boolean(ctx.state().postmortem);
-  const sent = (headline: string) => ctx.state().timeline.some((event) => event.type === 'notified' && event.headline === headline);
   const DAY = 24 * 3600 * 1000;
   const steps: [number, string, (headline: string) => Promise<void>][] = [
     [Date.parse(dueAt) - DAY, 'Postmortem due tomorrow', (h) => notify(ctx, owner(), 'reminder', h, `The postmortem for ${state.title} is due ${dueAt}.`)],
@@ -208,7 +282,7 @@ export async function chasePostmortem(ctx: FollowThrough): Promise<void> {
     [Date.parse(dueAt) + DAY, 'Postmortem overdue', (h) => notifyLead(ctx, h, `The postmortem for ${state.title} is a day past its deadline (${dueAt}).`)],
   ];
   for (const [at, headline, send] of steps) {
-    if (sent(headline)) continue;
+    if (notifiedSince(ctx.state(), 0, headline).length > 0) continue;
     if (at > Date.now() && (await condition(published, at - Date.now()))) return;
     if (published()) return;
     await send(headline);

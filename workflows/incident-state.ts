@@ -332,7 +332,7 @@ export function decide(state: IncidentState, command: Command): Decision {
       }
       const changed: EventBody = { type: 'severity-changed', from: state.severity, to: command.severity, reason: command.reason, responderNeeded };
       // Nobody has taken it yet: page again under the new severity's timeouts.
-      const repage = responderNeeded && !state.acknowledgedAt && !state.resolvedAt;
+      const repage = responderNeeded && !state.acknowledgedAt && !state.resolvedAt && Boolean(state.team);
       return repage ? accept(changed, { type: 'escalation-started', team: state.team ?? '', severity: command.severity, reason: 'severity-changed' }) : accept(changed);
     }
     case 'assign-role': {

@@ -42,6 +42,8 @@ export interface IncidentInput {
   policy: IncidentPolicy;
   /** Set only when a run continues as new: the state the previous run ended with. */
   carried?: IncidentState;
+  /** Set when a run that started before paging existed continues as new: it keeps not paging. */
+  withoutFollowThrough?: boolean;
   /**
    * Continue as new after this many history events even if the server has not suggested it yet.
    * Tests lower it to exercise the hand-over; the default stays well below the server's limits.
@@ -57,7 +59,7 @@ function refusalFailure(refusal: Refusal): ApplicationFailure {
 }
 
 function searchAttributesOf(state: IncidentState, withResponder: boolean): SearchAttributeUpdatePair[] {
-  const responder = state.acknowledgedBy ?? [...state.pages].reverse().find((page) => page.kind !== 'info' && page.kind !== 'reminder' && page.kind !== 'lead')?.to;
+  const responder = followThrough.currentResponder(state) ?? [...state.pages].reverse().find((page) => page.kind !== 'info' && page.kind !== 'reminder' && page.kind !== 'lead')?.to;
   return [
     ...(withResponder ? [{ key: searchAttributes.responder, value: responder ?? null }] : []),
     { key: searchAttributes.severity, value: state.severity },
@@ -74,9 +76,8 @@ const now = () => new Date().toISOString();
  * Each open action item gets its own follow-through workflow, which outlives this run's history; it is
  * told when the item is completed or waived. Items started by an earlier run are found already running.
  */
-async function trackActionItems(state: () => IncidentState): Promise<void> {
+async function trackActionItems(state: () => IncidentState, told: Set<string>): Promise<void> {
   const started = new Set<string>();
-  const told = new Set<string>();
   for (;;) {
     await condition(() => state().actionItems.some((item) => (item.state === 'open' && !started.has(item.id)) || (item.state !== 'open' && !told.has(item.id))));
     for (const item of state().actionItems) {
@@ -94,9 +95,10 @@ async function trackActionItems(state: () => IncidentState): Promise<void> {
       } else if (item.state === 'open' && !item.dueAt) {
         started.add(item.id);
       } else if (item.state !== 'open' && !told.has(item.id)) {
-        told.add(item.id);
         started.add(item.id);
+        // A child that already ended (or never started) has nothing left to stop.
         await getExternalWorkflowHandle(workflowId).signal(actionItemClosedSignal).catch(() => undefined);
+        told.add(item.id);
       }
     }
   }
@@ -107,7 +109,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   let state = input.carried ? { ...initialState(input.carried.id, input.carried.policy), ...input.carried } : declare(input.declaration, input.policy, now());
   let indexed = '';
   // Incidents started before paging existed replay without it; everything newer pages, reminds and chases.
-  const followsThrough = patched('follow-through-v1');
+  const followsThrough = !input.withoutFollowThrough && patched('follow-through-v1');
 
   /** Keep Temporal visibility in step with the state, writing only when an indexed field changed. */
   const index = () => {
@@ -136,10 +138,13 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       if (!decision.ok) throw refusalFailure(decision.refusal);
       state = record(state, decision.events, now(), command.by);
       index();
-      return state;
+      return { seq: state.timeline.length };
     },
     {
       validator: (command: Command) => {
+        if (command.type === 'add-action-item' && command.dueAt && Date.parse(command.dueAt) <= Date.now()) {
+          throw refusalFailure({ kind: 'invalid', reason: `"dueAt" ${command.dueAt} is in the past`, field: 'dueAt' });
+        }
         const decision = decide(state, command);
         if (!decision.ok) throw refusalFailure(decision.refusal);
       },
@@ -157,6 +162,8 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   });
 
   let deliveries = 0;
+  // Closed action items whose own workflows have been told; the incident closes only after that.
+  const toldClosed = new Set<string>();
   const ctx: followThrough.FollowThrough = {
     state: () => state,
     record: (events: EventBody[], by = 'marshal') => {
@@ -171,27 +178,27 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   };
   if (followsThrough) {
     setHandler(followUpSignal, ({ to, headline, detail }) => {
-      void (async () => {
-        const lead = to === 'lead' && state.team ? await followThrough.teamLead(state.team) : null;
-        if (to !== 'lead' || lead) await followThrough.notify(ctx, lead ?? to, 'reminder', headline, detail);
-      })();
+      const send = () => (to === 'lead' ? followThrough.notifyLead(ctx, headline, detail) : followThrough.notify(ctx, to, 'reminder', headline, detail));
+      void followThrough.keepRunning(ctx, 'followUp', send);
     });
     for (const loop of [followThrough.escalate, followThrough.remindStatusUpdates, followThrough.remindWhenIdle, followThrough.watchCommanderFatigue, followThrough.handOffAtShiftEnd, followThrough.chasePostmortem]) {
       void followThrough.keepRunning(ctx, loop.name, () => loop(ctx));
     }
-    void followThrough.keepRunning(ctx, 'trackActionItems', () => trackActionItems(() => state));
+    void followThrough.keepRunning(ctx, 'trackActionItems', () => trackActionItems(() => state, toldClosed));
   }
 
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
 
-  await condition(() => canClose(state) || historyFull());
+  const childrenTold = () => !followsThrough || state.actionItems.every((item) => item.state === 'open' || !item.dueAt || toldClosed.has(item.id));
+  const mayClose = () => canClose(state) && childrenTold();
+  await condition(() => mayClose() || historyFull());
   // Let any update that is mid-flight finish before the run ends, so no caller loses an answer, and
-  // let deliveries under way record their outcome.
+  // let follow-through work under way (a delivery, an escalation step) record its outcome.
   await condition(() => allHandlersFinished() && deliveries === 0);
 
-  if (!canClose(state)) {
-    await continueAsNew<typeof incident>({ ...input, carried: state });
+  if (!mayClose()) {
+    await continueAsNew<typeof incident>({ ...input, carried: state, withoutFollowThrough: !followsThrough });
   }
 
   state = record(state, [{ type: 'closed' }], now(), 'marshal');

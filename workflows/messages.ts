@@ -14,8 +14,12 @@ export const teamWorkflowId = (kind: 'oncall-notices' | 'oncall-overrides', team
 export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.replace(/^incident-/, '');
 
 export const stateQuery = defineQuery<IncidentState>('state');
-/** Every command goes through one update so its validator and handler share a single code path. */
-export const commandUpdate = defineUpdate<IncidentState, [Command]>('command');
+/**
+ * Every command goes through one update so its validator and handler share a single code path. It answers
+ * only the sequence number of the last event recorded: history keeps every update's result, so returning
+ * the whole state would grow it with the square of the timeline. Callers query the state afterwards.
+ */
+export const commandUpdate = defineUpdate<{ seq: number }, [Command]>('command');
 /** A monitor's alert for this incident (signal: intake answers once Temporal has it durably). */
 export const alertSignal = defineSignal<[AlertObservation]>('alert');
 /** A reminder an action item's own workflow asks the incident to deliver and record. */

@@ -19,16 +19,17 @@ export async function oncallNotices(input: { team: string; after?: number }): Pr
   for (let round = 0; round < 500; round += 1) {
     const next = await activities.nextShiftStarts({ team: input.team, after });
     if (!next.teamExists) return; // the team left the policy
-    if (next.at === null || next.at - Date.now() > REPLAN_MS) {
-      await sleep(REPLAN_MS);
-      after = Math.max(after, Date.now() - 1);
+    const wait = next.at === null ? REPLAN_MS : next.at - Date.now();
+    if (wait > 0) {
+      // Sleep at most a few hours, then plan again: an override or policy change may have moved the shift.
+      await sleep(Math.min(wait, REPLAN_MS));
       continue;
     }
-    if (next.at > Date.now()) await sleep(next.at - Date.now());
     for (const start of next.starts) {
-      await activities.notifyGoingOnCall({ team: input.team, ...start, key: `${input.team}:${start.rotation}:${start.start}:${start.personId}` });
+      // One person's unreachable channels must not stop the team's notices.
+      await activities.notifyGoingOnCall({ team: input.team, ...start, key: `${input.team}:${start.rotation}:${start.start}:${start.personId}` }).catch(() => undefined);
     }
-    after = next.at;
+    after = next.at!;
     if (workflowInfo().continueAsNewSuggested) break;
   }
   await continueAsNew<typeof oncallNotices>({ team: input.team, after });

@@ -34,9 +34,10 @@ it('refuses a broken policy commit while incidents run; nothing running changes'
     const severities = join(repo, 'config', 'severities.yaml');
     writeFileSync(severities, readFileSync(severities, 'utf8').replace(/acknowledgementTimeout: 4s/g, 'acknowledgementTimeout: 2h'));
     const platform = join(repo, 'config', 'teams', 'platform.yaml');
-    writeFileSync(platform, readFileSync(platform, 'utf8').replace(/participants: \[(\w+),/, 'participants: [zed-nobody,'));
+    writeFileSync(platform, readFileSync(platform, 'utf8').replace(/participants: \[ ?(\w+),/, 'participants: [zed-nobody,'));
     git('commit', '-qam', 'broken policy');
     const broken = git('rev-parse', 'HEAD');
+    if (!readFileSync(platform, 'utf8').includes('zed-nobody')) throw new Error('the broken edit did not apply to platform.yaml');
     const reload = await client.post('/api/v1/policies/reload', {});
     // Several follower intervals pass while the chains go on.
     await sleep(3_000);
