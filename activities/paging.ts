@@ -77,7 +77,32 @@ async function deliverEverywhere(n: Notification, contacts: Person['contacts'], 
   return outcome;
 }
 
+/**
+ * Heartbeat while an activity runs, so that when its worker dies Temporal retries it elsewhere within the
+ * heartbeat timeout instead of waiting out the whole start-to-close timeout (an email can take 40 s).
+ */
+function heartbeating<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args: A) => {
+    const timer = setInterval(() => Context.current().heartbeat(), 2_000);
+    try {
+      return await fn(...args);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}
+
 export function createPagingActivities(deps: PagingDeps) {
+  const activities = pagingActivities(deps);
+  return {
+    ...activities,
+    planEscalationStep: heartbeating(activities.planEscalationStep),
+    notifyPerson: heartbeating(activities.notifyPerson),
+    applyRestRule: heartbeating(activities.applyRestRule),
+  };
+}
+
+function pagingActivities(deps: PagingDeps) {
   const env = deps.env ?? process.env;
 
   /**

@@ -6,8 +6,8 @@
  * Run: npx tsx bench/intake.ts [seconds=30] [concurrency=32]. Prints figures and the machine; writes
  * bench/results/intake.json. Never part of npm test.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../server/log';
 import { alertGroupWorkflowId } from '../server/intake/service';
@@ -15,6 +15,7 @@ import { startStack } from '../server/stack';
 import { startDevServer } from '../server/temporal/dev-server';
 import { alertGroupQuery, alertsSignal } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/messages';
+import { describeMachine, machine, writeResult } from './support';
 
 const seconds = Number(process.argv[2] ?? 30);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -157,7 +158,7 @@ async function main() {
   const intakeRate = requests / sendSeconds;
   const result = {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, os: `${platform()} ${release()}`, temporal: server.version },
+    machine: machine(),
     config: { seconds, concurrency, groupSize: GROUP_SIZE, duplicateShare: DUPLICATE_SHARE },
     intake: {
       accepted: requests,
@@ -181,8 +182,8 @@ async function main() {
     `\nintake: ${result.intake.alertsPerSecond} alerts/s accepted over HTTP (${duplicates} of ${requests} duplicates), p50 ${result.intake.latencyMs.p50} ms, p99 ${result.intake.latencyMs.p99} ms; ` +
       `${distinct} distinct alerts on ${incidents} incidents, ${lost} lost; ceiling ${result.ceiling.signalWithStartPerSecond} signal-with-start/s; ratio ${result.ratio}`,
   );
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'intake.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`machine: ${describeMachine(result.machine)}`);
+  writeResult('intake', result);
   await stack.stop();
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * semantic validation + 14-day coverage scan), `policy diff`, and on-call lookups per second.
  * Run: npx tsx bench/policy.ts [teams] [people]. Prints figures and the machine; writes bench/results/policy.json.
  */
-import { cpus, totalmem, platform, release, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -13,6 +13,7 @@ import { generatePolicyDir, generatePolicyFiles } from '../policy/generate';
 import { loadPolicyDir } from '../policy/load';
 import { onCallAt } from '../policy/oncall';
 import type { Policy } from '../policy/types';
+import { describeMachine, machine, writeResult } from './support';
 
 const teams = Number(process.argv[2] ?? 1000);
 const people = Number(process.argv[3] ?? 10_000);
@@ -80,16 +81,15 @@ try {
     diffMs: { median: Math.round(median(diffs.map((d) => d.ms))), runs: diffs.map((d) => Math.round(d.ms)), changedTeams: Math.ceil(teams / 10), markdownChars: diffs[0].value.length },
     onCallLookupsPerSecond: lookups.perSecond,
     escalationPlansPerSecond: plans.perSecond,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${release()}` },
+    machine: machine(),
   };
   console.log(`policy benchmark: ${teams} teams, ${people} people (${results.config.files} files)`);
   console.log(`  check (load + validate + 14-day coverage): ${results.checkMs.median} ms median of ${results.checkMs.runs.join(', ')}`);
   console.log(`  diff (${results.diffMs.changedTeams} teams changed + SEV1 timeout, 14 days): ${results.diffMs.median} ms median of ${results.diffMs.runs.join(', ')}`);
   console.log(`  on-call lookups: ${results.onCallLookupsPerSecond.toLocaleString('en')} /s`);
   console.log(`  SEV1 escalation plans: ${results.escalationPlansPerSecond.toLocaleString('en')} /s`);
-  console.log(`  machine: ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGiB} GiB, node ${results.machine.node}, ${results.machine.platform}`);
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'policy.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`  machine: ${describeMachine(results.machine)}`);
+  writeResult('policy', results);
 } finally {
   rmSync(root, { recursive: true, force: true });
 }

@@ -111,7 +111,8 @@ export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoa
     return { ok: false, errors, warnings };
   }
   const severities = readChecked(severitiesPath, display(severitiesPath), 'severities', errors);
-  const teams: Record<string, TeamPolicy> = {};
+  // Maps keyed by names from requests have no prototype: a team called "constructor" must not exist by accident.
+  const teams: Record<string, TeamPolicy> = Object.create(null);
   const teamFiles: Record<string, SourceFile> = {};
   const teamsDir = join(dir, 'teams');
   const teamPaths = existsSync(teamsDir) ? readdirSync(teamsDir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
@@ -144,7 +145,7 @@ export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoa
     version: options.version ?? contentVersion([severities.file, ...Object.values(teamFiles), ...(services ? [services.file] : []), ...(integrations ? [integrations.file] : [])]),
     severities: (severities.data as { severities: SeverityPolicy[] }).severities,
     teams,
-    people: {},
+    people: Object.create(null),
     services: ownedServices(servicesData.services, teams),
     routing: { rules: servicesData.routing.rules ?? [], ...(servicesData.routing.defaultTeam ? { defaultTeam: servicesData.routing.defaultTeam } : {}) },
     ...(integrations ? { integrations: integrations.data as IntegrationsPolicy } : {}),
@@ -161,7 +162,7 @@ export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoa
 function ownedServices(declared: Record<string, Partial<ServicePolicy>>, teams: Record<string, TeamPolicy>): Record<string, ServicePolicy> {
   const claims = new Map<string, string>();
   for (const team of Object.values(teams)) for (const service of team.services) if (!claims.has(service)) claims.set(service, team.id);
-  const result: Record<string, ServicePolicy> = {};
+  const result: Record<string, ServicePolicy> = Object.create(null);
   for (const [id, service] of Object.entries(declared)) {
     const team = service.team ?? claims.get(id);
     if (team !== undefined) result[id] = { ...service, team };

@@ -120,6 +120,8 @@ export function createApp(deps: AppDeps): express.Express {
 /** Errors from body parsing carry a `type`; ours are HttpErrors; anything else is a bug (500). */
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  // A path with broken percent-encoding (e.g. /incidents/%E0%A4%A) cannot name anything.
+  if (error instanceof URIError) return new HttpError(400, 'invalid', 'the URL path is not valid percent-encoded UTF-8');
   const type = (error as { type?: string }).type;
   if (type === 'entity.too.large') return new HttpError(413, 'too_large', `the body is larger than ${BODY_LIMIT}`);
   if (type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
-import type { Command, Declaration, IncidentPolicy, IncidentState, IncidentStatus, Phase } from '../workflows/incident-state';
+import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase } from '../workflows/incident-state';
 import type { IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
 import { HttpError } from './http/errors';
@@ -101,7 +101,10 @@ export class Incidents {
           // An id is used once, even after the incident closed: a repeated key must find that incident.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
-        return { created: true, incident: await this.get(id) };
+        // Started means declared: if reading it back fails now, answer from the declaration rather than
+        // make the caller retry (and, without an Idempotency-Key, declare it twice).
+        const incident = await this.get(id).catch(() => declare({ id, ...declaration }, policy, new Date().toISOString()));
+        return { created: true, incident };
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { created: false, incident: await this.get(id) };
         throw error;

@@ -11,6 +11,8 @@ import { severityPolicy, type EventBody, type IncidentState, type NotificationKi
 
 const activities = proxyActivities<PagingActivities>({
   startToCloseTimeout: '1 minute',
+  // The activities heartbeat: a worker that dies mid-delivery is noticed in seconds, not a minute.
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 

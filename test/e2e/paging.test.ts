@@ -91,7 +91,8 @@ describe('a worker killed mid-escalation', () => {
   const taskQueue = `marshal-crash-${process.pid}`;
 
   function startWorker(): Promise<ChildProcess> {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'server/worker-main.ts'], {
+    // node itself runs the worker (not the tsx CLI wrapper), so SIGKILL reaches the worker and nothing is orphaned.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], {
       cwd: repoRoot,
       env: {
         ...process.env,
@@ -135,7 +136,7 @@ describe('a worker killed mid-escalation', () => {
     await startWorker();
 
     // The escalation timer fired while no worker ran; the new worker pages level 2 and then level 3.
-    await vi.waitFor(() => expect(pagesOf(incident.id).length).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 200 });
+    await vi.waitFor(() => expect(pagesOf(incident.id).length).toBeGreaterThanOrEqual(3), { timeout: 60_000, interval: 200 });
     await client.post(`/api/v1/incidents/${incident.id}/acknowledge`, { by: 'judy' });
     const state = await vi.waitFor(async () => {
       const current = (await client.get<IncidentState>(`/api/v1/incidents/${incident.id}`)).body;

@@ -1,0 +1,174 @@
+/**
+ * Declare → first page: from POST /api/v1/incidents to the page arriving at a local webhook receiver, at
+ * fixed declaration rates (open loop: a declaration is sent on schedule whether or not earlier ones have
+ * answered), on the embedded dev server through startStack. In the same run, the floor: a bare workflow
+ * start plus one activity round trip on the same server (bench/floor-workflow.ts on its own task queue),
+ * at the same rates, and the ratio of the two.
+ * Run: npx tsx bench/latency.ts [seconds per rate=20] [rates=1,10,50] [--pragmas=journal_mode=wal,…] [--name=latency].
+ * Writes bench/results/<name>.json.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { createLogger } from '../server/log';
+import { startStack } from '../server/stack';
+import { SQLITE_PRAGMAS, startDevServer } from '../server/temporal/dev-server';
+import { startWebhookReceiver } from '../test/channels/receivers';
+import { benchPolicyDir } from './policy-edits';
+import { describeMachine, machine, sleep, summary, writeResult } from './support';
+
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const seconds = Number(positional[0] ?? 20);
+const rates = (positional[1] ?? '1,10,50').split(',').map(Number);
+/** SQLite pragmas of the embedded server, to compare settings (default: the shipped ones). */
+const pragmas = flag('pragmas')?.split(',').filter(Boolean) ?? SQLITE_PRAGMAS;
+const name = flag('name') ?? 'latency';
+const DRAIN_MS = 120_000;
+const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
+
+/** Fire `send(i)` `rate` times a second for `seconds`, on schedule; resolves when every call has settled. */
+async function openLoop(rate: number, send: (index: number) => Promise<void>): Promise<{ sent: number; failed: number; reasons: Record<string, number> }> {
+  const total = Math.round(rate * seconds);
+  const started = Date.now();
+  const calls: Promise<void>[] = [];
+  let failed = 0;
+  const reasons: Record<string, number> = {};
+  for (let index = 0; index < total; index += 1) {
+    const due = started + (index * 1000) / rate;
+    const wait = due - Date.now();
+    if (wait > 0) await sleep(wait);
+    calls.push(send(index).catch((error: Error) => {
+      failed += 1;
+      reasons[error.message] = (reasons[error.message] ?? 0) + 1;
+    }));
+  }
+  await Promise.all(calls);
+  return { sent: total, failed, reasons };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-bench-latency-'));
+  const inbox = await startWebhookReceiver();
+  // SEV3 on payments: a 30-minute acknowledgement timeout, so each incident sends exactly one page in the run.
+  const policyDir = benchPolicyDir(inbox.url);
+  const server = await startDevServer({ dataDir, headless: true, sqlitePragmas: pragmas });
+  const stack = await startStack({
+    port: 0, host: '127.0.0.1', dataDir, policy: { kind: 'directory', dir: policyDir }, token: 'bench-admin',
+    temporal: { address: server.address, namespace: 'default' }, logger: createLogger('error'), taskQueue: 'bench-latency',
+  });
+
+  // The floor's own worker, in the same process as Marshal's, on the same server.
+  const ran = new Map<string, number>();
+  const connection = await NativeConnection.connect({ address: server.address });
+  const floorWorker = await Worker.create({
+    connection,
+    taskQueue: 'bench-floor',
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), logger: silent }),
+    activities: { touch: async (id: string) => { const at = Date.now(); ran.set(id, at); return at; } },
+  });
+  const floorRunning = floorWorker.run();
+
+  const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${stack.token}` };
+  const declare = (title: string) =>
+    fetch(`${stack.url}/api/v1/incidents`, { method: 'POST', headers, body: JSON.stringify({ title, severity: 'SEV3', service: 'checkout-api' }) }).then(async (response) => {
+      const body = (await response.json()) as { id: string; error?: { code?: string; message?: string } };
+      if (response.status !== 201) throw new Error(`${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}`.slice(0, 160));
+      return body.id;
+    });
+  const firstPages = new Map<string, number>();
+  let scanned = 0;
+  const pageArrival = (id: string): number | undefined => {
+    for (; scanned < inbox.received.length; scanned += 1) {
+      const delivery = inbox.received[scanned];
+      const json = delivery.json as { kind?: string; incident?: { id?: string } } | undefined;
+      const incident = json?.incident?.id;
+      if (incident && json?.kind === 'page' && !firstPages.has(incident)) firstPages.set(incident, delivery.at.getTime());
+    }
+    return firstPages.get(id);
+  };
+
+  // Warm up both paths: bundles loaded, connections open.
+  for (let i = 0; i < 3; i += 1) {
+    await declare(`warm-up ${i}`);
+    await stack.client.workflow.execute('floor', { workflowId: `floor-warm-${i}-${Date.now()}`, taskQueue: 'bench-floor', args: [`warm-${i}`] });
+  }
+  await inbox.waitFor(3, 30_000);
+
+  const results = [];
+  for (const rate of rates) {
+    // 1. The floor first, on a quiet server: start → activity ran (the "page"), and start → result.
+    const floorMs: number[] = [];
+    const floorResultMs: number[] = [];
+    const floorRun = await openLoop(rate, async (index) => {
+      const id = `floor-${rate}-${index}-${Date.now()}`;
+      const t0 = Date.now();
+      await stack.client.workflow.execute('floor', { workflowId: id, taskQueue: 'bench-floor', args: [id] });
+      floorResultMs.push(Date.now() - t0);
+      floorMs.push(ran.get(id)! - t0);
+    });
+
+    // 2. Declare → first page at the same rate; then wait (bounded) for every page.
+    pageArrival('');
+    const pagedBefore = new Set(firstPages.keys());
+    const sentAt = new Map<string, number>();
+    const answerMs: number[] = [];
+    const run = await openLoop(rate, async (index) => {
+      const t0 = Date.now();
+      const id = await declare(`bench ${rate}/s #${index}`);
+      answerMs.push(Date.now() - t0);
+      sentAt.set(id, t0);
+    });
+    const drainUntil = Date.now() + DRAIN_MS;
+    while ([...sentAt.keys()].some((id) => pageArrival(id) === undefined) && Date.now() < drainUntil) await sleep(200);
+    const pageMs = [...sentAt].flatMap(([id, t0]) => (pageArrival(id) === undefined ? [] : [pageArrival(id)! - t0]));
+    const missing = sentAt.size - pageMs.length;
+    // Declarations answered with an error whose incident was started anyway (it pages): a retry without an
+    // Idempotency-Key would declare it twice.
+    pageArrival('');
+    const pagedThisRate = [...firstPages.keys()].filter((id) => !pagedBefore.has(id));
+    const startedDespiteError = pagedThisRate.filter((id) => !sentAt.has(id)).length;
+
+    const page = summary(pageMs);
+    const bare = summary(floorMs);
+    const entry = {
+      rate,
+      seconds,
+      declared: sentAt.size,
+      declareFailed: run.failed,
+      declareFailures: run.reasons,
+      startedDespiteError,
+      pagesMissing: missing,
+      declareAnswerMs: summary(answerMs),
+      declareToPageMs: page,
+      floor: { started: floorRun.sent, failed: floorRun.failed, failures: floorRun.reasons, startToActivityMs: bare, startToResultMs: summary(floorResultMs) },
+      ratio: { p50: Math.round((page.p50 / bare.p50) * 10) / 10, p99: Math.round((page.p99 / bare.p99) * 10) / 10 },
+    };
+    results.push(entry);
+    console.log(
+      `${rate}/s × ${seconds} s: declare → first page p50 ${page.p50} ms, p99 ${page.p99} ms, max ${page.max} ms (${page.n} pages, ${missing} missing, ${run.failed} declarations failed${run.failed ? ` ${JSON.stringify(run.reasons)}; ${startedDespiteError} of those incidents were started and paged anyway` : ''}); ` +
+        `floor (start → activity) p50 ${bare.p50} ms, p99 ${bare.p99} ms; ratio p50 ${entry.ratio.p50}×, p99 ${entry.ratio.p99}×`,
+    );
+  }
+
+  const result = { date: new Date().toISOString(), machine: machine(), config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas }, results };
+  console.log(`machine: ${describeMachine(result.machine)}`);
+  writeResult(name, result);
+
+  floorWorker.shutdown();
+  await floorRunning;
+  await connection.close();
+  await stack.stop();
+  await server.stop();
+  await inbox.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(join(policyDir, '..'), { recursive: true, force: true });
+  // A refused declaration under overload (503, the caller retries) is a figure; a declared incident without its page is a loss.
+  if (results.some((r) => r.pagesMissing > 0)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

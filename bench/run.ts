@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: every benchmark in sequence, each in its own process (they start their own Temporal
+ * servers and must not share a CPU with each other). Each prints its figures and the machine and writes
+ * bench/results/<name>.json. Never part of npm test.
+ * Run: npx tsx bench/run.ts [names…]   (policy, intake, latency, timers; default all, in that order)
+ * The timer benchmark at 10,000 incidents alone takes about 20 minutes on 2 cores.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const benchmarks: Record<string, string[]> = {
+  policy: ['bench/policy.ts'],
+  intake: ['bench/intake.ts'],
+  latency: ['bench/latency.ts'],
+  timers: ['bench/timers.ts', '1000,3000,10000'],
+};
+
+const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(benchmarks);
+const failed: string[] = [];
+for (const name of chosen) {
+  const args = benchmarks[name];
+  if (!args) throw new Error(`no benchmark "${name}"; choose from ${Object.keys(benchmarks).join(', ')}`);
+  console.log(`\n=== ${name} (${args.join(' ')}) ===`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', ...args], { cwd: join(__dirname, '..'), stdio: 'inherit' });
+  console.log(`=== ${name}: ${result.status === 0 ? 'done' : `failed (${result.status ?? result.signal})`} in ${Math.round((Date.now() - started) / 1000)} s ===`);
+  if (result.status !== 0) failed.push(name);
+}
+if (failed.length) {
+  console.error(`failed: ${failed.join(', ')}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,84 @@
+/**
+ * Shared by the benchmarks: the machine they ran on, percentiles, process sampling from /proc, and the
+ * results file. Every benchmark prints its figures and the machine and writes bench/results/<name>.json.
+ */
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { binaryVersion, findBinary, TEMPORAL_CLI } from '../server/temporal/binaries';
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  temporal: string;
+}
+
+let cachedTemporal: string | undefined;
+
+export function machine(): Machine {
+  if (cachedTemporal === undefined) {
+    const { found } = findBinary(TEMPORAL_CLI);
+    cachedTemporal = found ? binaryVersion(found.path) : 'not found';
+  }
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    temporal: cachedTemporal,
+  };
+}
+
+export function describeMachine(m: Machine = machine()): string {
+  return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, ${m.temporal}`;
+}
+
+/** Nearest-rank percentile of unsorted values, rounded to 0.1. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const value = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(sorted.length * p) - 1))];
+  return Math.round(value * 10) / 10;
+}
+
+export function summary(values: number[]): { n: number; p50: number; p99: number; max: number } {
+  return { n: values.length, p50: percentile(values, 0.5), p99: percentile(values, 0.99), max: percentile(values, 1) };
+}
+
+export function writeResult(name: string, result: object): string {
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resident memory (MiB) and CPU seconds (user + system) of a process, from /proc; undefined once it is gone. */
+export function processUsage(pid: number): { rssMiB: number; cpuSeconds: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { rssMiB: Math.round(rssKb / 1024), cpuSeconds: ticks / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whole-machine busy fraction between two samples of /proc/stat. */
+export function machineCpu(): { busy: number; total: number } {
+  const [line] = readFileSync('/proc/stat', 'utf8').split('\n');
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = values[3] + (values[4] ?? 0);
+  const total = values.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
