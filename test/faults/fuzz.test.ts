@@ -5,6 +5,7 @@
  * when a mutation happens to be valid, else 4xx): never a 5xx, never a dropped connection; /healthz is
  * still ok afterwards. A seeded PRNG makes a failing request reproducible; failures are printed.
  */
+import { seededRandom } from '../support/wait';
 import { it } from 'vitest';
 import { startTestStack } from '../support/stack';
 import { until, verdict } from './support';
@@ -13,14 +14,6 @@ const REQUESTS = 5_000;
 const CONCURRENCY = 12;
 const TOKENS = { alertmanager: 'fuzz-am', grafana: 'fuzz-grafana', events: 'fuzz-events' };
 
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ODD_STRINGS = [
   '', ' ', '\u0000', '\ud800', '\udfff', 'a\ud83d', '\u202eevil', '\ufeffBOM', '💥🔥'.repeat(50), 'Ω≈ç√∫', 'null', 'undefined', '__proto__',
@@ -34,7 +27,7 @@ it('5,000 fuzzed API and webhook bodies: only client answers, never a 5xx, still
   const stack = await startTestStack();
   try {
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
-    const next = random(seed);
+    const next = seededRandom(seed);
     // Percent-encoding; a lone surrogate goes out as the (invalid UTF-8) bytes of its code unit.
     const enc = (text: string) => [...text].map((c) => { try { return encodeURIComponent(c); } catch { return '%ED%A0%80'; } }).join('') || 'x';
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];

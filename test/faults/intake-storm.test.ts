@@ -4,6 +4,7 @@
  * duplicates arrive interleaved and out of order. Afterwards: exactly one incident per group, exactly the
  * group's alerts on it, every delivery counted, nothing lost.
  */
+import { seededRandom } from '../support/wait';
 import { it } from 'vitest';
 import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group';
 import type { IncidentState } from '../../workflows/incident-state';
@@ -18,15 +19,6 @@ const DELIVERIES = 10_000;
 const CONCURRENCY = 24;
 const TOKEN = 'fault-storm-token';
 
-/** A small seeded PRNG (mulberry32), so a failing order can be replayed. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 it('10,000 deliveries with duplicates and reordering: exactly the expected incidents and alerts', async () => {
   process.env.MARSHAL_ALERTMANAGER_TOKEN = TOKEN;
@@ -34,7 +26,7 @@ it('10,000 deliveries with duplicates and reordering: exactly the expected incid
   try {
     const run = runId();
     const seed = Number.parseInt(run, 16);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const fingerprint = (group: number, alert: number) => `${run}-g${group}-a${alert}`;
     const groupKey = (group: number) => `{}:{alertname="FaultStorm", group="${run}-${group}"}`;
     const body = (group: number, alert: number) => JSON.stringify({

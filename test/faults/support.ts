@@ -76,21 +76,7 @@ export async function killHard(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** Poll `probe` until it answers truthy; throws after `timeoutMs` saying what it waited for. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(intervalMs);
-  }
-}
+export { until } from '../support/wait';
 
 /** Print one line per case — PASS or FAIL, its figures, and what failed — then fail the test on any failed check. */
 export function verdict(name: string, figures: Record<string, unknown>, checks: [string, boolean][]): void {

@@ -1,4 +1,5 @@
 /** Helpers for the intake tests: fixtures made unique per run, a policy directory with test integrations, polling. */
+import { until } from '../support/wait';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,19 +25,8 @@ export function policyDirWith(intakeYaml: string): string {
   return dir;
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
+export function eventually<T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
+  return until(what, probe, timeoutMs, 150);
 }
 
 export function groupView(client: Client, workflowId: string): Promise<AlertGroupView> {
