@@ -1,10 +1,9 @@
 /** Activities behind `oncallNotices`: when the next shift starts for a team, and telling the person who takes it. */
-import { ApplicationFailure } from '@temporalio/activity';
 import { formatInstant } from '../policy/clock';
 import { rotationSchedule } from '../policy/schedule';
 import type { Overrides } from '../server/overrides';
 import type { PolicyStore } from '../server/policy-store';
-import { deliverWithFallback, smtpSettingsFromPolicy } from './channels';
+import { reachPerson, type DeliveryOutcome } from './reach-person';
 
 export interface ShiftStart {
   personId: string;
@@ -37,13 +36,14 @@ export function createOnCallNoticeActivities(deps: { policies: PolicyStore; over
       return { teamExists: true, at, starts: starts.filter((start) => start.start === at) };
     },
 
-    async notifyGoingOnCall(input: ShiftStart & { team: string; key: string }): Promise<{ delivered: boolean; channel?: string }> {
+    async notifyGoingOnCall(input: ShiftStart & { team: string; key: string }): Promise<DeliveryOutcome> {
       const policy = deps.policies.current;
       const person = policy.people[input.personId];
-      if (!person) return { delivered: false };
+      if (!person) return { outcome: 'failed', failures: [`${input.personId} is not in policy ${policy.version}`] };
       const until = formatInstant(input.end, person.timezone);
-      const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, env) : undefined;
-      const result = await deliverWithFallback(
+      return reachPerson(
+        policy,
+        person,
         {
           key: input.key,
           kind: 'info',
@@ -56,13 +56,8 @@ export function createOnCallNoticeActivities(deps: { policies: PolicyStore; over
           body: `Your ${input.rotation} shift for team ${input.team} has started and runs until ${until}.`,
           occurredAt: new Date().toISOString(),
         },
-        person.contacts,
-        { smtp, env },
+        { everyChannel: false, env },
       );
-      if (!result.delivered && result.failures.some((failure) => failure.retryable)) {
-        throw ApplicationFailure.retryable(`could not tell ${person.id} they are on call: ${result.failures.map((f) => f.error).join('; ')}`);
-      }
-      return { delivered: Boolean(result.delivered), channel: result.delivered?.channel };
     },
   };
 }

@@ -3,18 +3,18 @@
  * run, so a new policy version applies to running timers from their next firing, and they are
  * idempotent under retries: every notification carries a key made from the incident id and event seq.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { escalationPlan } from '../policy/escalation';
 import { onCallAt } from '../policy/oncall';
 import { restOverride } from '../policy/rest';
-import type { Person, Policy } from '../policy/types';
+import type { Policy } from '../policy/types';
 import type { Overrides } from '../server/overrides';
 import type { PolicyStore } from '../server/policy-store';
 import { searchAttributes } from '../workflows/messages';
 import type { NotificationKind } from '../workflows/incident-state';
-import { deliver, deliverWithFallback, smtpSettingsFromPolicy, type DeliverySettings, type FallbackOutcome } from './channels';
+import { reachPerson, type DeliveryOutcome } from './reach-person';
 import type { Notification } from './channels/types';
 
 export interface IncidentFacts {
@@ -38,12 +38,6 @@ export interface EscalationStepPlan {
   lead?: string;
 }
 
-export interface DeliveryOutcome {
-  outcome: 'delivered' | 'failed';
-  channel?: string;
-  target?: string;
-  failures: string[];
-}
 
 export interface PagingDeps {
   policies: PolicyStore;
@@ -63,19 +57,18 @@ function teamTimezone(policy: Policy, team: string): string {
 /** Notifications that demand someone act now go out on every channel a person has, not just the first that works. */
 const URGENT: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute', 'handoff'];
 
-/** Every channel at once; delivered when any of them delivered. */
-async function deliverEverywhere(n: Notification, contacts: Person['contacts'], settings: DeliverySettings): Promise<FallbackOutcome & { channels: string[] }> {
-  const outcome: FallbackOutcome & { channels: string[] } = { failures: [], channels: [] };
-  for (const contact of contacts) {
-    const single = await deliverWithFallback(n, [contact], settings, deliver);
-    if (single.delivered) {
-      outcome.delivered ??= single.delivered;
-      outcome.channels.push(single.delivered.channel);
-    }
-    outcome.failures.push(...single.failures);
-  }
-  return outcome;
-}
+/** How each kind of incident notification is presented by the channels. */
+const CHANNEL_KIND: Record<NotificationKind, Notification['kind']> = {
+  page: 'page',
+  overflow: 'page',
+  reroute: 'page',
+  escalation: 'escalation',
+  handoff: 'handoff',
+  reminder: 'reminder',
+  lead: 'reminder',
+  info: 'info',
+};
+
 
 /**
  * Heartbeat while an activity runs, so that when its worker dies Temporal retries it elsewhere within the
@@ -163,7 +156,7 @@ function pagingActivities(deps: PagingDeps) {
       const url = `${deps.publicUrl()}/api/v1/incidents/${input.incident.id}`;
       const notification: Notification = {
         key: input.key,
-        kind: input.kind === 'reminder' || input.kind === 'lead' ? 'reminder' : input.kind === 'handoff' ? 'handoff' : input.kind === 'info' ? 'info' : input.kind === 'page' || input.kind === 'overflow' || input.kind === 'reroute' ? 'page' : 'escalation',
+        kind: CHANNEL_KIND[input.kind],
         incidentId: input.incident.id,
         incidentTitle: input.incident.title,
         severity: input.incident.severity,
@@ -175,21 +168,7 @@ function pagingActivities(deps: PagingDeps) {
         body: `${input.detail}\n\n${input.incident.severity} · ${input.incident.title}${input.incident.service ? ` · ${input.incident.service}` : ''}\n${url}`,
         occurredAt: new Date().toISOString(),
       };
-      const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, env) : undefined;
-      const result = URGENT.includes(input.kind)
-        ? await deliverEverywhere(notification, person.contacts, { smtp, env })
-        : { ...(await deliverWithFallback(notification, person.contacts, { smtp, env })), channels: [] as string[] };
-      const failures = result.failures.map((failure) => `${failure.channel} ${failure.target}: ${failure.error}`);
-      if (result.delivered) {
-        const channel = result.channels.length > 1 ? result.channels.join('+') : result.delivered.channel;
-        return { outcome: 'delivered', channel, target: result.delivered.target, failures };
-      }
-      // Every channel failed. If any failure may pass (a timeout, a 503), let Temporal retry the activity:
-      // the same key goes out again, so receivers that honour it show the notification once.
-      if (result.failures.some((failure) => failure.retryable)) {
-        throw ApplicationFailure.retryable(`no channel of ${input.personId} took the notification: ${failures.join('; ')}`, 'DeliveryFailed');
-      }
-      return { outcome: 'failed', failures };
+      return reachPerson(policy, person, notification, { everyChannel: URGENT.includes(input.kind), env });
     },
 
     /** The rest rule: after a night page for a high severity, the person rests and the next covers. */

@@ -2,10 +2,10 @@
  * The HTTP application: authentication, routes, metrics, and one error handler that turns every failure
  * into the contract's `{error: {code, message, field}}` without ever leaking a stack trace.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { HttpError } from './http/errors';
+import { sameSecret } from './http/secrets';
 import { incidentRoutes } from './http/incident-routes';
 import { oncallRoutes } from './http/oncall-routes';
 import { policyRoutes } from './http/policy-routes';
@@ -38,11 +38,6 @@ export interface AppDeps {
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
 const BODY_LIMIT = '1mb';
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export function createApp(deps: AppDeps): express.Express {
   const { logger, metrics } = deps;

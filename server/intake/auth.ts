@@ -4,7 +4,8 @@
  * events also the routing key). Secrets are read from the environment variable the policy names; every
  * comparison is constant-time.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../http/secrets';
 import type { IntakeIntegration } from '../../policy/types';
 
 export const SIGNATURE_HEADER = 'x-marshal-signature';
@@ -14,12 +15,6 @@ export const REPLAY_WINDOW_SECONDS = 300;
 
 export type AuthResult = { ok: true } | { ok: false; reason: string };
 
-/** Constant-time equality that does not leak the secret's length through an early return on the bytes. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHmac('sha256', 'marshal-compare').update(given).digest();
-  const b = createHmac('sha256', 'marshal-compare').update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, `${timestamp}.${body}`): what a sender puts in X-Marshal-Signature. */
 export function signBody(secret: string, timestamp: string | number, body: Buffer | string): string {

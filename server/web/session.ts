@@ -4,7 +4,8 @@
  * CSRF token lives inside the signed session and must come back in every form (synchronizer token);
  * the login form, before a session exists, uses a double-submit cookie instead.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { sameSecret } from '../http/secrets';
 import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'marshal_session';
@@ -19,12 +20,6 @@ export interface Session {
   expiresAt: number;
 }
 
-export function sameText(given: string | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -51,7 +46,7 @@ export class SessionKeeper {
 
   /** The login form's secret must equal the admin bearer token. */
   tokenMatches(given: string | undefined): boolean {
-    return sameText(given, this.adminToken);
+    return sameSecret(given, this.adminToken);
   }
 
   private sign(payload: string): string {
@@ -69,7 +64,7 @@ export class SessionKeeper {
     const value = parseCookies(req.headers.cookie)[SESSION_COOKIE];
     if (!value) return undefined;
     const [payload, signature] = value.split('.');
-    if (!payload || !signature || !sameText(signature, this.sign(payload))) return undefined;
+    if (!payload || !signature || !sameSecret(signature, this.sign(payload))) return undefined;
     try {
       const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
       if (typeof session.name !== 'string' || typeof session.csrf !== 'string' || !(session.expiresAt > Date.now())) return undefined;
@@ -92,7 +87,7 @@ export class SessionKeeper {
 
   loginChallengeMatches(req: Request, given: string | undefined): boolean {
     const expected = parseCookies(req.headers.cookie)[LOGIN_COOKIE];
-    return Boolean(expected) && sameText(given, expected);
+    return Boolean(expected) && sameSecret(given, expected);
   }
 }
 

@@ -15,7 +15,8 @@ import type { Logger } from '../../log';
 import type { PolicyStore } from '../../policy-store';
 import { html } from '../html';
 import { sendHtml } from '../layout';
-import { SessionKeeper, sameText, type Session } from '../session';
+import { sameSecret } from '../../http/secrets';
+import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { incidentPage } from './incident-page';
 import { consolePage, errorPage, listPage, loginPage } from './views';
@@ -56,7 +57,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.use((req, res, next) => {
     const session = sessions.read(req);
     if (!session) return res.redirect(303, `/console/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/console')}`);
-    if (req.method === 'POST' && !sameText((req.body as Record<string, string>)?._csrf, session.csrf)) {
+    if (req.method === 'POST' && !sameSecret((req.body as Record<string, string>)?._csrf, session.csrf)) {
       return sendHtml(res, 403, errorPage(session, 'Form refused', 'This form was not sent from your console session (missing or wrong CSRF token). Reload the page and try again.'));
     }
     res.locals.session = session;
