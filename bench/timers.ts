@@ -20,7 +20,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createLogger } from '../server/log';
 import { startStack } from '../server/stack';
 import { startDevServer, SQLITE_PRAGMAS } from '../server/temporal/dev-server';
-import { workflowsPath } from '../server/worker';
+import { workflowBundleOptions } from '../server/worker';
 import { startWebhookReceiver } from '../test/channels/receivers';
 import { stateQuery, incidentWorkflowId } from '../workflows/messages';
 import { benchPolicyDir, setSeverityField } from './policy-edits';
@@ -214,7 +214,7 @@ async function runSize(count: number, bundlePath: string) {
 async function main() {
   const bundleDir = mkdtempSync(join(tmpdir(), 'marshal-bench-bundle-'));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath, logger: silent })).code);
+  writeFileSync(bundlePath, (await bundleWorkflowCode({ ...workflowBundleOptions, logger: silent })).code);
   console.log(`timer precision: sizes ${counts.join(', ')}, pragmas ${pragmas.join(' ')}, worker options ${workerOptions}`);
   const results = [];
   for (const count of counts) results.push(await runSize(count, bundlePath));

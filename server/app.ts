@@ -4,8 +4,9 @@
  */
 import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { HttpError } from './http/errors';
+import { asHttpError, HttpError } from './http/errors';
 import { sameSecret } from './http/secrets';
+import { refuseUnstorableText } from './http/text-guard';
 import { incidentRoutes } from './http/incident-routes';
 import { oncallRoutes } from './http/oncall-routes';
 import { policyRoutes } from './http/policy-routes';
@@ -16,6 +17,7 @@ import type { Metrics } from './metrics';
 import type { Overrides } from './overrides';
 import type { PolicyFollower } from './policy-follower';
 import type { PolicyStore } from './policy-store';
+import type { WorkerHealth } from './stack';
 import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
 import { consoleRoutes } from './web/console/routes';
@@ -33,6 +35,8 @@ export interface AppDeps {
   token: string;
   /** Alert intake (server/intake/); its routes authenticate per integration. */
   intake?: Intake;
+  /** The state of this process's worker; `none` where a separate worker process serves the queue. */
+  workerHealth?: () => WorkerHealth;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -62,14 +66,16 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.intake) app.use(intakeRouter(deps.intake));
 
   app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(refuseUnstorableText);
 
+  // Healthy means paging works: the engine answers and this process's worker (if it runs one) is running.
   app.get('/healthz', async (_req, res) => {
-    try {
-      await deps.client.connection.withDeadline(Date.now() + 2000, () => deps.client.connection.workflowService.getSystemInfo({}));
-      res.json({ status: 'ok', temporal: 'reachable', policyVersion: deps.policies.current.version });
-    } catch {
-      res.status(503).json({ status: 'unavailable', temporal: 'unreachable', policyVersion: deps.policies.current.version });
-    }
+    const worker = deps.workerHealth?.() ?? 'none';
+    const temporal = await deps.client.connection
+      .withDeadline(Date.now() + 2000, () => deps.client.connection.workflowService.getSystemInfo({}))
+      .then(() => 'reachable' as const, () => 'unreachable' as const);
+    const healthy = temporal === 'reachable' && (worker === 'running' || worker === 'none');
+    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', temporal, worker, policyVersion: deps.policies.current.version });
   });
 
   // The public status page, and the console, which authenticates by its own session cookie (server/web/).
@@ -102,7 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // Express recognises an error handler by its four parameters.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const known = toHttpError(error);
+    const known = asHttpError(error);
     if (!known) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     const answer = known ?? new HttpError(500, 'internal', 'Marshal hit an unexpected error; it has been logged');
     if (answer.status === 503) res.set('Retry-After', '5');
@@ -110,16 +116,4 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   return app;
-}
-
-/** Errors from body parsing carry a `type`; ours are HttpErrors; anything else is a bug (500). */
-function toHttpError(error: unknown): HttpError | undefined {
-  if (error instanceof HttpError) return error;
-  // A path with broken percent-encoding (e.g. /incidents/%E0%A4%A) cannot name anything.
-  if (error instanceof URIError) return new HttpError(400, 'invalid', 'the URL path is not valid percent-encoded UTF-8');
-  const type = (error as { type?: string }).type;
-  if (type === 'entity.too.large') return new HttpError(413, 'too_large', `the body is larger than ${BODY_LIMIT}`);
-  if (type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new HttpError(415, 'unsupported', (error as Error).message);
-  return undefined;
 }

@@ -3,7 +3,13 @@ import { configFromEnv, startStack } from './stack';
 
 async function main() {
   const started = Date.now();
-  const stack = await startStack(configFromEnv());
+  // A worker that died stops all paging: stop everything (the embedded engine too) and exit non-zero so
+  // a supervisor (systemd, Kubernetes, a shell loop) starts Marshal again.
+  const onWorkerFailure = () => {
+    console.error('marshal: the worker stopped on a fatal error; exiting so Marshal can be restarted');
+    void stack.stop().finally(() => process.exit(70));
+  };
+  const stack = await startStack({ ...configFromEnv(), onWorkerFailure });
   console.log(
     [
       '',

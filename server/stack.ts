@@ -53,7 +53,15 @@ export interface StackConfig {
   /** Base URL people follow from notifications (default: the HTTP address). */
   publicUrl?: string;
   logger?: Logger;
+  /**
+   * Called once if the worker stops on a fatal error (paging has stopped). `npm start` and `npm run worker`
+   * exit then, so a supervisor restarts them; the embedded stack never keeps serving with a dead worker.
+   */
+  onWorkerFailure?: (error: unknown) => void;
 }
+
+/** The worker as /healthz reports it: `none` where another process serves the task queue. */
+export type WorkerHealth = 'running' | 'starting' | 'stopping' | 'stopped' | 'failed' | 'none';
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
@@ -121,6 +129,7 @@ export interface Stack {
   incidents: Incidents;
   follower: PolicyFollower;
   taskQueue: string;
+  workerHealth(): WorkerHealth;
   stop(): Promise<void>;
 }
 
@@ -173,6 +182,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     follower.start(config.policyIntervalMs ?? 30_000);
     stoppers.push(async () => follower.stop());
     let publicUrl = '';
+    let workerHealth = (): WorkerHealth => 'none';
     if (!config.noWorker) {
       installRuntimeLogging(logger);
       const activities = {
@@ -181,7 +191,17 @@ export async function startStack(config: StackConfig): Promise<Stack> {
         ...createOnCallNoticeActivities({ policies, overrides }),
       };
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue: config.taskQueue, activities });
-      const running = worker.run().catch((error) => logger.error({ err: error }, 'the worker stopped with an error'));
+      let failed = false;
+      const running = worker.run().catch((error) => {
+        failed = true;
+        logger.fatal({ err: error }, 'the worker stopped on a fatal error: no workflow runs and no page goes out until Marshal restarts');
+        config.onWorkerFailure?.(error);
+      });
+      workerHealth = () => {
+        if (failed) return 'failed';
+        const state = worker.getState();
+        return state === 'RUNNING' ? 'running' : state === 'INITIALIZED' ? 'starting' : state === 'STOPPED' || state === 'FAILED' ? 'stopped' : 'stopping';
+      };
       stoppers.push(async () => {
         worker.shutdown();
         await running;
@@ -192,11 +212,11 @@ export async function startStack(config: StackConfig): Promise<Stack> {
 
     if (config.noHttp) {
       publicUrl = config.publicUrl ?? '';
-      return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: config.taskQueue ?? TASK_QUEUE, stop };
+      return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: config.taskQueue ?? TASK_QUEUE, workerHealth, stop };
     }
     const metrics = createMetrics();
     const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger, process.env, config.taskQueue);
-    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake });
+    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth });
     const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));
       listening.once('error', reject);
@@ -216,6 +236,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       incidents,
       follower,
       taskQueue: config.taskQueue ?? TASK_QUEUE,
+      workerHealth,
       stop,
     };
   } catch (error) {

@@ -3,12 +3,17 @@
  * of them (against one cluster) to scale out; each incident is then served by whichever is free.
  */
 import { join } from 'node:path';
+import { register } from 'tsx/cjs/api';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from './log';
 import { TASK_QUEUE } from '../workflows/messages';
 import type { TemporalTarget } from './temporal/connection';
 
 export const workflowsPath = join(__dirname, '..', 'workflows', 'index.ts');
+/** Repairs text in failures so a caller's string can never fail a whole activation (see the module). */
+export const failureConverterPath = join(__dirname, '..', 'workflows', 'failure-converter.ts');
+/** What every workflow bundle is built from: the worker's own, the tests' shared one and the benchmarks'. */
+export const workflowBundleOptions = { workflowsPath, failureConverterPath };
 
 export interface WorkerSetup {
   target: TemporalTarget;
@@ -41,14 +46,18 @@ export function installRuntimeLogging(logger: Logger): void {
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { address, tls, apiKey, namespace } = setup.target;
   const connection = await NativeConnection.connect({ address, tls, apiKey });
+  // The SDK loads the failure converter with a plain require; let that require read TypeScript wherever
+  // the worker runs (under tsx, vitest or a compiled build alike).
+  const unregister = register();
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue: setup.taskQueue ?? TASK_QUEUE,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     activities: setup.activities ?? {},
+    dataConverter: { failureConverterPath },
     // About 0.4 MiB per cached incident; a cache smaller than the open incidents makes every timer replay a history.
     ...(process.env.MARSHAL_WORKER_CACHE ? { maxCachedWorkflows: Number(process.env.MARSHAL_WORKER_CACHE) } : {}),
-  });
+  }).finally(unregister);
   return { worker, connection };
 }

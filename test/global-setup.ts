@@ -9,7 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { findBinary, notFoundMessage, TEMPORAL_TEST_SERVER } from '../server/temporal/binaries';
 import { startDevServer } from '../server/temporal/dev-server';
-import { workflowsPath } from '../server/worker';
+import { workflowBundleOptions } from '../server/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +23,7 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'marshal-test-'));
   const [server, bundle] = await Promise.all([
     startDevServer({ dataDir, headless: true }),
-    bundleWorkflowCode({ workflowsPath, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } }),
+    bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } }),
   ]);
   const workflowBundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);

@@ -13,3 +13,23 @@ export class HttpError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
   }
 }
+
+const CODES: Record<number, string> = { 400: 'invalid', 413: 'too_large', 415: 'unsupported' };
+
+/**
+ * The HttpError a failure stands for, or undefined for a bug (answered 500 and logged). Body parsers
+ * (JSON, forms, raw intake bodies) throw http-errors marked `expose` for what the client did wrong:
+ * bad JSON, a body over the limit, an unknown Content-Encoding or charset, a corrupt gzip stream.
+ */
+export function asHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  // A path with broken percent-encoding (e.g. /incidents/%E0%A4%A) cannot name anything.
+  if (error instanceof URIError) return new HttpError(400, 'invalid', 'the URL path is not valid percent-encoded UTF-8');
+  const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };
+  if (type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
+  if (expose && typeof status === 'number' && status >= 400 && status < 500) {
+    const hint = type === 'encoding.unsupported' ? '; send identity, gzip, deflate or br' : '';
+    return new HttpError(status, CODES[status] ?? 'invalid', `${(error as Error).message}${hint}`);
+  }
+  return undefined;
+}

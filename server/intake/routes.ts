@@ -6,7 +6,8 @@
  * or the integration is over its rate — never 4xx for a well-formed request, since Alertmanager drops those.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { HttpError } from '../http/errors';
+import { findTextFault } from '../../common/text';
+import { asHttpError, HttpError } from '../http/errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, authenticate } from './auth';
 import { fromEvents, fromGeneric, fromPrometheus, type IntakeKind, type Normalized } from './normalize';
 import { checkShape, type IntakeSchemaName } from './schemas';
@@ -48,11 +49,15 @@ function send(res: Response, error: HttpError, pagerDutyStyle: boolean) {
 
 function parseJson(body: Buffer): unknown {
   if (body.length === 0) throw new IntakeRefusal(400, 'invalid_json', 'the body is empty; send the sender\'s JSON payload');
+  let parsed: unknown;
   try {
-    return JSON.parse(body.toString('utf8'));
+    parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw new IntakeRefusal(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
   }
+  const fault = findTextFault(parsed);
+  if (fault) throw new IntakeRefusal(400, 'invalid', `"${fault.field}" ${fault.problem}`, fault.field);
+  return parsed;
 }
 
 function normalize(integration: ResolvedIntegration, parsed: unknown, raw: Buffer): Normalized {
@@ -168,9 +173,7 @@ export function intakeRouter(intake: Intake): express.Router {
         ? error
         : type === 'entity.too.large'
           ? new IntakeRefusal(413, 'too_large', `the body is larger than ${INTAKE_BODY_LIMIT_BYTES / 1024} KB (PagerDuty's limit); send fewer alerts per message`)
-          : type === 'encoding.unsupported' || type === 'charset.unsupported' || type === 'request.aborted' || type === 'request.size.invalid'
-            ? new IntakeRefusal(400, 'invalid', (error as Error).message)
-            : undefined;
+          : asHttpError(error);
     if (!answer) return next(error);
     const integration = String(res.locals.integration ?? req.params?.name ?? 'unknown');
     intake.metrics.requests.inc({ integration, outcome: answer.status === 503 && answer.code === 'over_capacity' ? 'throttled' : (OUTCOME[answer.status] ?? String(answer.status)) });

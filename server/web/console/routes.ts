@@ -9,13 +9,14 @@ import type { Command } from '../../../workflows/incident-state';
 import { draftCustomerMessage } from '../../documents/customer-message';
 import { closingReport } from '../../documents/closing-report';
 import { draftPostmortem } from '../../documents/postmortem';
-import { HttpError } from '../../http/errors';
+import { asHttpError, HttpError } from '../../http/errors';
 import type { Incidents } from '../../incidents';
 import type { Logger } from '../../log';
 import type { PolicyStore } from '../../policy-store';
 import { html } from '../html';
 import { sendHtml } from '../layout';
 import { sameSecret } from '../../http/secrets';
+import { refuseUnstorableText } from '../../http/text-guard';
 import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { incidentPage } from './incident-page';
@@ -30,6 +31,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   const sessions = new SessionKeeper(deps.token);
   const secure = (req: Request) => req.secure;
   router.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  router.use(refuseUnstorableText);
 
   const documentContext = () => {
     const policy = deps.policies.current;
@@ -131,6 +133,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   // Errors become readable pages; unexpected ones are logged and never shown in detail.
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const session = res.locals.session as Session | undefined;
+    error = asHttpError(error) ?? error;
     if (error instanceof HttpError) {
       const title = error.status === 404 ? 'Not found' : error.status === 503 ? 'Temporarily unavailable' : 'Not done';
       if (error.status === 503) res.set('Retry-After', '5');
