@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import type { IntegrationsPolicy, Policy, PolicyLoadResult, PolicyProblem, RoutingRule, ServicePolicy, SeverityPolicy, TeamPolicy } from './types';
 import { parseSourceFile, problem, type SourceFile } from './source';
 import { validatePolicy } from './validate';
+import { findTextFault } from '../common/text';
 
 // Re-exported: the located-problem helpers have always been reachable from here.
 export { locate, parseSourceFile, problem, type SourceFile } from './source';
@@ -44,13 +45,25 @@ function describeSchemaError(error: ErrorObject): { message: string; hint?: stri
   }
 }
 
-/** Parse a YAML file and check it against one of config/schema/*.json. */
+/** One policy file may be this large; a bigger one is a mistake (or an attack) and would stall the process. */
+export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Parse a YAML file and check it against one of config/schema/*.json. Every way a file can be bad (too
+ * large, YAML syntax, an alias bomb, text that cannot be stored, the schema) becomes a located problem.
+ */
 export function readChecked(
   path: string,
   display: string,
   schemaName: string,
   problems: PolicyProblem[],
 ): { file: SourceFile; data: unknown } | undefined {
+  const atTop = (message: string, hint: string) => problems.push({ level: 'error', file: display, line: 1, column: 1, message, hint });
+  const size = statSync(path).size;
+  if (size > MAX_POLICY_FILE_BYTES) {
+    atTop(`the file is ${size.toLocaleString('en')} bytes, over the ${MAX_POLICY_FILE_BYTES.toLocaleString('en')}-byte limit for one policy file`, 'Split it (one file per team under config/teams/) or remove what does not belong in policy.');
+    return undefined;
+  }
   const file = parseSourceFile(path, display, readFileSync(path, 'utf8'));
   if (file.doc.errors.length > 0) {
     for (const error of file.doc.errors) {
@@ -59,7 +72,19 @@ export function readChecked(
     }
     return undefined;
   }
-  const data = file.doc.toJS();
+  let data: unknown;
+  try {
+    // The yaml library refuses documents whose aliases expand without bound ("billion laughs").
+    data = file.doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    atTop(`YAML: ${(error as Error).message.split('\n')[0]}`, 'Write the values out instead of expanding aliases of aliases.');
+    return undefined;
+  }
+  const fault = findTextFault(data);
+  if (fault) {
+    problems.push(problem(file, `/${fault.field.split('.').join('/')}`, `${fault.field} ${fault.problem}`, 'Policy text must be valid Unicode without NUL characters.'));
+    return undefined;
+  }
   const validate = validatorFor(schemaName);
   if (!validate(data)) {
     for (const error of validate.errors ?? []) {

@@ -8,6 +8,8 @@ import { declare, type Command, type Declaration, type IncidentPolicy, type Inci
 import type { IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
 import { HttpError } from './http/errors';
+import type { Policy } from '../policy/types';
+import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalToHttp, withEngine } from './temporal/calls';
 
 export interface IncidentSummary {
@@ -73,7 +75,7 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
 export class Incidents {
   constructor(
     private readonly client: Client,
-    private readonly options: { historyLimit?: number; taskQueue?: string } = {},
+    private readonly options: { historyLimit?: number; taskQueue?: string; policy?: () => Policy } = {},
   ) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
@@ -137,6 +139,8 @@ export class Incidents {
 
   /** Send a command; the workflow's validator refuses what the lifecycle forbids before anything is recorded. */
   async command(id: string, command: Command): Promise<IncidentState> {
+    const unknown = this.options.policy && commandReferenceRefusal(command, this.options.policy());
+    if (unknown) throw new HttpError(400, 'invalid', unknown.reason, unknown.field);
     return this.call(async () => {
       const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
       try {

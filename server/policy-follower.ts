@@ -33,7 +33,17 @@ function fingerprint(source: PolicySource): string {
   return contentVersion(files);
 }
 
+/** Read and validate the policy; nothing about a bad policy throws: every failure is a rejected version. */
 export function readPolicy(source: PolicySource): { version: string; result: PolicyLoadResult } {
+  try {
+    return readPolicyOrThrow(source);
+  } catch (error) {
+    const problem = { level: 'error' as const, file: describeSource(source), line: 1, column: 1, message: `could not read the policy: ${(error as Error).message}`, hint: 'Fix the policy source; the last good version keeps running meanwhile.' };
+    return { version: `unreadable@${new Date().toISOString()}`, result: { ok: false, errors: [problem], warnings: [] } };
+  }
+}
+
+function readPolicyOrThrow(source: PolicySource): { version: string; result: PolicyLoadResult } {
   if (source.kind === 'git') {
     const { sha, result } = loadPolicyAtCommit(source.repo, source.ref, source.path);
     return { version: sha, result };

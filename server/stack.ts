@@ -167,7 +167,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       );
     }
 
-    const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue });
+    const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue, policy: () => policies.current });
     const overrides = new Overrides(client, config.taskQueue);
     const follower = new PolicyFollower(
       config.policy,
@@ -192,18 +192,32 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       };
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue: config.taskQueue, activities });
       let failed = false;
-      const running = worker.run().catch((error) => {
+      let stopping = false;
+      const fail = (error: unknown) => {
+        if (failed || stopping) return;
         failed = true;
         logger.fatal({ err: error }, 'the worker stopped on a fatal error: no workflow runs and no page goes out until Marshal restarts');
         config.onWorkerFailure?.(error);
-      });
+      };
+      const running = worker.run().then(() => fail(new Error('the worker stopped by itself')), fail);
+      // A worker that leaves RUNNING unasked is on its way down; its run() may settle only much later,
+      // once in-flight activities give up, so the state is watched too.
+      const watch = setInterval(() => {
+        if (!['INITIALIZED', 'RUNNING'].includes(worker.getState())) fail(new Error(`the worker left RUNNING (${worker.getState()})`));
+      }, 500);
+      watch.unref();
       workerHealth = () => {
-        if (failed) return 'failed';
         const state = worker.getState();
-        return state === 'RUNNING' ? 'running' : state === 'INITIALIZED' ? 'starting' : state === 'STOPPED' || state === 'FAILED' ? 'stopped' : 'stopping';
+        if (failed) return 'failed';
+        if (state === 'RUNNING') return 'running';
+        if (state === 'INITIALIZED') return 'starting';
+        if (!stopping) return 'failed';
+        return state === 'STOPPED' ? 'stopped' : 'stopping';
       };
       stoppers.push(async () => {
-        worker.shutdown();
+        stopping = true;
+        clearInterval(watch);
+        if (worker.getState() === 'RUNNING') worker.shutdown();
         await running;
         await workerConnection.close();
       });

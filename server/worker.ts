@@ -56,6 +56,9 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     activities: setup.activities ?? {},
     dataConverter: { failureConverterPath },
+    // A worker going down (stopped, or failing) cancels activities still running after this long, so
+    // shutdown always ends; a delivery cut short is retried by the next worker under its idempotency key.
+    shutdownForceTime: '20 seconds',
     // About 0.4 MiB per cached incident; a cache smaller than the open incidents makes every timer replay a history.
     ...(process.env.MARSHAL_WORKER_CACHE ? { maxCachedWorkflows: Number(process.env.MARSHAL_WORKER_CACHE) } : {}),
   }).finally(unregister);

@@ -16,7 +16,7 @@ import type { Declaration } from '../../workflows/incident-state';
 import { TASK_QUEUE } from '../../workflows/messages';
 import type { Logger } from '../log';
 import type { PolicyStore } from '../policy-store';
-import { withEngine } from '../temporal/calls';
+import { INTAKE_DEADLINE_MS, withEngine } from '../temporal/calls';
 import type { IntakeMetrics } from './metrics';
 import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
 import { RateLimiter } from './rate-limit';
@@ -157,6 +157,7 @@ export class Intake {
         ),
         ...(pings > 0 ? [this.signalHeartbeat(integration, 'ping')] : []),
       ]),
+      INTAKE_DEADLINE_MS,
     );
     if (normalized.truncatedAlerts) this.logger.warn({ integration: name, truncatedAlerts: normalized.truncatedAlerts }, 'the sender truncated its alert group; missing alerts are not treated as resolved');
     this.metrics.alerts.inc({ integration: name }, batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0));
@@ -166,7 +167,7 @@ export class Intake {
 
   /** A heartbeat ping (or, at start, an arm): the integration's `alert-heartbeat-<name>` workflow resets its timer. */
   async ping(integration: ResolvedIntegration): Promise<void> {
-    await withEngine(this.client, () => this.signalHeartbeat(integration, 'ping'));
+    await withEngine(this.client, () => this.signalHeartbeat(integration, 'ping'), INTAKE_DEADLINE_MS);
     this.metrics.heartbeats.inc({ integration: integration.name });
   }
 

@@ -8,6 +8,11 @@ import { HttpError } from '../http/errors';
 
 /** Calls to Temporal give up after this long. */
 const CALL_DEADLINE_MS = 10_000;
+/**
+ * Alert senders time out after about 10 s and retry on 5xx; with the engine down, the client's own retries
+ * would hold them past that. Intake gives up sooner, so the sender hears 503 and retries in time.
+ */
+export const INTAKE_DEADLINE_MS = 1_000;
 
 /** gRPC codes that mean "the engine is not there right now": retry later. */
 const UNAVAILABLE_CODES = new Set([1 /* CANCELLED: our own deadline ran out */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 8 /* RESOURCE_EXHAUSTED */]);
@@ -22,9 +27,9 @@ export function isEngineUnavailable(error: unknown): boolean {
   return false;
 }
 
-export async function withEngine<T>(client: Client, fn: () => Promise<T>): Promise<T> {
+export async function withEngine<T>(client: Client, fn: () => Promise<T>, deadlineMs = CALL_DEADLINE_MS): Promise<T> {
   try {
-    return await client.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+    return await client.connection.withDeadline(Date.now() + deadlineMs, fn);
   } catch (error) {
     if (error instanceof HttpError) throw error;
     if (isEngineUnavailable(error)) throw new HttpError(503, 'engine_unavailable', 'the Temporal engine is unreachable; retry shortly');

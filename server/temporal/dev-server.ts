@@ -3,7 +3,7 @@
  * survive restarts), Marshal's search attributes registered and the web UI on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -91,15 +91,23 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', ip] : ['--headless']),
   ];
+  const pidFile = join(options.dataDir, 'temporal.pid');
+  await stopStaleServer(pidFile);
+  if (!(await portIsFree(ip, port))) {
+    throw new Error(`port ${port} on ${ip} is in use, so the embedded Temporal server cannot start there; stop what holds it, or set MARSHAL_TEMPORAL_PORT`);
+  }
+  rmSync(pidFile, { force: true });
   const log = openSync(join(options.dataDir, 'temporal.log'), 'a');
   // detached: Ctrl-C in a terminal reaches Marshal, which then stops the server in order, after the worker.
-  const child = spawn(found.path, args, { stdio: ['ignore', log, log], detached: true });
+  // The tether holds our end of its stdin: however Marshal ends (even kill -9), the server stops with it.
+  const child = spawn('/bin/sh', ['-c', TETHER, 'temporal-tether', pidFile, found.path, ...args], { stdio: ['pipe', log, log], detached: true });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `${ip}:${port}`;
   try {
     await waitForFrontend(address, child, 60_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    child.stdin?.end();
+    killGroup(child, 'SIGKILL');
     throw new Error(`${(error as Error).message}; see ${join(options.dataDir, 'temporal.log')}`);
   }
   return {
@@ -107,14 +115,85 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
     binary: found.path,
     version: binaryVersion(found.path),
-    pid: child.pid,
+    pid: readPid(pidFile),
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.stdin?.end();
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+      rmSync(pidFile, { force: true });
     },
   };
+}
+
+/**
+ * Runs the server and ties its life to Marshal's: it writes the server's pid to $1, and when its stdin
+ * (a pipe Marshal holds) closes, whether Marshal stopped cleanly or died, it stops the server. It exits
+ * when the server does, so a crashed server is seen as this child's exit.
+ */
+const TETHER = `pidfile=$1; shift
+exec 3<&0
+"$@" </dev/null & server=$!
+echo "$server" > "$pidfile"
+{ read -r _ <&3; kill -TERM "$server" 2>/dev/null; } &
+watcher=$!
+wait "$server"; status=$?
+kill "$watcher" 2>/dev/null
+exit $status`;
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function readPid(pidFile: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A server left from an earlier run of this data dir (a machine that lost power mid-stop, a tether that
+ * was killed too) is stopped, never adopted: its state and version are unknown, and it would keep the
+ * SQLite file busy. Only a process that is still a Temporal dev server is touched.
+ */
+async function stopStaleServer(pidFile: string): Promise<void> {
+  const pid = readPid(pidFile);
+  if (!pid || !alive(pid)) return;
+  let commandLine = '';
+  try {
+    commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!commandLine.includes('start-dev')) return;
+  console.error(`marshal: stopping the Temporal server (pid ${pid}) left running by an earlier start of this data dir`);
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; alive(pid) && waited < 10_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function portIsFree(ip: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, ip, () => probe.close(() => resolve(true)));
+  });
 }
 
 /** Last resort: the SDK downloads the CLI itself (needs internet access to Temporal's CDN). */

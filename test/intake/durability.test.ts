@@ -33,7 +33,9 @@ describe('intake when Temporal is down', () => {
     const firing = fixture('alertmanager-firing-group', { RUN });
 
     await server.stop();
+    const downAt = Date.now();
     const refused = await sender.post('/api/v1/webhooks/alertmanager', firing);
+    console.log(`intake answered ${refused.status} ${Date.now() - downAt} ms after the engine stopped`);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('5');
     expect(refused.body.error.code).toBe('engine_unavailable');

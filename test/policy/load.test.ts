@@ -145,3 +145,30 @@ describe('semantic rules', () => {
     expect(gap?.message).toContain('first Mon 24 Mar 00:00 UTC – Mon 24 Mar 07:00 UTC');
   });
 });
+
+describe('hostile policy files are rejected, located, and never stall the process', () => {
+  it('refuses a file over the size limit by its size, without parsing it', () => {
+    const huge = `# padding\n${'#'.repeat(120)}\n`.repeat(20_000);
+    const started = Date.now();
+    const errors = errorsOf(load(configCopy({ 'services.yaml': (text) => text + huge })));
+    const tooLarge = find(errors, 'byte limit');
+    expect(tooLarge).toMatchObject({ file: 'config/services.yaml', line: 1 });
+    expect(tooLarge?.message).toContain('1,048,576');
+    // Refused by its size, not after a parse: well under the seconds a 2.4 MB parse would take.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('records an alias bomb as a YAML problem of its file', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+    const errors = errorsOf(load(configCopy({ 'integrations.yaml': (text) => `${text}\nbomb:\n  ${bomb.split('\n').join('\n  ')}\n` })));
+    const alias = find(errors, 'alias');
+    expect(alias).toMatchObject({ file: 'config/integrations.yaml' });
+  });
+
+  it('refuses text with NUL, at its line', () => {
+    const errors = errorsOf(load(configCopy({ 'teams/web.yaml': (text) => text.replace(/name: (.+)/, 'name: "Web\\0Team"') })));
+    const nul = find(errors, 'NUL');
+    expect(nul?.file).toBe('config/teams/web.yaml');
+    expect(nul?.line).toBeGreaterThan(1);
+  });
+});
