@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { PHASES, ROLES, UPDATE_STATUSES, type ActionItem, type IncidentState } from '../workflows/incident-state';
+import { PHASES, ROLES, UPDATE_STATUSES, type ActionItem } from '../workflows/incident-state';
+import type { IncidentView } from '../workflows/incident-view';
 import type { Answer, Api } from './api';
 import { CliError, EXIT } from './exit';
 import { confirmation, incidentDetail, incidentList, type IncidentSummary } from './format';
@@ -73,7 +74,7 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .action(
       on(async (context, _args, options) => {
         const key = options.idempotencyKey as string | undefined;
-        const answer = await context.api.post<IncidentState>('/api/v1/incidents', defined(options, ['title', 'severity', 'service', 'team', 'summary', 'reporter']), key ? { 'Idempotency-Key': key } : {});
+        const answer = await context.api.post<IncidentView>('/api/v1/incidents', defined(options, ['title', 'severity', 'service', 'team', 'summary', 'reporter']), key ? { 'Idempotency-Key': key } : {});
         emit(context, answer, (incident) => {
           const verb = answer.status === 201 ? 'Declared' : 'Already declared (same idempotency key):';
           return `${verb} ${incident.id}  ${incident.severity}${incident.team ? ` team ${incident.team}` : ''}  ${incident.title}`;
@@ -102,11 +103,11 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .command('show')
     .description('one incident: its facts, action items and timeline')
     .argument('<id>', 'incident id')
-    .action(on(async (context, [id]) => emit(context, await context.api.get<IncidentState>(incidentPath(id)), incidentDetail)));
+    .action(on(async (context, [id]) => emit(context, await context.api.get<IncidentView>(incidentPath(id)), incidentDetail)));
 
   /** A lifecycle command: POST a body, confirm with the incident's new standing. */
   const lifecycle = (context: Context, id: string, rest: string, body: object, what: string) =>
-    context.api.post<IncidentState>(incidentPath(id, rest), body).then((answer) => emit(context, answer, (incident) => confirmation(what, incident)));
+    context.api.post<IncidentView>(incidentPath(id, rest), body).then((answer) => emit(context, answer, (incident) => confirmation(what, incident)));
 
   program
     .command('ack')
@@ -178,7 +179,7 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .action(
       on(async (context, [id], options) => {
         const body = { ...defined(options, ['title', 'owner', 'by']), ...(options.due !== undefined ? { dueAt: options.due } : {}) };
-        const answer = await context.api.post<{ id: string; actionItem: ActionItem; incident: IncidentState }>(incidentPath(id, '/action-items'), body);
+        const answer = await context.api.post<{ id: string; actionItem: ActionItem; incident: IncidentView }>(incidentPath(id, '/action-items'), body);
         emit(context, answer, ({ actionItem: item, incident }) => `Added action item ${item.id} to ${incident.id}: ${item.title} (owner ${item.owner}${item.dueAt ? `, due ${item.dueAt}` : ''})`);
       }),
     );

@@ -1,5 +1,6 @@
 /** Human output: a tiny aligned-table formatter and the wording of incidents, events and duties. */
-import { outstandingDuties, type IncidentState, type TimelineEvent } from '../workflows/incident-state';
+import { outstandingDuties, type TimelineEvent } from '../workflows/incident-state';
+import type { IncidentView } from '../workflows/incident-view';
 
 export type { IncidentSummary } from '../server/incidents';
 import type { IncidentSummary } from '../server/incidents';
@@ -60,7 +61,7 @@ export function describeEvent(event: TimelineEvent): string {
 const at = (iso: string | undefined, by?: string) => `${when(iso)}${by ? ` by ${by}` : ''}`;
 
 /** `marshal show`: the facts, then action items, status updates and the whole timeline. */
-export function incidentDetail(incident: IncidentState): string {
+export function incidentDetail(incident: IncidentView): string {
   const roles = Object.entries(incident.roles).map(([role, person]) => `${role} ${person}`).join(', ');
   const resolvedBy = incident.timeline.find((event) => event.type === 'resolved')?.by;
   const facts: string[][] = [
@@ -96,14 +97,14 @@ export function incidentDetail(incident: IncidentState): string {
 }
 
 /** What still keeps a resolved incident open, so the person at the terminal knows the next step. */
-export function owed(incident: IncidentState): string | undefined {
+export function owed(incident: IncidentView): string | undefined {
   if (incident.status !== 'resolved' || !incident.policy) return undefined;
   const duties = outstandingDuties(incident);
   return duties.length > 0 ? `Still owed before it closes: ${duties.join('; ')}` : 'Nothing else is owed; it closes now.';
 }
 
 /** A one-line confirmation of a lifecycle command, plus what is still owed. */
-export function confirmation(what: string, incident: IncidentState): string {
+export function confirmation(what: string, incident: IncidentView): string {
   const lines = [`${what} ${incident.id}: ${incident.status}, phase ${incident.phase}, ${incident.severity}`];
   const duties = owed(incident);
   if (duties) lines.push(duties);

@@ -51,3 +51,16 @@ export function findTextFault(value: unknown, path = ''): TextFault | undefined 
 
 /** Repair text for places that must never fail on it (failure messages, logs): lone surrogates become U+FFFD. */
 export const wellFormed = (value: string): string => value.toWellFormed();
+
+/**
+ * Every string in a value made storable (lone surrogates and NUL become U+FFFD); Uint8Arrays pass as
+ * they are. For places that must keep what they are given rather than refuse it: failures, the archive.
+ */
+export function repairText<T>(value: T): T {
+  if (typeof value === 'string') return wellFormed(value).replace(/\u0000/g, '\ufffd') as T;
+  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map(repairText) as T;
+  const repaired: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) repaired[repairText(key)] = repairText(child);
+  return repaired as T;
+}

@@ -17,7 +17,7 @@ import type { Metrics } from './metrics';
 import type { Overrides } from './overrides';
 import type { PolicyFollower } from './policy-follower';
 import type { PolicyStore } from './policy-store';
-import type { WorkerHealth } from './stack';
+import type { WorkerHealth } from './worker-supervisor';
 import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
 import { consoleRoutes } from './web/console/routes';

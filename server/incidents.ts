@@ -4,7 +4,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
-import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase } from '../workflows/incident-state';
+import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase, type TimelineEvent } from '../workflows/incident-state';
+import { incidentView, type IncidentView } from '../workflows/incident-view';
+import type { TimelineArchive } from '../store/timeline';
 import type { IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
 import { HttpError } from './http/errors';
@@ -75,15 +77,29 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
 export class Incidents {
   constructor(
     private readonly client: Client,
-    private readonly options: { historyLimit?: number; taskQueue?: string; policy?: () => Policy } = {},
+    private readonly options: { historyLimit?: number; taskQueue?: string; policy?: () => Policy; archive?: TimelineArchive } = {},
   ) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return withEngine(this.client, fn);
   }
 
+  /** The state joined with what the archive holds of its timeline. */
+  private async view(id: string, state: IncidentState): Promise<IncidentView> {
+    const archived = this.options.archive && state.archivedThrough > 0 ? await this.options.archive.read(id, { throughSeq: state.archivedThrough }) : [];
+    return incidentView(state, archived);
+  }
+
+  /** Events after `afterSeq`, oldest first, at most `limit`: the archive's, then those not archived yet. */
+  async timeline(id: string, afterSeq: number, limit: number): Promise<{ events: TimelineEvent[]; total: number }> {
+    const state = await this.state(id);
+    const archived = this.options.archive ? await this.options.archive.read(id, { afterSeq, throughSeq: state.archivedThrough, limit }) : [];
+    const recent = state.timeline.filter((event) => event.seq > afterSeq && event.seq > state.archivedThrough);
+    return { events: [...archived, ...recent].slice(0, limit), total: state.lastSeq };
+  }
+
   /** Declare an incident. `created` is false when an Idempotency-Key matched an earlier declaration. */
-  async declare(declaration: Omit<Declaration, 'id'>, policy: IncidentPolicy, idempotencyKey?: string): Promise<{ created: boolean; incident: IncidentState }> {
+  async declare(declaration: Omit<Declaration, 'id'>, policy: IncidentPolicy, idempotencyKey?: string): Promise<{ created: boolean; incident: IncidentView }> {
     const id = newIncidentId(idempotencyKey);
     const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit };
     return this.call(async () => {
@@ -105,7 +121,7 @@ export class Incidents {
         });
         // Started means declared: if reading it back fails now, answer from the declaration rather than
         // make the caller retry (and, without an Idempotency-Key, declare it twice).
-        const incident = await this.get(id).catch(() => declare({ id, ...declaration }, policy, new Date().toISOString()));
+        const incident = await this.get(id).catch(() => incidentView(declare({ id, ...declaration }, policy, new Date().toISOString()), []));
         return { created: true, incident };
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { created: false, incident: await this.get(id) };
@@ -114,7 +130,11 @@ export class Incidents {
     });
   }
 
-  async get(id: string): Promise<IncidentState> {
+  async get(id: string): Promise<IncidentView> {
+    return this.view(id, await this.state(id));
+  }
+
+  private async state(id: string): Promise<IncidentState> {
     return this.call(async () => {
       try {
         return await this.client.workflow.getHandle(incidentWorkflowId(id)).query(stateQuery);
@@ -138,14 +158,14 @@ export class Incidents {
   }
 
   /** Send a command; the workflow's validator refuses what the lifecycle forbids before anything is recorded. */
-  async command(id: string, command: Command): Promise<IncidentState> {
+  async command(id: string, command: Command): Promise<IncidentView> {
     const unknown = this.options.policy && commandReferenceRefusal(command, this.options.policy());
     if (unknown) throw new HttpError(400, 'invalid', unknown.reason, unknown.field);
     return this.call(async () => {
       const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
       try {
         await handle.executeUpdate(commandUpdate, { args: [command] });
-        return await handle.query(stateQuery);
+        return await this.view(id, await handle.query(stateQuery));
       } catch (error) {
         const refusal = refusalToHttp(error);
         if (refusal) throw refusal;

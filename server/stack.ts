@@ -20,7 +20,10 @@ import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
-import { TASK_QUEUE, teamWorkflowId } from '../workflows/messages';
+import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHealth } from './worker-supervisor';
+import { storeTaskQueue, TASK_QUEUE, teamWorkflowId } from '../workflows/messages';
+import { createTimelineArchiveActivities } from '../activities/timeline-archive';
+import { openStore, type Store } from '../store';
 import { createOnCallNoticeActivities } from '../activities/oncall-notices';
 import { createPagingActivities } from '../activities/paging';
 import { createIntakeActivities } from '../activities/intake';
@@ -58,10 +61,12 @@ export interface StackConfig {
    * exit then, so a supervisor restarts them; the embedded stack never keeps serving with a dead worker.
    */
   onWorkerFailure?: (error: unknown) => void;
+  /** A PostgreSQL server for the store (MARSHAL_DATABASE_URL); without it, the embedded one in the data dir. */
+  databaseUrl?: string;
+  /** An initialised embedded store to copy on first start (tests make one once and share it). */
+  storeTemplate?: string;
 }
 
-/** The worker as /healthz reports it: `none` where another process serves the task queue. */
-export type WorkerHealth = 'running' | 'starting' | 'stopping' | 'stopped' | 'failed' | 'none';
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
@@ -81,6 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     taskQueue: env.MARSHAL_TASK_QUEUE || undefined,
     publicUrl: env.MARSHAL_PUBLIC_URL || undefined,
     token: env.MARSHAL_TOKEN || undefined,
+    databaseUrl: env.MARSHAL_DATABASE_URL || undefined,
     temporal: externalTarget(env),
     temporalPort: env.MARSHAL_TEMPORAL_PORT ? Number(env.MARSHAL_TEMPORAL_PORT) : 7233,
     temporalUiPort: env.MARSHAL_TEMPORAL_UI_PORT ? Number(env.MARSHAL_TEMPORAL_UI_PORT) : 8233,
@@ -167,7 +173,15 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       );
     }
 
-    const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue, policy: () => policies.current });
+    const taskQueue = config.taskQueue ?? TASK_QUEUE;
+    // The store lives with the HTTP server, which reads incidents' archived timelines from it.
+    let store: Store | undefined;
+    if (!config.noHttp) {
+      const opened = await openStore({ url: config.databaseUrl, dir: join(config.dataDir, 'store'), template: config.storeTemplate });
+      store = opened;
+      stoppers.push(() => opened.close());
+    }
+    const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue, policy: () => policies.current, archive: store?.archive });
     const overrides = new Overrides(client, config.taskQueue);
     const follower = new PolicyFollower(
       config.policy,
@@ -175,14 +189,15 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       async () => {
         const { missed } = await incidents.applyPolicy(policies.incidentPolicy());
         if (missed.length > 0) throw new Error(`could not tell incidents ${missed.join(', ')} of the new policy; retrying at the next check`);
-        if (!config.noWorker) await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
+        if (!config.noWorker) await startOnCallNotices(client, policies, taskQueue);
       },
       logger,
     );
     follower.start(config.policyIntervalMs ?? 30_000);
     stoppers.push(async () => follower.stop());
     let publicUrl = '';
-    let workerHealth = (): WorkerHealth => 'none';
+    const workers: SupervisedWorker[] = [];
+    const workerHealth = (): WorkerHealth => combinedHealth(workers.map((worker) => worker.health()));
     if (!config.noWorker) {
       installRuntimeLogging(logger);
       const activities = {
@@ -190,43 +205,23 @@ export async function startStack(config: StackConfig): Promise<Stack> {
         ...createIntakeActivities(client),
         ...createOnCallNoticeActivities({ policies, overrides }),
       };
-      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue: config.taskQueue, activities });
-      let failed = false;
-      let stopping = false;
-      const fail = (error: unknown) => {
-        if (failed || stopping) return;
-        failed = true;
-        logger.fatal({ err: error }, 'the worker stopped on a fatal error: no workflow runs and no page goes out until Marshal restarts');
-        config.onWorkerFailure?.(error);
-      };
-      const running = worker.run().then(() => fail(new Error('the worker stopped by itself')), fail);
-      // A worker that leaves RUNNING unasked is on its way down; its run() may settle only much later,
-      // once in-flight activities give up, so the state is watched too.
-      const watch = setInterval(() => {
-        if (!['INITIALIZED', 'RUNNING'].includes(worker.getState())) fail(new Error(`the worker left RUNNING (${worker.getState()})`));
-      }, 500);
-      watch.unref();
-      workerHealth = () => {
-        const state = worker.getState();
-        if (failed) return 'failed';
-        if (state === 'RUNNING') return 'running';
-        if (state === 'INITIALIZED') return 'starting';
-        if (!stopping) return 'failed';
-        return state === 'STOPPED' ? 'stopped' : 'stopping';
-      };
-      stoppers.push(async () => {
-        stopping = true;
-        clearInterval(watch);
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await workerConnection.close();
-      });
-      await startOnCallNotices(client, policies, config.taskQueue ?? TASK_QUEUE);
+      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue, activities });
+      workers.push(superviseWorker('incidents', worker, workerConnection, logger, config.onWorkerFailure));
+      stoppers.push(() => workers[0].stop());
+      await startOnCallNotices(client, policies, taskQueue);
+    }
+    if (store) {
+      // The store's own queue: archiving runs where the store is, whichever worker runs the incident.
+      installRuntimeLogging(logger);
+      const { worker, connection: storeConnection } = await createWorker({ target, taskQueue: storeTaskQueue(taskQueue), activities: createTimelineArchiveActivities(store.archive), activitiesOnly: true });
+      const supervised = superviseWorker('store', worker, storeConnection, logger, config.onWorkerFailure);
+      workers.push(supervised);
+      stoppers.push(() => supervised.stop());
     }
 
     if (config.noHttp) {
       publicUrl = config.publicUrl ?? '';
-      return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: config.taskQueue ?? TASK_QUEUE, workerHealth, stop };
+      return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: taskQueue, workerHealth, stop };
     }
     const metrics = createMetrics();
     const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger, process.env, config.taskQueue);
@@ -249,7 +244,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       policies,
       incidents,
       follower,
-      taskQueue: config.taskQueue ?? TASK_QUEUE,
+      taskQueue: taskQueue,
       workerHealth,
       stop,
     };

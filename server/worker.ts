@@ -21,6 +21,8 @@ export interface WorkerSetup {
   workflowBundle?: WorkerOptions['workflowBundle'];
   activities?: WorkerOptions['activities'];
   taskQueue?: string;
+  /** Serve activities only (the store's queue): no workflows are bundled or run. */
+  activitiesOnly?: boolean;
 }
 
 let runtimeInstalled = false;
@@ -53,7 +55,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     connection,
     namespace,
     taskQueue: setup.taskQueue ?? TASK_QUEUE,
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
+    ...(setup.activitiesOnly ? {} : setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     activities: setup.activities ?? {},
     dataConverter: { failureConverterPath },
     // A worker going down (stopped, or failing) cancels activities still running after this long, so

@@ -9,6 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { findBinary, notFoundMessage, TEMPORAL_TEST_SERVER } from '../server/temporal/binaries';
 import { startDevServer } from '../server/temporal/dev-server';
+import { openStore } from '../store';
 import { workflowBundleOptions } from '../server/worker';
 
 declare module 'vitest' {
@@ -16,13 +17,17 @@ declare module 'vitest' {
     temporalAddress: string;
     workflowBundlePath: string;
     testServerPath: string;
+    storeTemplatePath: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(join(tmpdir(), 'marshal-test-'));
-  const [server, bundle] = await Promise.all([
+  const storeTemplatePath = join(dataDir, 'store-template');
+  const [server, , bundle] = await Promise.all([
     startDevServer({ dataDir, headless: true }),
+    // Initialising an embedded store takes seconds; every stack copies this one instead.
+    openStore({ dir: storeTemplatePath }).then((store) => store.close()),
     bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } }),
   ]);
   const workflowBundlePath = join(dataDir, 'workflow-bundle.js');
@@ -32,6 +37,7 @@ export default async function setup(project: TestProject) {
   project.provide('temporalAddress', server.address);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('testServerPath', testServer.found.path);
+  project.provide('storeTemplatePath', storeTemplatePath);
   return async () => {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -6,20 +6,11 @@
  * to. Entry points refuse such text first; this is the second wall.
  */
 import { DefaultFailureConverter, type PayloadConverter, type ProtoFailure } from '@temporalio/common';
-import { wellFormed } from '../common/text';
-
-function repairStrings<T>(value: T): T {
-  if (typeof value === 'string') return wellFormed(value) as T;
-  if (!value || typeof value !== 'object' || value instanceof Uint8Array) return value;
-  if (Array.isArray(value)) return value.map(repairStrings) as T;
-  const repaired: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) repaired[key] = repairStrings(child);
-  return repaired as T;
-}
+import { repairText } from '../common/text';
 
 class WellFormedFailureConverter extends DefaultFailureConverter {
   override errorToFailure(error: unknown, payloadConverter: PayloadConverter): ProtoFailure {
-    return repairStrings(super.errorToFailure(error, payloadConverter));
+    return repairText(super.errorToFailure(error, payloadConverter));
   }
 }
 

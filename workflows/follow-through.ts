@@ -7,7 +7,7 @@
 import { condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { PagingActivities } from '../activities/paging';
 import { parseDuration } from '../policy/duration';
-import { severityPolicy, type EventBody, type IncidentState, type NotificationKind, type TimelineEvent } from './incident-state';
+import { severityPolicy, type EventBody, type IncidentState, type Landmarks, type NotificationKind, type ReminderReason, type TimelineEvent } from './incident-state';
 
 const activities = proxyActivities<PagingActivities>({
   startToCloseTimeout: '1 minute',
@@ -23,20 +23,15 @@ export interface FollowThrough {
   busy(delta: number): void;
 }
 
-const since = (state: IncidentState, seq: number) => state.timeline.filter((event) => event.seq > seq);
-const lastOf = <T extends TimelineEvent['type']>(state: IncidentState, type: T) =>
-  [...state.timeline].reverse().find((event): event is Extract<TimelineEvent, { type: T }> => event.type === type);
 const ms = (duration: string | undefined) => (duration ? parseDuration(duration) : undefined);
 const facts = (state: IncidentState) => ({ id: state.id, title: state.title, severity: state.severity, team: state.team, service: state.service });
 const open = (state: IncidentState) => !state.resolvedAt && !state.closedAt;
-const notifiedSince = (state: IncidentState, seq: number, headline: string) =>
-  since(state, seq).filter((event) => event.type === 'notified' && event.headline === headline);
-/** Events people (and their tools) cause, as opposed to Marshal's own bookkeeping and alerts. */
-const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
+/** Reminders of one reason sent after the event numbered `seq`. */
+const remindedSince = (state: IncidentState, seq: number, reason: ReminderReason) => (state.landmarks.reminders[reason] ?? []).filter((sent) => sent.seq > seq);
 
 /** Who is responding now: whoever the last shift-end handoff went to, else the acknowledger. */
 export function currentResponder(state: IncidentState): string | undefined {
-  return lastOf(state, 'handoff')?.to ?? state.acknowledgedBy;
+  return state.landmarks.handedOffTo ?? state.acknowledgedBy;
 }
 
 /** A unit of follow-through work that must finish before the run closes or continues as new. */
@@ -66,9 +61,9 @@ export async function keepRunning(ctx: FollowThrough, name: string, loop: () => 
 }
 
 /** Record that someone is told something, deliver it, and record how it went. */
-export async function notify(ctx: FollowThrough, to: string, kind: NotificationKind, headline: string, detail: string, step?: number): Promise<void> {
+export async function notify(ctx: FollowThrough, to: string, kind: NotificationKind, headline: string, detail: string, step?: number, reason?: ReminderReason): Promise<void> {
   await atomically(ctx, async () => {
-    const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step }]);
+    const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step, ...(reason ? { reason } : {}) }]);
     const result = await activities
       .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()) })
       .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [error.message] }));
@@ -76,11 +71,11 @@ export async function notify(ctx: FollowThrough, to: string, kind: NotificationK
   });
 }
 
-export async function notifyLead(ctx: FollowThrough, headline: string, detail: string): Promise<void> {
+export async function notifyLead(ctx: FollowThrough, headline: string, detail: string, reason?: ReminderReason): Promise<void> {
   await atomically(ctx, async () => {
     const team = ctx.state().team;
     const lead = team ? await activities.teamLead({ team }) : null;
-    if (lead) await notify(ctx, lead, 'lead', headline, detail);
+    if (lead) await notify(ctx, lead, 'lead', headline, detail, undefined, reason);
   });
 }
 
@@ -90,21 +85,21 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
     const state = ctx.state();
     return open(state) && state.responderNeeded && !state.acknowledgedAt;
   };
-  if (!lastOf(ctx.state(), 'escalation-started') && ctx.state().team) {
+  const escalation = () => ctx.state().landmarks.escalation;
+  if (!escalation() && ctx.state().team) {
     ctx.record([{ type: 'escalation-started', team: ctx.state().team!, severity: ctx.state().severity, reason: 'declared' }]);
   }
   for (;;) {
     if (!open(ctx.state())) return;
-    const run = lastOf(ctx.state(), 'escalation-started');
-    const restarted = () => lastOf(ctx.state(), 'escalation-started') !== run;
+    const run = escalation();
+    const restarted = () => escalation()?.seq !== run?.seq;
     if (!run || !run.team) {
       await condition(() => !open(ctx.state()) || restarted());
       continue;
     }
     if (!needsPaging()) {
       // Reassigned after someone acknowledged: the new team hears of it once, without the whole chain.
-      const told = since(ctx.state(), run.seq).some((event) => event.type === 'notified' && event.kind === 'reroute');
-      if (run.reason === 'reassigned' && ctx.state().acknowledgedAt && !told) {
+      if (run.reason === 'reassigned' && ctx.state().acknowledgedAt && !run.rerouted) {
         await atomically(ctx, async () => {
           const plan = await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step: 0, incidentId: ctx.state().id });
           for (const person of plan.targets) await notify(ctx, person, 'reroute', `Rerouted to ${run.team}`, `The incident was reassigned to team ${run.team}.`);
@@ -113,14 +108,14 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
       await condition(() => !open(ctx.state()) || restarted() || needsPaging());
       continue;
     }
-    const step = since(ctx.state(), run.seq).filter((event) => event.type === 'escalation-step').length;
+    const step = run.steps;
     const plan = await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step, incidentId: ctx.state().id });
     const wait = Date.parse(run.at) + plan.dueAtMs - Date.now();
     if (wait > 0) await condition(() => !needsPaging() || restarted(), wait);
     // Acknowledged, resolved or restarted while planning or waiting: this step is no longer wanted.
     if (!needsPaging() || restarted()) continue;
     if (plan.exhausted) {
-      if (!since(ctx.state(), run.seq).some((event) => event.type === 'escalation-exhausted')) {
+      if (!escalation()!.exhausted) {
         await atomically(ctx, async () => {
           ctx.record([{ type: 'escalation-exhausted', lead: plan.lead }]);
           if (plan.lead) await notify(ctx, plan.lead, 'lead', 'Nobody acknowledged', `The escalation chain of team ${run.team} is exhausted; the incident is unacknowledged.`);
@@ -136,7 +131,7 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
 /** One escalation step: record it, then page each target and apply the rest rule to them. */
 async function pageStep(
   ctx: FollowThrough,
-  run: Extract<TimelineEvent, { type: 'escalation-started' }>,
+  run: NonNullable<Landmarks['escalation']>,
   step: number,
   plan: Awaited<ReturnType<PagingActivities['planEscalationStep']>>,
   stillWanted: () => boolean,
@@ -163,7 +158,6 @@ const untilSeverityChanges = (ctx: FollowThrough) => {
 
 /** No status update within the severity's cadence: remind the responder; from the second miss, the lead too. */
 export async function remindStatusUpdates(ctx: FollowThrough): Promise<void> {
-  const HEADLINE = 'Status update due';
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().acknowledgedAt));
     const state = ctx.state();
@@ -173,17 +167,17 @@ export async function remindStatusUpdates(ctx: FollowThrough): Promise<void> {
       await untilSeverityChanges(ctx);
       continue;
     }
-    const lastUpdate = state.statusUpdates.at(-1);
-    const anchorSeq = lastUpdate?.seq ?? lastOf(state, 'acknowledged')!.seq;
-    const reminders = notifiedSince(state, anchorSeq, HEADLINE);
+    const { lastStatusUpdate, statusUpdateCount, acknowledgedSeq } = state.landmarks;
+    const anchorSeq = lastStatusUpdate?.seq ?? acknowledgedSeq!;
+    const reminders = remindedSince(state, anchorSeq, 'status-update-due');
     // The next reminder is a cadence after the last one (or after the update): never a burst to catch up.
-    const due = Date.parse(reminders.at(-1)?.at ?? lastUpdate?.at ?? state.acknowledgedAt!) + cadence;
-    const changed = () => !open(ctx.state()) || ctx.state().statusUpdates.length !== state.statusUpdates.length || ctx.state().severity !== state.severity;
+    const due = Date.parse(reminders.at(-1)?.at ?? lastStatusUpdate?.at ?? state.acknowledgedAt!) + cadence;
+    const changed = () => !open(ctx.state()) || ctx.state().landmarks.statusUpdateCount !== statusUpdateCount || ctx.state().severity !== state.severity;
     if (await condition(changed, Math.max(due - Date.now(), 1))) continue;
     const missed = reminders.length + 1;
     await atomically(ctx, async () => {
       const current = ctx.state();
-      await notify(ctx, current.roles.commander ?? currentResponder(current)!, 'reminder', HEADLINE, `No status update for ${missed} × the ${current.severity} cadence. Post one, even if nothing changed.`);
+      await notify(ctx, current.roles.commander ?? currentResponder(current)!, 'reminder', 'Status update due', `No status update for ${missed} × the ${current.severity} cadence. Post one, even if nothing changed.`, undefined, 'status-update-due');
       if (missed >= 2) await notifyLead(ctx, 'Status updates missed', `${current.title}: ${missed} status-update cadences have passed without an update.`);
     });
   }
@@ -191,7 +185,6 @@ export async function remindStatusUpdates(ctx: FollowThrough): Promise<void> {
 
 /** Acknowledged but forgotten: nothing has happened for the severity's idle period. */
 export async function remindWhenIdle(ctx: FollowThrough): Promise<void> {
-  const HEADLINE = 'Still on it?';
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().acknowledgedAt));
     const state = ctx.state();
@@ -201,12 +194,11 @@ export async function remindWhenIdle(ctx: FollowThrough): Promise<void> {
       await untilSeverityChanges(ctx);
       continue;
     }
-    const lastHuman = [...state.timeline].reverse().find(isHumanActivity)!;
-    const length = state.timeline.length;
-    const activity = () => !open(ctx.state()) || ctx.state().severity !== state.severity || ctx.state().timeline.slice(length).some(isHumanActivity);
-    if (notifiedSince(state, lastHuman.seq, HEADLINE).length === 0) {
+    const lastHuman = state.landmarks.lastHumanActivity!;
+    const activity = () => !open(ctx.state()) || ctx.state().severity !== state.severity || ctx.state().landmarks.lastHumanActivity?.seq !== lastHuman.seq;
+    if (remindedSince(state, lastHuman.seq, 'idle').length === 0) {
       if (await condition(activity, Math.max(Date.parse(lastHuman.at) + parseDuration(idleFor) - Date.now(), 1))) continue;
-      await notify(ctx, currentResponder(ctx.state())!, 'reminder', HEADLINE, `Nothing has happened on this incident for ${idleFor}.`);
+      await notify(ctx, currentResponder(ctx.state())!, 'reminder', 'Still on it?', `Nothing has happened on this incident for ${idleFor}.`, undefined, 'idle');
     }
     await condition(activity);
   }
@@ -214,7 +206,6 @@ export async function remindWhenIdle(ctx: FollowThrough): Promise<void> {
 
 /** After the severity's fatigue period in the role, suggest the commander hands off. */
 export async function watchCommanderFatigue(ctx: FollowThrough): Promise<void> {
-  const HEADLINE = 'Time to hand off?';
   for (;;) {
     await condition(() => !open(ctx.state()) || Boolean(ctx.state().roles.commander));
     const state = ctx.state();
@@ -225,11 +216,11 @@ export async function watchCommanderFatigue(ctx: FollowThrough): Promise<void> {
       continue;
     }
     const commander = state.roles.commander!;
-    const assigned = [...state.timeline].reverse().find((event) => event.type === 'role-assigned' && event.role === 'commander')!;
+    const assigned = state.landmarks.commanderAssigned!;
     const replaced = () => !open(ctx.state()) || ctx.state().roles.commander !== commander || ctx.state().severity !== state.severity;
-    if (notifiedSince(state, assigned.seq, HEADLINE).length === 0) {
+    if (remindedSince(state, assigned.seq, 'commander-fatigue').length === 0) {
       if (await condition(replaced, Math.max(Date.parse(assigned.at) + parseDuration(fatigue) - Date.now(), 1))) continue;
-      await notify(ctx, commander, 'reminder', HEADLINE, `You have been commander for ${fatigue}. Consider handing the role to a rested colleague.`);
+      await notify(ctx, commander, 'reminder', 'Time to hand off?', `You have been commander for ${fatigue}. Consider handing the role to a rested colleague.`, undefined, 'commander-fatigue');
     }
     await condition(replaced);
   }
@@ -255,7 +246,7 @@ export async function handOffAtShiftEnd(ctx: FollowThrough): Promise<void> {
       if (!incoming || incoming === responder) return;
       const now = ctx.state();
       ctx.record([{ type: 'handoff', from: responder, to: incoming }]);
-      const latest = now.statusUpdates.at(-1);
+      const latest = now.landmarks.lastStatusUpdate;
       await notify(ctx, incoming, 'handoff', `Handoff: ${now.title}`, `${responder}'s shift ended with this incident open; it is yours now. Phase ${now.phase}, commander ${now.roles.commander ?? 'unassigned'}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`);
     });
     // The same responder is still on (no one else took over): look again after their next shift ends.
@@ -275,18 +266,18 @@ export async function chasePostmortem(ctx: FollowThrough): Promise<void> {
     ctx.record([{ type: 'postmortem-due', dueAt: deadline }]);
     dueAt = deadline;
   }
-  const owner = () => ctx.state().roles.commander ?? currentResponder(ctx.state()) ?? lastOf(ctx.state(), 'resolved')!.by;
+  const owner = () => ctx.state().roles.commander ?? currentResponder(ctx.state()) ?? ctx.state().landmarks.resolvedBy!;
   const published = () => Boolean(ctx.state().postmortem);
   const DAY = 24 * 3600 * 1000;
-  const steps: [number, string, (headline: string) => Promise<void>][] = [
-    [Date.parse(dueAt) - DAY, 'Postmortem due tomorrow', (h) => notify(ctx, owner(), 'reminder', h, `The postmortem for ${state.title} is due ${dueAt}.`)],
-    [Date.parse(dueAt), 'Postmortem due now', (h) => notify(ctx, owner(), 'reminder', h, `The postmortem for ${state.title} was due ${dueAt}.`)],
-    [Date.parse(dueAt) + DAY, 'Postmortem overdue', (h) => notifyLead(ctx, h, `The postmortem for ${state.title} is a day past its deadline (${dueAt}).`)],
+  const steps: [number, ReminderReason, string, (headline: string, reason: ReminderReason) => Promise<void>][] = [
+    [Date.parse(dueAt) - DAY, 'postmortem-due-tomorrow', 'Postmortem due tomorrow', (h, r) => notify(ctx, owner(), 'reminder', h, `The postmortem for ${state.title} is due ${dueAt}.`, undefined, r)],
+    [Date.parse(dueAt), 'postmortem-due-now', 'Postmortem due now', (h, r) => notify(ctx, owner(), 'reminder', h, `The postmortem for ${state.title} was due ${dueAt}.`, undefined, r)],
+    [Date.parse(dueAt) + DAY, 'postmortem-overdue', 'Postmortem overdue', (h, r) => notifyLead(ctx, h, `The postmortem for ${state.title} is a day past its deadline (${dueAt}).`, r)],
   ];
-  for (const [at, headline, send] of steps) {
-    if (notifiedSince(ctx.state(), 0, headline).length > 0) continue;
+  for (const [at, reason, headline, send] of steps) {
+    if (remindedSince(ctx.state(), 0, reason).length > 0) continue;
     if (at > Date.now() && (await condition(published, at - Date.now()))) return;
     if (published()) return;
-    await send(headline);
+    await send(headline, reason);
   }
 }

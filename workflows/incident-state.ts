@@ -73,7 +73,7 @@ export type EventBody =
   | { type: 'escalation-started'; team: string; severity: string; reason: 'declared' | 'reassigned' | 'severity-changed' }
   | { type: 'escalation-step'; step: number; level: number; round: number; targets: string[]; unresolved: string[]; overflow: boolean }
   | { type: 'escalation-exhausted'; lead?: string }
-  | { type: 'notified'; to: string; kind: NotificationKind; headline: string; step?: number }
+  | { type: 'notified'; to: string; kind: NotificationKind; headline: string; step?: number; reason?: ReminderReason }
   | { type: 'delivery'; ref: number; to: string; outcome: 'delivered' | 'failed'; channel?: string; target?: string; failures: string[] }
   | { type: 'handoff'; from: string; to: string }
   | { type: 'rest-taken'; person: string; cover: string; until: string }
@@ -122,6 +122,51 @@ export interface Page {
   failures?: string[];
 }
 
+/**
+ * Reminders the incident's own loops send, by a name that never changes: whether one was already sent
+ * is decided by this, never by its wording, so rewording a message re-sends nothing.
+ */
+export const REMINDER_REASONS = ['status-update-due', 'idle', 'commander-fatigue', 'postmortem-due-tomorrow', 'postmortem-due-now', 'postmortem-overdue'] as const;
+export type ReminderReason = (typeof REMINDER_REASONS)[number];
+/** Events recorded before reasons existed are recognised by their (then fixed) headlines. */
+const REASON_OF_HEADLINE: Record<string, ReminderReason> = {
+  'Status update due': 'status-update-due',
+  'Still on it?': 'idle',
+  'Time to hand off?': 'commander-fatigue',
+  'Postmortem due tomorrow': 'postmortem-due-tomorrow',
+  'Postmortem due now': 'postmortem-due-now',
+  'Postmortem overdue': 'postmortem-overdue',
+};
+
+/**
+ * What the follow-through loops decide from, kept up to date by `evolve` so that no decision needs the
+ * whole timeline: the workflow keeps only recent events (the rest is archived), whatever the incident's length.
+ */
+export interface Landmarks {
+  /** The running escalation (the last `escalation-started`) and what happened since it started. */
+  escalation?: { seq: number; at: string; team: string; severity: string; reason: 'declared' | 'reassigned' | 'severity-changed'; steps: number; exhausted: boolean; rerouted: boolean };
+  acknowledgedSeq?: number;
+  /** The last thing a person (or their tools) did; idle reminders count from it. */
+  lastHumanActivity?: { seq: number; at: string };
+  commanderAssigned?: { seq: number; at: string };
+  handedOffTo?: string;
+  resolvedBy?: string;
+  /** Who was last paged (not merely told): the responder search attribute until someone acknowledges. */
+  lastPaged?: string;
+  /** The most recent reminders of each reason (a few each). */
+  reminders: Partial<Record<ReminderReason, { seq: number; at: string }[]>>;
+  lastStatusUpdate?: StatusUpdate;
+  statusUpdateCount: number;
+  /** When the first "monitoring" update came: from then on the incident is in Resolve. */
+  monitoringAt?: string;
+}
+
+/**
+ * An incident's state in its workflow: bounded, whatever the incident's length. The timeline holds the
+ * events not yet archived and a few archived ones with long texts shortened; pages and alerts keep the
+ * most recent; the full timeline, status updates and postmortem text are read from the archive (see
+ * incident-view.ts). STATE_BUDGET_BYTES says how large it may grow.
+ */
 export interface IncidentState extends Declaration {
   phase: Phase;
   status: IncidentStatus;
@@ -129,12 +174,16 @@ export interface IncidentState extends Declaration {
   responderNeeded: boolean;
   roles: Partial<Record<Role, string>>;
   timeline: TimelineEvent[];
+  /** The sequence number of the last event recorded. */
+  lastSeq: number;
+  /** Events up to this sequence number are in the archive. */
+  archivedThrough: number;
   pages: Page[];
-  statusUpdates: StatusUpdate[];
   actionItems: ActionItem[];
-  /** Alerts from monitors attached to this incident, one entry per alert identity. */
+  /** Alerts from monitors attached to this incident, one entry per alert identity (the most recent). */
   alerts: AttachedAlert[];
-  postmortem?: { markdown: string; publishedAt: string; publishedBy: string };
+  /** Published: when and by whom; its text is the `postmortem-published` event's. */
+  postmortem?: { seq: number; publishedAt: string; publishedBy: string };
   postmortemDueAt?: string;
   policy: IncidentPolicy;
   policyVersion: string;
@@ -144,7 +193,25 @@ export interface IncidentState extends Declaration {
   resolvedAt?: string;
   resolution?: string;
   closedAt?: string;
+  landmarks: Landmarks;
 }
+
+/** What the workflow keeps of each kind (see IncidentState); the archive keeps everything. */
+export const KEPT = {
+  /** Archived events kept in the state for a glance at recent history. */
+  archivedEvents: 30,
+  /** Characters of each text kept for an archived event in the state. */
+  archivedText: 280,
+  pages: 50,
+  alerts: 100,
+  alertLabels: 30,
+  labelText: 200,
+  remindersPerReason: 10,
+  actionItems: 200,
+} as const;
+
+/** The state's size limit, far below Temporal's 2 MB payload limit; the long-incident test holds it to this. */
+export const STATE_BUDGET_BYTES = 256 * 1024;
 
 /** Commands as the API sends them; `by` is who acts. */
 export type Command =
@@ -183,18 +250,84 @@ export function initialState(id: string, policy: IncidentPolicy): IncidentState 
     responderNeeded: true,
     roles: {},
     timeline: [],
+    lastSeq: 0,
+    archivedThrough: 0,
     pages: [],
-    statusUpdates: [],
     actionItems: [],
     alerts: [],
     policy,
     policyVersion: policy.version,
     declaredAt: '',
+    landmarks: { reminders: {}, statusUpdateCount: 0 },
   };
 }
 
+/** Events people (and their tools) cause, as opposed to Marshal's own bookkeeping and alerts. */
+export const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
+
+const keepLast = <T>(items: T[], count: number) => (items.length > count ? items.slice(items.length - count) : items);
+const shorten = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
+
+/** An alert's labels as the state keeps them: the first few, values shortened (the archive has them all). */
+function keptLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!labels) return undefined;
+  return Object.fromEntries(Object.entries(labels).slice(0, KEPT.alertLabels).map(([key, value]) => [shorten(key, KEPT.labelText), shorten(String(value), KEPT.labelText)]));
+}
+
+/** The most recent alerts; when over the limit, resolved ones leave first. */
+function keptAlerts(alerts: AttachedAlert[]): AttachedAlert[] {
+  if (alerts.length <= KEPT.alerts) return alerts;
+  const drop = alerts.findIndex((alert) => alert.status === 'resolved');
+  return alerts.filter((_, index) => index !== (drop >= 0 ? drop : 0));
+}
+
+function evolveLandmarks(marks: Landmarks, event: TimelineEvent): Landmarks {
+  let next = marks;
+  const set = (change: Partial<Landmarks>) => (next = { ...next, ...change });
+  if (isHumanActivity(event)) set({ lastHumanActivity: { seq: event.seq, at: event.at } });
+  switch (event.type) {
+    case 'acknowledged':
+      set({ acknowledgedSeq: event.seq });
+      break;
+    case 'escalation-started':
+      set({ escalation: { seq: event.seq, at: event.at, team: event.team, severity: event.severity, reason: event.reason, steps: 0, exhausted: false, rerouted: false } });
+      break;
+    case 'escalation-step':
+      if (next.escalation) set({ escalation: { ...next.escalation, steps: next.escalation.steps + 1 } });
+      break;
+    case 'escalation-exhausted':
+      if (next.escalation) set({ escalation: { ...next.escalation, exhausted: true } });
+      break;
+    case 'notified': {
+      if (event.kind === 'reroute' && next.escalation) set({ escalation: { ...next.escalation, rerouted: true } });
+      if (!['info', 'reminder', 'lead'].includes(event.kind)) set({ lastPaged: event.to });
+      const reason = event.reason ?? REASON_OF_HEADLINE[event.headline];
+      if (reason) set({ reminders: { ...next.reminders, [reason]: keepLast([...(next.reminders[reason] ?? []), { seq: event.seq, at: event.at }], KEPT.remindersPerReason) } });
+      break;
+    }
+    case 'role-assigned':
+      if (event.role === 'commander') set({ commanderAssigned: { seq: event.seq, at: event.at } });
+      break;
+    case 'handoff':
+      set({ handedOffTo: event.to });
+      break;
+    case 'resolved':
+      set({ resolvedBy: event.by });
+      break;
+    case 'status-updated': {
+      const { seq, at, by, status, message } = event;
+      set({ lastStatusUpdate: { seq, at, by, status, message, public: event.public }, statusUpdateCount: next.statusUpdateCount + 1 });
+      if (status === 'monitoring' && !next.monitoringAt) set({ monitoringAt: at });
+      break;
+    }
+    default:
+      break;
+  }
+  return next;
+}
+
 export function evolve(state: IncidentState, event: TimelineEvent): IncidentState {
-  const next: IncidentState = { ...state, timeline: [...state.timeline, event] };
+  const next: IncidentState = { ...state, timeline: [...state.timeline, event], lastSeq: event.seq, landmarks: evolveLandmarks(state.landmarks, event) };
   switch (event.type) {
     case 'declared':
       return {
@@ -210,10 +343,6 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       };
     case 'acknowledged':
       return { ...next, acknowledgedAt: event.at, acknowledgedBy: event.by };
-    case 'status-updated': {
-      const { seq, at, by, status, message } = event;
-      return { ...next, statusUpdates: [...state.statusUpdates, { seq, at, by, status, message, public: event.public }] };
-    }
     case 'severity-changed':
       return { ...next, severity: event.to, responderNeeded: event.responderNeeded };
     case 'role-assigned':
@@ -241,17 +370,17 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       return { ...next, actionItems };
     }
     case 'postmortem-published':
-      return { ...next, postmortem: { markdown: event.markdown, publishedAt: event.at, publishedBy: event.by } };
+      return { ...next, postmortem: { seq: event.seq, publishedAt: event.at, publishedBy: event.by } };
     case 'alert': {
-      const { key, source, summary, status, labels, url, at } = event;
+      const { key, source, summary, status, url, at } = event;
       const known = state.alerts.find((alert) => alert.key === key);
       const alerts = known
-        ? state.alerts.map((alert) => (alert.key === key ? { ...alert, status, summary, lastSeenAt: at, deliveries: alert.deliveries + 1 } : alert))
-        : [...state.alerts, { key, source, summary, status, labels, url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }];
+        ? state.alerts.map((alert) => (alert.key === key ? { ...alert, status, summary: shorten(summary, KEPT.labelText), lastSeenAt: at, deliveries: alert.deliveries + 1 } : alert))
+        : keptAlerts([...state.alerts, { key, source, summary: shorten(summary, KEPT.labelText), status, labels: keptLabels(event.labels), url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }]);
       return { ...next, alerts };
     }
     case 'notified':
-      return { ...next, pages: [...state.pages, { seq: event.seq, at: event.at, to: event.to, kind: event.kind, headline: event.headline, outcome: 'sending' }] };
+      return { ...next, pages: keepLast([...state.pages, { seq: event.seq, at: event.at, to: event.to, kind: event.kind, headline: event.headline, outcome: 'sending' as const }], KEPT.pages) };
     case 'delivery':
       return {
         ...next,
@@ -259,6 +388,7 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       };
     case 'postmortem-due':
       return { ...next, postmortemDueAt: event.dueAt };
+    case 'status-updated':
     case 'monitor-recovered':
     case 'escalation-started':
     case 'escalation-step':
@@ -276,6 +406,26 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
   }
 }
 
+/** An archived event as the state keeps it for a glance: long texts shortened, alert labels left out. */
+function glance(event: TimelineEvent): TimelineEvent {
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === 'labels') continue;
+    kept[key] = typeof value === 'string' ? shorten(value, KEPT.archivedText) : value;
+  }
+  return kept as TimelineEvent;
+}
+
+/** The archive holds every event up to `throughSeq`: keep a glance of the latest of them, and all after. */
+export function markArchived(state: IncidentState, throughSeq: number): IncidentState {
+  const archived = state.timeline.filter((event) => event.seq <= throughSeq);
+  const rest = state.timeline.filter((event) => event.seq > throughSeq);
+  return { ...state, archivedThrough: Math.max(state.archivedThrough, throughSeq), timeline: [...keepLast(archived, KEPT.archivedEvents).map(glance), ...rest] };
+}
+
+/** Events recorded but not yet archived. */
+export const unarchived = (state: IncidentState) => state.timeline.filter((event) => event.seq > state.archivedThrough);
+
 /**
  * Where the lifecycle stands once an event has happened: acknowledging moves Discover to Act, a
  * "monitoring" update (a fix is in, recovery is being confirmed) moves to Resolve, resolving moves to
@@ -284,17 +434,20 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
 export function phaseAfter(state: IncidentState): Phase {
   if (state.closedAt) return 'closed';
   if (state.resolvedAt) return 'reflect';
-  if (state.statusUpdates.some((update) => update.status === 'monitoring')) return 'resolve';
+  if (state.landmarks.monitoringAt) return 'resolve';
   if (state.acknowledgedAt) return 'act';
   return 'discover';
 }
 
-export function postmortemRequired(state: IncidentState): boolean {
+/** What the closing rules read: the state, or a view of it. */
+type Duties = Pick<IncidentState, 'resolvedAt' | 'policy' | 'severity' | 'actionItems'> & { postmortem?: unknown };
+
+export function postmortemRequired(state: Duties): boolean {
   return severityPolicy(state.policy, state.severity)?.postmortem.required ?? false;
 }
 
 /** What still keeps a resolved incident open; empty means it may close. */
-export function outstandingDuties(state: IncidentState): string[] {
+export function outstandingDuties(state: Duties): string[] {
   if (!state.resolvedAt) return ['resolve the incident'];
   const duties: string[] = [];
   if (postmortemRequired(state) && !state.postmortem) duties.push(`publish the postmortem (required for ${state.severity})`);
@@ -351,6 +504,7 @@ export function decide(state: IncidentState, command: Command): Decision {
       if (state.resolvedAt) return refuse('conflict', `already resolved at ${state.resolvedAt}`);
       return accept({ type: 'resolved', summary: command.summary });
     case 'add-action-item':
+      if (state.actionItems.length >= KEPT.actionItems) return refuse('conflict', `incident ${state.id} already has ${KEPT.actionItems} action items; complete or waive some, or track the rest in one item`);
       return accept({
         type: 'action-item-added',
         itemId: `AI-${state.actionItems.length + 1}`,
@@ -380,10 +534,10 @@ export function decide(state: IncidentState, command: Command): Decision {
 export function record(state: IncidentState, events: EventBody[], at: string, by: string): IncidentState {
   let next = state;
   for (const body of events) {
-    next = evolve(next, { ...body, seq: next.timeline.length + 1, at, by } as TimelineEvent);
+    next = evolve(next, { ...body, seq: next.lastSeq + 1, at, by } as TimelineEvent);
     const phase = phaseAfter(next);
     if (phase !== next.phase) {
-      next = evolve(next, { type: 'phase-changed', from: next.phase, to: phase, seq: next.timeline.length + 1, at, by: 'marshal' });
+      next = evolve(next, { type: 'phase-changed', from: next.phase, to: phase, seq: next.lastSeq + 1, at, by: 'marshal' });
     }
   }
   return next;
@@ -416,4 +570,13 @@ export function declare(declaration: Declaration, policy: IncidentPolicy, at: st
 /** Rebuild the state from its timeline alone: the fold the workflow's state must always equal. */
 export function replayTimeline(id: string, policy: IncidentPolicy, timeline: TimelineEvent[]): IncidentState {
   return timeline.reduce(evolve, initialState(id, policy));
+}
+
+/**
+ * The state a run starts from when it continues an earlier one. Runs from before the state was bounded
+ * carried their whole timeline and no landmarks: fold it again to derive them.
+ */
+export function resumeState(carried: IncidentState): IncidentState {
+  if (carried.lastSeq !== undefined && carried.landmarks) return carried;
+  return { ...replayTimeline(carried.id, carried.policy, carried.timeline), policy: carried.policy, policyVersion: carried.policyVersion };
 }

@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   patched,
+  proxyActivities,
   ParentClosePolicy,
   setHandler,
   startChild,
@@ -24,9 +25,11 @@ import {
   canClose,
   declare,
   decide,
-  initialState,
+  markArchived,
   observeAlert,
   record,
+  resumeState,
+  unarchived,
   type Command,
   type Declaration,
   type IncidentPolicy,
@@ -35,7 +38,8 @@ import {
   severityPolicy,
   type EventBody,
 } from './incident-state';
-import { alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery } from './messages';
+import { alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery, storeTaskQueue } from './messages';
+import type { TimelineArchiveActivities } from '../activities/timeline-archive';
 
 export interface IncidentInput {
   declaration: Declaration;
@@ -53,13 +57,31 @@ export interface IncidentInput {
 
 const DEFAULT_HISTORY_LIMIT = 10_000;
 
+/**
+ * Events are archived in batches once this many wait, or once they hold this many bytes: few activities
+ * for a quiet incident, a small state for a chatty one (see STATE_BUDGET_BYTES).
+ */
+const ARCHIVE_AFTER_EVENTS = 25;
+const ARCHIVE_AFTER_BYTES = 48 * 1024;
+const ARCHIVE_BATCH = 200;
+
+const archiving = (taskQueue: string) =>
+  proxyActivities<TimelineArchiveActivities>({
+    taskQueue: storeTaskQueue(taskQueue),
+    startToCloseTimeout: '30 seconds',
+    // The store may be down for a while (a PostgreSQL restart): keep trying; nothing is lost meanwhile.
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+
+const waitingBytes = (state: IncidentState) => unarchived(state).reduce((sum, event) => sum + JSON.stringify(event).length, 0);
+
 /** The refusal's kind travels as the failure type so the API can answer 404, 409 or 400. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ message: refusal.reason, type: `Refused:${refusal.kind}`, details: [refusal.field ?? null], nonRetryable: true });
 }
 
 function searchAttributesOf(state: IncidentState, withResponder: boolean): SearchAttributeUpdatePair[] {
-  const responder = followThrough.currentResponder(state) ?? [...state.pages].reverse().find((page) => page.kind !== 'info' && page.kind !== 'reminder' && page.kind !== 'lead')?.to;
+  const responder = followThrough.currentResponder(state) ?? state.landmarks.lastPaged;
   return [
     ...(withResponder ? [{ key: searchAttributes.responder, value: responder ?? null }] : []),
     { key: searchAttributes.severity, value: state.severity },
@@ -106,7 +128,7 @@ async function trackActionItems(state: () => IncidentState, told: Set<string>): 
 
 export async function incident(input: IncidentInput): Promise<IncidentState> {
   // A state carried from an older run may predate fields added since; give them their empty values.
-  let state = input.carried ? { ...initialState(input.carried.id, input.carried.policy), ...input.carried } : declare(input.declaration, input.policy, now());
+  let state = input.carried ? resumeState(input.carried) : declare(input.declaration, input.policy, now());
   let indexed = '';
   // Incidents started before paging existed replay without it; everything newer pages, reminds and chases.
   const followsThrough = !input.withoutFollowThrough && patched('follow-through-v1');
@@ -138,7 +160,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       if (!decision.ok) throw refusalFailure(decision.refusal);
       state = record(state, decision.events, now(), command.by);
       index();
-      return { seq: state.timeline.length };
+      return { seq: state.lastSeq };
     },
     {
       validator: (command: Command) => {
@@ -167,10 +189,10 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   const ctx: followThrough.FollowThrough = {
     state: () => state,
     record: (events: EventBody[], by = 'marshal') => {
-      const before = state.timeline.length;
+      const before = state.lastSeq;
       state = record(state, events, now(), by);
       index();
-      return state.timeline.slice(before).filter((event) => event.type !== 'phase-changed');
+      return state.timeline.filter((event) => event.seq > before && event.type !== 'phase-changed');
     },
     busy: (delta: number) => {
       deliveries += delta;
@@ -185,6 +207,26 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       void followThrough.keepRunning(ctx, loop.name, () => loop(ctx));
     }
     void followThrough.keepRunning(ctx, 'trackActionItems', () => trackActionItems(() => state, toldClosed));
+  }
+
+  // Incidents from before the state was bounded keep their whole timeline in the workflow, as they did.
+  const archives = patched('bounded-state-v1');
+  const archive = archiving(workflowInfo().taskQueue);
+  /** Write every event not yet archived, in batches, and keep only a glance of them. */
+  const flush = async () => {
+    while (unarchived(state).length > 0) {
+      const batch = unarchived(state).slice(0, ARCHIVE_BATCH);
+      await archive.archiveTimeline({ incidentId: state.id, events: batch });
+      state = markArchived(state, batch[batch.length - 1].seq);
+    }
+  };
+  if (archives) {
+    void (async () => {
+      for (;;) {
+        await condition(() => unarchived(state).length >= ARCHIVE_AFTER_EVENTS || waitingBytes(state) >= ARCHIVE_AFTER_BYTES);
+        await flush();
+      }
+    })();
   }
 
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -203,5 +245,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
 
   state = record(state, [{ type: 'closed' }], now(), 'marshal');
   index();
+  // The archive gets the whole timeline, the closing included, before the workflow ends.
+  if (archives) await flush();
   return state;
 }

@@ -5,7 +5,8 @@
  * never people; quoted free text goes through the caller's blameless filter.
  */
 import { parseDuration } from '../../policy/duration';
-import { severityPolicy, type IncidentState, type TimelineEvent } from '../../workflows/incident-state';
+import { severityPolicy, type TimelineEvent } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { durationInWords, utc } from './plain-language';
 
 export const DEFENCE_LAYERS = [
@@ -22,7 +23,7 @@ const ms = (text?: string): number | undefined => {
 const between = (from: string, to: string) => Date.parse(to) - Date.parse(from);
 
 /** Free-text facts on the timeline: what responders wrote, where they wrote it. */
-export function notesOf(incident: IncidentState): { where: string; text: string }[] {
+export function notesOf(incident: IncidentView): { where: string; text: string }[] {
   const notes: { where: string; text: string }[] = [];
   if (incident.summary) notes.push({ where: 'declaration', text: incident.summary });
   for (const event of incident.timeline as TimelineEvent[]) {
@@ -36,7 +37,7 @@ export function notesOf(incident: IncidentState): { where: string; text: string 
 }
 
 /** Per layer of defence: what the timeline mentions about it (quoted), and the question to answer. */
-export function layerEvidence(incident: IncidentState, free: (text: string) => string): { layer: string; evidence: string[]; question: string }[] {
+export function layerEvidence(incident: IncidentView, free: (text: string) => string): { layer: string; evidence: string[]; question: string }[] {
   const notes = notesOf(incident);
   return DEFENCE_LAYERS.map((layer) => {
     const evidence = notes.filter((note) => layer.words.test(note.text)).map((note) => `"${free(note.text)}" (${note.where})`);
@@ -45,7 +46,7 @@ export function layerEvidence(incident: IncidentState, free: (text: string) => s
   });
 }
 
-function detectionFact(incident: IncidentState): string {
+function detectionFact(incident: IncidentView): string {
   const alerts = incident.alerts ?? [];
   if (alerts.length === 0) return 'No monitoring alert is attached to this incident: it was declared by hand.';
   const first = alerts.map((alert) => alert.firstSeenAt).sort()[0];
@@ -54,7 +55,7 @@ function detectionFact(incident: IncidentState): string {
 }
 
 /** The longest stretch customers waited for news while the incident was unresolved. */
-function longestSilence(incident: IncidentState): number {
+function longestSilence(incident: IncidentView): number {
   const end = incident.resolvedAt ?? incident.timeline[incident.timeline.length - 1]?.at ?? incident.declaredAt;
   const times = [incident.declaredAt, ...incident.statusUpdates.filter((update) => update.public && update.at <= end).map((update) => update.at), end];
   let longest = 0;
@@ -62,7 +63,7 @@ function longestSilence(incident: IncidentState): number {
   return longest;
 }
 
-export function responseFacts(incident: IncidentState): { wentWell: string[]; didNotGoWell: string[] } {
+export function responseFacts(incident: IncidentView): { wentWell: string[]; didNotGoWell: string[] } {
   const wentWell: string[] = [];
   const didNot: string[] = [];
   const declared = incident.timeline.find((event) => event.type === 'declared');

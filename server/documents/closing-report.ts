@@ -3,13 +3,13 @@
  * timeline, root cause, recommendations and next steps, from the incident's own data. Shorter than the
  * postmortem and written for people outside the response; blameless in the same way.
  */
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { affectedComponents, durationInWords, IMPACT_LABELS, impactOf, listInWords, UPDATE_LABELS, utc } from './plain-language';
 import { impactLines, severityPath, type DocumentContext } from './postmortem';
 import { blamelessScrubber, peopleOf } from './timeline';
 
 /** The root cause as the team recorded it: a "Root cause" section of the published postmortem, else the identified updates. */
-function rootCause(incident: IncidentState, free: (text: string) => string): string[] {
+function rootCause(incident: IncidentView, free: (text: string) => string): string[] {
   const published = incident.postmortem?.markdown;
   if (published) {
     // The text under the first "## Root cause" (or "## Five whys") heading, up to the next heading of that level.
@@ -23,7 +23,7 @@ function rootCause(incident: IncidentState, free: (text: string) => string): str
   return ['_Not yet established: the postmortem will say._'];
 }
 
-export function closingReport(incident: IncidentState, context: DocumentContext = {}): string {
+export function closingReport(incident: IncidentView, context: DocumentContext = {}): string {
   const free = blamelessScrubber(peopleOf(incident, context.people));
   const components = affectedComponents(incident, context.services ?? {});
   const end = incident.resolvedAt ?? context.now ?? new Date().toISOString();
@@ -79,6 +79,6 @@ export function closingReport(incident: IncidentState, context: DocumentContext 
   ].join('\n');
 }
 
-function severityRequiresPostmortem(incident: IncidentState): boolean {
+function severityRequiresPostmortem(incident: IncidentView): boolean {
   return incident.policy.severities.find((s) => s.name === incident.severity)?.postmortem.required ?? false;
 }

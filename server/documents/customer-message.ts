@@ -7,7 +7,8 @@
  */
 import { parseDuration } from '../../policy/duration';
 import type { ServicePolicy } from '../../policy/types';
-import { severityPolicy, type IncidentState, type UpdateStatus } from '../../workflows/incident-state';
+import { severityPolicy, type UpdateStatus } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { affectedComponents, durationInWords, IMPACT_LABELS, impactOf, listInWords, UPDATE_LABELS, type Impact } from './plain-language';
 
 export interface CustomerMessageDraft {
@@ -31,7 +32,7 @@ export interface CustomerMessageDraft {
 
 const NEXT: Record<UpdateStatus, UpdateStatus> = { investigating: 'identified', identified: 'monitoring', monitoring: 'resolved', resolved: 'resolved' };
 
-function nextUpdateIn(incident: IncidentState): string | undefined {
+function nextUpdateIn(incident: IncidentView): string | undefined {
   const cadence = severityPolicy(incident.policy, incident.severity)?.statusUpdateCadence;
   if (!cadence) return undefined;
   try {
@@ -41,7 +42,7 @@ function nextUpdateIn(incident: IncidentState): string | undefined {
   }
 }
 
-export function draftCustomerMessage(incident: IncidentState, services: Record<string, ServicePolicy>): CustomerMessageDraft {
+export function draftCustomerMessage(incident: IncidentView, services: Record<string, ServicePolicy>): CustomerMessageDraft {
   const publicUpdates = incident.statusUpdates.filter((update) => update.public);
   const last = publicUpdates[publicUpdates.length - 1];
   const status: UpdateStatus = incident.resolvedAt ? 'resolved' : last ? NEXT[last.status] : 'investigating';

@@ -3,7 +3,8 @@
  * service ids, durations in minutes and hours. Shared by the status page, customer messages and reports.
  */
 import type { ServicePolicy, SeverityPolicy } from '../../policy/types';
-import type { IncidentState, UpdateStatus } from '../../workflows/incident-state';
+import type { UpdateStatus } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 
 export const IMPACTS = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
 export type Impact = (typeof IMPACTS)[number];
@@ -36,7 +37,7 @@ export function impactOf(severity: string, severities: SeverityPolicy[], latestS
 }
 
 /** Customer-facing names of what an incident touches: its service's component, else a neutral phrase. */
-export function affectedComponents(incident: Pick<IncidentState, 'service'>, services: Record<string, ServicePolicy>): string[] {
+export function affectedComponents(incident: Pick<IncidentView, 'service'>, services: Record<string, ServicePolicy>): string[] {
   const component = incident.service ? services[incident.service]?.component : undefined;
   return component ? [component] : [];
 }

@@ -5,7 +5,7 @@
  * analysis sections speak of systems and conditions, and every quoted note passes the blameless filter.
  */
 import type { ServicePolicy } from '../../policy/types';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { layerEvidence, responseFacts } from './analysis';
 import { affectedComponents, durationInWords, IMPACT_LABELS, impactOf, listInWords, utc } from './plain-language';
 import { blamelessScrubber, peopleOf, timelineLines } from './timeline';
@@ -23,12 +23,12 @@ export interface DocumentContext {
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function severityPath(incident: IncidentState): string {
+export function severityPath(incident: IncidentView): string {
   const changes = incident.timeline.flatMap((event) => (event.type === 'severity-changed' ? [event] : []));
   return [changes[0]?.from ?? incident.severity, ...changes.map((change) => change.to)].join(' → ');
 }
 
-export function impactLines(incident: IncidentState, context: DocumentContext, free: (text: string) => string): string[] {
+export function impactLines(incident: IncidentView, context: DocumentContext, free: (text: string) => string): string[] {
   const end = incident.resolvedAt ?? context.now ?? new Date().toISOString();
   const components = affectedComponents(incident, context.services ?? {});
   const worst = incident.timeline.reduce((sev, event) => {
@@ -50,7 +50,7 @@ export function impactLines(incident: IncidentState, context: DocumentContext, f
   return lines;
 }
 
-export function draftPostmortem(incident: IncidentState, context: DocumentContext = {}): string {
+export function draftPostmortem(incident: IncidentView, context: DocumentContext = {}): string {
   const free = blamelessScrubber(peopleOf(incident, context.people));
   const facts = responseFacts(incident);
   const layers = layerEvidence(incident, free);

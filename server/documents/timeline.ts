@@ -3,7 +3,8 @@
  * people known to the incident (actors, role holders, owners, policy people) are replaced by their part
  * in the response, so a quoted note like "Rebecca's deploy broke it" reads "a teammate's deploy broke it".
  */
-import type { IncidentState, TimelineEvent } from '../../workflows/incident-state';
+import type { TimelineEvent } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { utc } from './plain-language';
 
 /** Actors that are systems, not people. */
@@ -42,7 +43,7 @@ export function describeEvent(event: TimelineEvent, free: (text: string) => stri
 }
 
 /** The timeline as "- 2026-11-21 05:53 UTC — what happened" lines; successful deliveries are noise here. */
-export function timelineLines(incident: IncidentState, scrub: (text: string) => string = (text) => text): string[] {
+export function timelineLines(incident: IncidentView, scrub: (text: string) => string = (text) => text): string[] {
   return incident.timeline.flatMap((event) => {
     if (event.type === 'delivery' && event.outcome === 'delivered') return [];
     const text = describeEvent(event, scrub);
@@ -51,7 +52,7 @@ export function timelineLines(incident: IncidentState, scrub: (text: string) => 
 }
 
 /** Everyone the incident knows by name: actors, role holders, reporter, owners, page targets, plus `extra` (policy people). */
-export function peopleOf(incident: IncidentState, extra: string[] = []): string[] {
+export function peopleOf(incident: IncidentView, extra: string[] = []): string[] {
   const names = new Set<string>();
   const add = (name?: string) => {
     if (!name) return;

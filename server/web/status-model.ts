@@ -6,7 +6,8 @@
  * (policy `publicStatusPage`) and someone has published at least one public update.
  */
 import type { ServicePolicy } from '../../policy/types';
-import { severityPolicy, type IncidentState, type UpdateStatus } from '../../workflows/incident-state';
+import { severityPolicy, type UpdateStatus } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { affectedComponents, IMPACT_LABELS, impactOf, listInWords, UPDATE_LABELS, worse, type Impact } from '../documents/plain-language';
 
 export const HISTORY_DAYS = 90;
@@ -57,7 +58,7 @@ export interface PublicStatus {
 }
 
 /** The public face of one incident, or undefined when it is not public. */
-export function publicIncident(incident: IncidentState, services: Record<string, ServicePolicy>): PublicIncident | undefined {
+export function publicIncident(incident: IncidentView, services: Record<string, ServicePolicy>): PublicIncident | undefined {
   if (!severityPolicy(incident.policy, incident.severity)?.publicStatusPage) return undefined;
   const published = incident.statusUpdates.filter((update) => update.public);
   if (published.length === 0) return undefined;

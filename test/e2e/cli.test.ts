@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import type { Stack } from '../../server/stack';
 import { repoRoot, startTestStack } from '../support/stack';
 
@@ -60,7 +60,7 @@ async function closedPort(): Promise<number> {
 
 describe('marshal CLI', () => {
   it('runs the whole lifecycle to closed', async () => {
-    const declared = JSON.parse(await ok(['declare', '--title', 'CLI: checkout returns 500s', '--severity', 'SEV2', '--team', 'payments', '--reporter', 'dana', '--json'])) as IncidentState;
+    const declared = JSON.parse(await ok(['declare', '--title', 'CLI: checkout returns 500s', '--severity', 'SEV2', '--team', 'payments', '--reporter', 'dana', '--json'])) as IncidentView;
     expect(declared).toMatchObject({ title: 'CLI: checkout returns 500s', severity: 'SEV2', status: 'open', phase: 'discover', team: 'payments' });
     const id = declared.id;
 
@@ -90,7 +90,7 @@ describe('marshal CLI', () => {
 
     // Closing follows the last duty right after the command returns.
     const closed = await vi.waitFor(async () => {
-      const current = JSON.parse(await ok(['show', id, '--json'])) as IncidentState;
+      const current = JSON.parse(await ok(['show', id, '--json'])) as IncidentView;
       expect(current.status).toBe('closed');
       return current;
     }, { timeout: 10_000, interval: 200 });

@@ -3,7 +3,7 @@
  * declare → acknowledge → updates → severity → commander → resolve → action item → postmortem → closed.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { searchAttributes } from '../../workflows/messages';
 import { useTestStack } from '../support/stack';
 
@@ -11,7 +11,7 @@ const file = useTestStack();
 
 describe('incident lifecycle over HTTP', () => {
   it('runs from declaration to close, recording every step on the timeline and in visibility', async () => {
-    const declared = await file.api.post<IncidentState>('/api/v1/incidents', { title: 'Checkout returns 500s', severity: 'SEV2', service: 'checkout-api', team: 'payments', reporter: 'dana' });
+    const declared = await file.api.post<IncidentView>('/api/v1/incidents', { title: 'Checkout returns 500s', severity: 'SEV2', service: 'checkout-api', team: 'payments', reporter: 'dana' });
     expect(declared.status).toBe(201);
     const id = declared.body.id;
     expect(declared.body).toMatchObject({ title: 'Checkout returns 500s', severity: 'SEV2', phase: 'discover', status: 'open', team: 'payments' });
@@ -24,14 +24,14 @@ describe('incident lifecycle over HTTP', () => {
 
     await file.api.post(`/api/v1/incidents/${id}/updates`, { status: 'investigating', message: 'Looking at the payment gateway', public: true, by: 'alice' });
     await file.api.post(`/api/v1/incidents/${id}/updates`, { status: 'identified', message: 'Bad config push; rolling back', by: 'alice' });
-    const raised = await file.api.post<IncidentState>(`/api/v1/incidents/${id}/severity`, { severity: 'SEV1', reason: 'All regions affected', by: 'alice' });
+    const raised = await file.api.post<IncidentView>(`/api/v1/incidents/${id}/severity`, { severity: 'SEV1', reason: 'All regions affected', by: 'alice' });
     expect(raised.body.severity).toBe('SEV1');
-    const assigned = await file.api.post<IncidentState>(`/api/v1/incidents/${id}/roles`, { role: 'commander', person: 'carol', by: 'alice' });
+    const assigned = await file.api.post<IncidentView>(`/api/v1/incidents/${id}/roles`, { role: 'commander', person: 'carol', by: 'alice' });
     expect(assigned.body.roles.commander).toBe('carol');
 
     // SEV1 requires a postmortem, so the postmortem cannot be published before resolution…
     expect((await file.api.post(`/api/v1/incidents/${id}/postmortem`, { markdown: '# too early' })).status).toBe(409);
-    const resolved = await file.api.post<IncidentState>(`/api/v1/incidents/${id}/resolve`, { summary: 'Rolled back the config', by: 'carol' });
+    const resolved = await file.api.post<IncidentView>(`/api/v1/incidents/${id}/resolve`, { summary: 'Rolled back the config', by: 'carol' });
     expect(resolved.body).toMatchObject({ status: 'resolved', phase: 'reflect' });
     expect((await file.api.post(`/api/v1/incidents/${id}/resolve`, { summary: 'again' })).status).toBe(409);
 
@@ -42,14 +42,14 @@ describe('incident lifecycle over HTTP', () => {
     const draft = await file.api.get(`/api/v1/incidents/${id}/postmortem`);
     expect(draft.body.draft).toContain('Severity SEV2 → SEV1: All regions affected');
     expect(draft.body.draft).toContain('Validate config before push');
-    const published = await file.api.post<IncidentState>(`/api/v1/incidents/${id}/postmortem`, { markdown: draft.body.draft, by: 'carol' });
+    const published = await file.api.post<IncidentView>(`/api/v1/incidents/${id}/postmortem`, { markdown: draft.body.draft, by: 'carol' });
     // …and the open action item still holds the incident open after publication.
     expect(published.body.status).toBe('resolved');
 
     expect((await file.api.post(`/api/v1/incidents/${id}/action-items/AI-1/complete`, { by: 'dana' })).status).toBe(200);
 
     const closed = await vi.waitFor(async () => {
-      const current = await file.api.get<IncidentState>(`/api/v1/incidents/${id}`);
+      const current = await file.api.get<IncidentView>(`/api/v1/incidents/${id}`);
       expect(current.body.status).toBe('closed');
       return current.body;
     }, { timeout: 10_000, interval: 100 });
@@ -75,7 +75,7 @@ describe('incident lifecycle over HTTP', () => {
   });
 
   it('closes a low severity incident on resolve when nothing else is owed', async () => {
-    const { body } = await file.api.post<IncidentState>('/api/v1/incidents', { title: 'Typo on the pricing page', severity: 'SEV4' });
+    const { body } = await file.api.post<IncidentView>('/api/v1/incidents', { title: 'Typo on the pricing page', severity: 'SEV4' });
     await file.api.post(`/api/v1/incidents/${body.id}/resolve`, { summary: 'Fixed the typo' });
     await vi.waitFor(async () => {
       expect((await file.api.get(`/api/v1/incidents/${body.id}`)).body.status).toBe('closed');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { startSmtpServer, startWebhookReceiver, type SmtpTestServer, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, repoRoot, startTestStack, type TestStack } from '../support/stack';
@@ -54,7 +54,7 @@ describe('paging in real time', () => {
 
   it('pages the primary by webhook and email, escalates to the secondary, and stops on acknowledgement', async () => {
     const api = apiClient(stack.url, stack.token);
-    const { body: incident } = await api.post<IncidentState>('/api/v1/incidents', { title: 'Gateway down', severity: 'SEV1', service: 'api-gateway' });
+    const { body: incident } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Gateway down', severity: 'SEV1', service: 'api-gateway' });
     const first = await vi.waitFor(() => {
       expect(pagesOf(incident.id)).toHaveLength(1);
       return pagesOf(incident.id)[0];
@@ -72,7 +72,7 @@ describe('paging in real time', () => {
     // Two more timeouts pass: nobody else is paged, and the lead never hears of it.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     expect(pagesOf(incident.id)).toHaveLength(2);
-    const state = (await api.get<IncidentState>(`/api/v1/incidents/${incident.id}`)).body;
+    const state = (await api.get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
     expect(state.timeline.filter((event) => event.type === 'escalation-step')).toHaveLength(2);
     const pages = state.pages.filter((page) => page.kind === 'page' || page.kind === 'escalation');
     expect(pages.map((page) => [page.to, page.outcome, page.channel])).toEqual([
@@ -128,7 +128,7 @@ describe('a worker killed mid-escalation', () => {
   it('carries the chain on in a new worker: every page delivered, none twice', async () => {
     const client = apiClient(api.url, api.token);
     const first = await startWorker();
-    const { body: incident } = await client.post<IncidentState>('/api/v1/incidents', { title: 'Database failover', severity: 'SEV1', service: 'postgres-primary' });
+    const { body: incident } = await client.post<IncidentView>('/api/v1/incidents', { title: 'Database failover', severity: 'SEV1', service: 'postgres-primary' });
     await vi.waitFor(() => expect(pagesOf(incident.id)).toHaveLength(1), { timeout: 15_000, interval: 100 });
 
     first.kill('SIGKILL');
@@ -139,7 +139,7 @@ describe('a worker killed mid-escalation', () => {
     await vi.waitFor(() => expect(pagesOf(incident.id).length).toBeGreaterThanOrEqual(3), { timeout: 60_000, interval: 200 });
     await client.post(`/api/v1/incidents/${incident.id}/acknowledge`, { by: 'judy' });
     const state = await vi.waitFor(async () => {
-      const current = (await client.get<IncidentState>(`/api/v1/incidents/${incident.id}`)).body;
+      const current = (await client.get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
       expect(current.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
       return current;
     }, { timeout: 15_000, interval: 200 });

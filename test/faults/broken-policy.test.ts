@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { startWebhookReceiver } from '../channels/receivers';
 import { apiClient, startTestStack } from '../support/stack';
 import { faultPolicyDir, pagesFor, sleep, until, verdict } from './support';
@@ -26,9 +26,9 @@ it('refuses a broken policy commit while incidents run; nothing running changes'
   try {
     const client = apiClient(stack.url, stack.token);
     const ids: string[] = [];
-    for (const service of ['api-gateway', 'checkout-api', 'web-frontend']) ids.push((await client.post<IncidentState>('/api/v1/incidents', { title: `Policy fault ${service}`, severity: 'SEV2', service })).body.id);
+    for (const service of ['api-gateway', 'checkout-api', 'web-frontend']) ids.push((await client.post<IncidentView>('/api/v1/incidents', { title: `Policy fault ${service}`, severity: 'SEV2', service })).body.id);
     await until('a first page for every incident', () => ids.every((id) => pagesFor(hooks.received, id) >= 1), 30_000);
-    const before = await Promise.all(ids.map(async (id) => (await client.get<IncidentState>(`/api/v1/incidents/${id}`)).body));
+    const before = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
 
     // The broken commit: a rotation names a person nobody defined, and the SEV2 timeout changes (so applying it would show).
     const severities = join(repo, 'config', 'severities.yaml');
@@ -44,7 +44,7 @@ it('refuses a broken policy commit while incidents run; nothing running changes'
     await until('a third page for every incident', () => ids.every((id) => pagesFor(hooks.received, id) >= 3), 40_000);
     const current = (await client.get('/api/v1/policies/current')).body;
     const history = (await client.get('/api/v1/policies/history')).body.history as { version: string; outcome: string }[];
-    const after = await Promise.all(ids.map(async (id) => (await client.get<IncidentState>(`/api/v1/incidents/${id}`)).body));
+    const after = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
     for (const id of ids) await client.post(`/api/v1/incidents/${id}/acknowledge`, { by: 'judy' });
 
     const unchanged = after.filter((state, i) => state.policyVersion === before[i].policyVersion && JSON.stringify(state.policy) === JSON.stringify(before[i].policy));

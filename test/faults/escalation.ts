@@ -6,7 +6,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { inject } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { startWebhookReceiver } from '../channels/receivers';
 import { apiClient, startTestStack } from '../support/stack';
 import { acceptedKeys, faultPolicyDir, killHard, pagesFor, sameList, startWorkerProcess, timelineNotifications, until, verdict } from './support';
@@ -24,7 +24,7 @@ export async function escalationUnderWorkerLoss(options: { name: string; inciden
     const services = ['api-gateway', 'postgres-primary', 'checkout-api', 'payments-ledger', 'web-frontend'];
     const ids: string[] = [];
     for (let i = 0; i < options.incidents; i += 1) {
-      const answer = await client.post<IncidentState>('/api/v1/incidents', { title: `Fault ${i}`, severity: 'SEV1', service: services[i % services.length] });
+      const answer = await client.post<IncidentView>('/api/v1/incidents', { title: `Fault ${i}`, severity: 'SEV1', service: services[i % services.length] });
       if (answer.status !== 201) throw new Error(`declare answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       ids.push(answer.body.id);
     }
@@ -39,7 +39,7 @@ export async function escalationUnderWorkerLoss(options: { name: string; inciden
     const carriedOnMs = Date.now() - killedAt;
     for (const id of ids) await client.post(`/api/v1/incidents/${id}/acknowledge`, { by: 'judy' });
     const states = await until('every delivery settled', async () => {
-      const all = await Promise.all(ids.map(async (id) => (await client.get<IncidentState>(`/api/v1/incidents/${id}`)).body));
+      const all = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
       return all.every((state) => state.acknowledgedAt && state.pages.every((page) => page.outcome !== 'sending')) ? all : undefined;
     }, 30_000);
 

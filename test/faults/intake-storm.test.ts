@@ -7,8 +7,7 @@
 import { seededRandom } from '../support/wait';
 import { it } from 'vitest';
 import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group';
-import type { IncidentState } from '../../workflows/incident-state';
-import { stateQuery } from '../../workflows/messages';
+import type { IncidentView } from '../../workflows/incident-view';
 import { startTestStack } from '../support/stack';
 import { runId } from '../intake/support';
 import { sleep, until, verdict } from './support';
@@ -96,7 +95,7 @@ it('10,000 deliveries with duplicates and reordering: exactly the expected incid
       const all = await Promise.all([...workflowIds].map(async ([group, workflowId]) => [group, await stack.client.workflow.getHandle(workflowId).query(alertGroupQuery)] as [number, AlertGroupView]));
       return all.every(([group, view]) => view.pending === 0 && view.counts.deliveries >= perGroup.get(group)! && view.incident) ? all : undefined;
     }, 180_000, 1000);
-    const incidents = await Promise.all(views.map(async ([group, view]) => [group, await stack.client.workflow.getHandle(view.incident!.workflowId).query(stateQuery)] as [number, IncidentState]));
+    const incidents = await Promise.all(views.map(async ([group, view]) => [group, await stack.incidents.get(view.incident!.workflowId.replace(/^incident-/, ''))] as [number, IncidentView]));
     const drainMs = Date.now() - drainStarted;
 
     const seen = new Map<string, number>();

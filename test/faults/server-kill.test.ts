@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { startDevServer, type DevServer } from '../../server/temporal/dev-server';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { startWebhookReceiver } from '../channels/receivers';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
 import { acceptedKeys, faultPolicyDir, sameList, sleep, timelineNotifications, until, verdict } from './support';
@@ -33,14 +33,14 @@ it(`restarts a SIGKILLed Temporal server with ${INCIDENTS} incidents mid-timer: 
       while (ids.length < INCIDENTS) {
         const index = ids.length;
         ids.push('');
-        const answer = await client.post<IncidentState>('/api/v1/incidents', { title: `Server fault ${index}`, severity: 'SEV2', service: services[index % services.length] });
+        const answer = await client.post<IncidentView>('/api/v1/incidents', { title: `Server fault ${index}`, severity: 'SEV2', service: services[index % services.length] });
         if (answer.status !== 201) throw new Error(`declare answered ${answer.status}: ${JSON.stringify(answer.body)}`);
         ids[index] = answer.body.id;
       }
     }));
     // Every incident has paged its first level and now waits on its acknowledgement timer.
     await until('a first escalation step for every incident', async () => {
-      const states = await Promise.all(ids.map(async (id) => (await client.get<IncidentState>(`/api/v1/incidents/${id}`)).body));
+      const states = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
       return states.every((state) => state.timeline.some((event) => event.type === 'escalation-step'));
     }, 60_000, 500);
     const killedAfterMs = Date.now() - declaredAt;
@@ -54,12 +54,12 @@ it(`restarts a SIGKILLed Temporal server with ${INCIDENTS} incidents mid-timer: 
 
     // All there: a query answers for each (the worker reconnects by itself).
     const found = await until('a query answer from all incidents', async () => {
-      const answers = await Promise.all(ids.map((id) => client.get<IncidentState>(`/api/v1/incidents/${id}`)));
+      const answers = await Promise.all(ids.map((id) => client.get<IncidentView>(`/api/v1/incidents/${id}`)));
       return answers.every((answer) => answer.status === 200) ? answers.length : undefined;
     }, 60_000, 500);
     // Every timer fires: a second escalation step on each incident.
     const states = await until('a second escalation step on every incident', async () => {
-      const all = await Promise.all(ids.map(async (id) => (await client.get<IncidentState>(`/api/v1/incidents/${id}`)).body));
+      const all = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
       const fired = all.every((state) => state.timeline.filter((event) => event.type === 'escalation-step').length >= 2 && state.pages.every((page) => page.outcome !== 'sending'));
       return fired ? all : undefined;
     }, (ACK_TIMEOUT_SECONDS + 90) * 1000, 1000);

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import type { ReceivedWebhook, WebhookRequest } from '../channels/receivers';
 import { testPolicyDir } from '../support/policy';
 import { repoRoot } from '../support/paths';
@@ -87,7 +87,7 @@ export function verdict(name: string, figures: Record<string, unknown>, checks: 
 }
 
 /** Keys of every notification on the incidents' timelines (`<incident>:<seq>`), and of those not delivered. */
-export function timelineNotifications(states: IncidentState[]): { keys: string[]; undelivered: string[] } {
+export function timelineNotifications(states: IncidentView[]): { keys: string[]; undelivered: string[] } {
   const keys: string[] = [];
   const undelivered: string[] = [];
   for (const state of states) {

@@ -30,6 +30,7 @@ export async function startTestStack(overrides: Partial<StackConfig> = {}): Prom
     token: 'test-token',
     temporal: { address: inject('temporalAddress'), namespace: 'default' },
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    storeTemplate: inject('storeTemplatePath'),
     logger: createLogger('silent'),
     // Test files run in parallel on one dev server: a queue of their own keeps each file's incidents on its
     // own worker, with its own policy and receivers.

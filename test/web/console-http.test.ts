@@ -4,7 +4,7 @@
  * session's CSRF token is refused and records nothing; refusals from the lifecycle read as messages.
  */
 import { describe, expect, it } from 'vitest';
-import type { IncidentState } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import { apiClient, useTestStack } from '../support/stack';
 import { consoleClient } from './console-client';
 
@@ -67,7 +67,7 @@ describe('console authentication', () => {
   });
 
   it('refuses a POST without the session CSRF token and records nothing', async () => {
-    const declared = await file.api.post<IncidentState>('/api/v1/incidents', { title: 'CSRF target', severity: 'SEV3', service: 'api-gateway' });
+    const declared = await file.api.post<IncidentView>('/api/v1/incidents', { title: 'CSRF target', severity: 'SEV3', service: 'api-gateway' });
     const id = declared.body.id;
     const browser = consoleClient(file.stack.url);
     const { csrf } = await browser.signIn(file.stack.token, 'Dana');
@@ -82,12 +82,12 @@ describe('console authentication', () => {
     const other = consoleClient(file.stack.url);
     const otherCsrf = (await other.signIn(file.stack.token, 'Other')).csrf;
     expect((await browser.post(`/console/incidents/${id}/acknowledge`, { _csrf: otherCsrf })).status).toBe(403);
-    expect((await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body.acknowledgedAt).toBeUndefined();
+    expect((await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body.acknowledgedAt).toBeUndefined();
 
     const ok = await browser.post(`/console/incidents/${id}/acknowledge`, { _csrf: csrf });
     expect(ok.status).toBe(303);
     expect(ok.location).toBe(`/console/incidents/${id}?done=acknowledged`);
-    const state = (await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
+    const state = (await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
     expect(state.acknowledgedBy).toBe('Dana');
 
     // A lifecycle refusal is a readable message on the page with the right status, never a stack trace.
@@ -124,7 +124,7 @@ describe('console authentication', () => {
     expect(page.html).toContain('Incident declared.');
     // The customer message is prefilled from the draft.
     expect(page.html).toMatch(/<textarea id="cm-message"[^>]*>We are investigating a partial outage affecting API/);
-    const state = (await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
+    const state = (await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
     expect(state).toMatchObject({ team: 'platform', reporter: 'Erin <b>', severity: 'SEV2' });
 
     await expect.poll(async () => (await browser.get('/console?team=platform&severity=SEV2&service=api-gateway')).html, { timeout: 10_000 }).toContain(`/console/incidents/${id}`);
@@ -134,7 +134,7 @@ describe('console authentication', () => {
 
 describe('console forms', () => {
   it('send every lifecycle command through the workflow, with the session name as the actor', async () => {
-    const { body } = await file.api.post<IncidentState>('/api/v1/incidents', { title: 'Ledger lag', severity: 'SEV2', service: 'payments-ledger' });
+    const { body } = await file.api.post<IncidentView>('/api/v1/incidents', { title: 'Ledger lag', severity: 'SEV2', service: 'payments-ledger' });
     const id = body.id;
     const browser = consoleClient(file.stack.url);
     const { csrf } = await browser.signIn(file.stack.token, 'Fran');
@@ -158,7 +158,7 @@ describe('console forms', () => {
     expect(draft).toContain('# Postmortem: Ledger lag');
     await send('postmortem', { markdown: draft });
 
-    const state = (await file.api.get<IncidentState>(`/api/v1/incidents/${id}`)).body;
+    const state = (await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
     expect(state.statusUpdates.map((update) => [update.public, update.by])).toEqual([[false, 'Fran'], [true, 'Fran']]);
     expect(state).toMatchObject({ severity: 'SEV1', team: 'platform', roles: { communications: 'gale' }, resolution: 'Vacuumed the table' });
     expect(state.actionItems.map((item) => [item.id, item.state, item.dueAt])).toEqual([['AI-1', 'completed', '2026-12-31T17:00:00Z'], ['AI-2', 'waived', expect.any(String)]]);

@@ -19,10 +19,12 @@ import type { IncidentPolicy, IncidentState } from '../../workflows/incident-sta
 import { commandUpdate, stateQuery, TASK_QUEUE } from '../../workflows/messages';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from '../support/policy';
+import { startStoreWorker } from '../support/store';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
+let storeWorker: Awaited<ReturnType<typeof startStoreWorker>>;
 let inbox: WebhookReceiver;
 let policy: IncidentPolicy;
 
@@ -54,6 +56,7 @@ beforeEach(async () => {
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   running = worker.run();
+  storeWorker = await startStoreWorker(env.nativeConnection);
 });
 
 const started: { terminate(reason: string): Promise<unknown> }[] = [];
@@ -61,6 +64,7 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((handle) => handle.terminate('test done').catch(() => undefined)));
   worker.shutdown();
   await running;
+  await storeWorker.stop();
   await env.teardown();
 });
 

@@ -1,6 +1,7 @@
 /** The incident page's forms: every lifecycle command the API offers, each posting to /console/incidents/:id/<action>. */
 import type { Policy } from '../../../policy/types';
-import { ROLES, UPDATE_STATUSES, type IncidentState } from '../../../workflows/incident-state';
+import { ROLES, UPDATE_STATUSES } from '../../../workflows/incident-state';
+import type { IncidentView } from '../../../workflows/incident-view';
 import type { CustomerMessageDraft } from '../../documents/customer-message';
 import { html, type Html } from '../html';
 import type { Session } from '../session';
@@ -8,7 +9,7 @@ import { buttonForm, checkbox, postForm, selectField, textArea, textField } from
 
 const statusChoices = UPDATE_STATUSES.map((status) => [status, status[0].toUpperCase() + status.slice(1)] as [string, string]);
 
-export function customerMessageForm(session: Session, incident: IncidentState, draft: CustomerMessageDraft): Html {
+export function customerMessageForm(session: Session, incident: IncidentView, draft: CustomerMessageDraft): Html {
   const base = `/console/incidents/${incident.id}`;
   if (!draft.publicStatusPage) {
     return html`<p>${incident.severity} incidents are not shown on the public status page, so there is no customer message to publish. Raise the severity if customers are affected.</p>`;
@@ -21,7 +22,7 @@ ${selectField({ id: 'cm-status', name: 'status', label: 'Status shown to custome
 ${textArea({ id: 'cm-message', name: 'message', label: 'Message to customers', value: draft.message, required: true })}`, 'Publish to status page');
 }
 
-export function actionForms(session: Session, incident: IncidentState, policy: Policy): Html {
+export function actionForms(session: Session, incident: IncidentView, policy: Policy): Html {
   const base = `/console/incidents/${incident.id}`;
   const resolved = Boolean(incident.resolvedAt);
   return html`<div class="grid">
@@ -44,7 +45,7 @@ ${textArea({ id: 'z-summary', name: 'summary', label: 'Resolution summary', requ
 </div>`;
 }
 
-export function actionItemForms(session: Session, incident: IncidentState): Html {
+export function actionItemForms(session: Session, incident: IncidentView): Html {
   const base = `/console/incidents/${incident.id}`;
   const open = incident.actionItems.filter((item) => item.state === 'open');
   return html`${open.map((item) => html`<div class="card"><p><strong>${item.id}</strong> ${item.title}</p>
@@ -57,7 +58,7 @@ ${textField({ id: 'a-owner', name: 'owner', label: 'Owner', required: true, maxl
 ${textField({ id: 'a-due', name: 'due', label: 'Due date', type: 'date', hint: 'Due at 17:00 UTC on that day; without one, the due period of the severity policy applies.' })}`, 'Add action item')}`;
 }
 
-export function postmortemForm(session: Session, incident: IncidentState, draft: string): Html {
+export function postmortemForm(session: Session, incident: IncidentView, draft: string): Html {
   if (!incident.resolvedAt) return html`<p>The postmortem can be published once the incident is resolved. The draft below grows with the timeline.</p><pre class="markdown">${draft}</pre>`;
   return postForm(session, `/console/incidents/${incident.id}/postmortem`, incident.postmortem ? 'Edit and publish again' : 'Edit and publish the postmortem', html`
 ${textArea({ id: 'pm-markdown', name: 'markdown', label: 'Postmortem (Markdown)', value: incident.postmortem?.markdown ?? draft, required: true, markdown: true, maxlength: 200000, hint: 'Drafted from the timeline. Blameless: write about systems and conditions, not people.' })}`, 'Publish postmortem');

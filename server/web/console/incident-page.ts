@@ -1,6 +1,7 @@
 /** The incident page: what is known (facts, roles, updates, pages, timeline, action items, postmortem) and the forms to act. */
 import type { Policy } from '../../../policy/types';
-import { severityPolicy, type IncidentState } from '../../../workflows/incident-state';
+import { severityPolicy } from '../../../workflows/incident-state';
+import type { IncidentView } from '../../../workflows/incident-view';
 import type { CustomerMessageDraft } from '../../documents/customer-message';
 import { describeEvent } from '../../documents/timeline';
 import { html, time, type Html } from '../html';
@@ -9,7 +10,7 @@ import { actionForms, actionItemForms, customerMessageForm, postmortemForm } fro
 import { consolePage, flash, type Flash } from './views';
 
 export interface IncidentPageData {
-  incident: IncidentState;
+  incident: IncidentView;
   policy: Policy;
   draft: CustomerMessageDraft;
   postmortemDraft: string;
@@ -17,7 +18,7 @@ export interface IncidentPageData {
 
 const section = (id: string, title: string, body: Html): Html => html`<section aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${body}</section>`;
 
-function facts(incident: IncidentState): Html {
+function facts(incident: IncidentView): Html {
   const row = (label: string, value: Html | string | undefined) => html`<tr><th scope="row">${label}</th><td>${value ?? '—'}</td></tr>`;
   const shown = severityPolicy(incident.policy, incident.severity)?.publicStatusPage;
   return html`<div class="table-wrap"><table><tbody>
@@ -32,19 +33,19 @@ ${incident.summary ? row('Summary', incident.summary) : ''}
 </tbody></table></div>`;
 }
 
-function roles(incident: IncidentState): Html {
+function roles(incident: IncidentView): Html {
   const required = severityPolicy(incident.policy, incident.severity)?.rolesRequired ?? [];
   return html`<ul>${(['commander', 'communications', 'scribe'] as const).map((role) => html`<li><strong>${role}</strong>: ${incident.roles[role] ?? html`<span class="muted">unassigned${required.includes(role) ? ` (required for ${incident.severity})` : ''}</span>`}</li>`)}</ul>`;
 }
 
-function statusUpdates(incident: IncidentState): Html {
+function statusUpdates(incident: IncidentView): Html {
   if (incident.statusUpdates.length === 0) return html`<p>No status updates yet.</p>`;
   return html`<ol class="updates" reversed>${[...incident.statusUpdates].reverse().map((update) => html`<li>
 <span class="pill">${update.public ? 'Public' : 'Internal'}</span> <strong>${update.status}</strong> — ${update.message}<br>
 <span class="muted">${time(update.at)} by ${update.by}</span></li>`)}</ol>`;
 }
 
-function pages(incident: IncidentState): Html {
+function pages(incident: IncidentView): Html {
   const list = incident.pages ?? [];
   if (list.length === 0) return html`<p>No pages sent.</p>`;
   return html`<div class="table-wrap"><table class="stackable"><thead><tr><th scope="col">At</th><th scope="col">To</th><th scope="col">Why</th><th scope="col">Outcome</th></tr></thead>
@@ -52,14 +53,14 @@ function pages(incident: IncidentState): Html {
 <td data-label="Outcome">${page.outcome}${page.channel ? ` via ${page.channel}` : ''}${page.failures?.length ? ` (${page.failures.join('; ')})` : ''}</td></tr>`)}</tbody></table></div>`;
 }
 
-function timeline(incident: IncidentState): Html {
+function timeline(incident: IncidentView): Html {
   return html`<ol class="updates">${incident.timeline.map((event) => {
     const text = describeEvent(event) ?? (event.type === 'phase-changed' ? `Phase ${event.from} → ${event.to}` : event.type === 'policy-applied' ? `Policy ${event.to.slice(0, 12)} applied` : event.type);
     return html`<li>${text}<br><span class="muted">${time(event.at)} · ${event.by} · #${event.seq}</span></li>`;
   })}</ol>`;
 }
 
-function actionItems(incident: IncidentState): Html {
+function actionItems(incident: IncidentView): Html {
   if (incident.actionItems.length === 0) return html`<p>No action items yet.</p>`;
   return html`<div class="table-wrap"><table class="stackable"><thead><tr><th scope="col">Id</th><th scope="col">Action</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">State</th></tr></thead>
 <tbody>${incident.actionItems.map((item) => html`<tr><td data-label="Id">${item.id}</td><td data-label="Action">${item.title}</td><td data-label="Owner">${item.owner}</td>

@@ -1,0 +1,84 @@
+/**
+ * The cross-incident store's connection: PostgreSQL, either embedded (PGlite: PostgreSQL compiled to
+ * WebAssembly, in this process, files under the data dir) or a server named by MARSHAL_DATABASE_URL, which
+ * is how several Marshal processes share one store. Both speak the same SQL; callers see one interface.
+ */
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Pool } from 'pg';
+
+export interface Database {
+  readonly kind: 'embedded' | 'server';
+  /** One statement with $1… parameters; rows come back with jsonb parsed. */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Run `work` on one connection (advisory locks hold per connection). */
+  session<T>(work: (db: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL server (postgres://…); without it the embedded store opens under `dir`. */
+  url?: string;
+  /** The embedded store's folder. */
+  dir?: string;
+  /**
+   * A folder holding an initialised embedded store to start from: creating one takes seconds, copying
+   * one a fraction of that (the tests give every stack a copy of one made once).
+   */
+  template?: string;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.url ? openServer(options.url) : openEmbedded(options.dir, options.template);
+}
+
+async function openEmbedded(dir: string | undefined, template?: string): Promise<Database> {
+  if (dir && template && !existsSync(dir)) {
+    mkdirSync(dirname(dir), { recursive: true });
+    cpSync(template, dir, { recursive: true });
+  }
+  const db = new PGlite(dir ? { dataDir: dir } : {});
+  await db.waitReady;
+  const database: Database = {
+    kind: 'embedded',
+    query: async <Row>(text: string, params?: unknown[]) => (await db.query<Row>(text, params)).rows,
+    exec: async (sql: string) => {
+      await db.exec(sql);
+    },
+    // One connection already: PGlite serialises every call.
+    session: (work) => work(database),
+    close: () => db.close(),
+  };
+  return database;
+}
+
+async function openServer(url: string): Promise<Database> {
+  const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const on = (client: { query: Pool['query'] }): Database => ({
+    kind: 'server',
+    query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as Row[],
+    exec: async (sql: string) => {
+      await client.query(sql);
+    },
+    session: (work) => work(on(client)),
+    close: async () => undefined,
+  });
+  await pool.query('SELECT 1');
+  return {
+    ...on(pool),
+    session: async (work) => {
+      const client = await pool.connect();
+      try {
+        return await work(on(client as unknown as Pool));
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
