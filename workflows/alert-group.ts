@@ -18,6 +18,7 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
+  patched,
   proxyLocalActivities,
   setHandler,
   startChild,
@@ -27,7 +28,7 @@ import {
 import type { SearchAttributePair } from '@temporalio/common';
 import type { IntakeActivities } from '../activities/intake';
 import type { AlertObservation, Declaration, IncidentPolicy } from './incident-state';
-import { alertSignal, incidentWorkflowId, searchAttributes } from './messages';
+import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentWorkflowId, searchAttributes } from './messages';
 import {
   emptyGroup,
   incidentEnded,
@@ -176,9 +177,13 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     state = incidentOpened(state, { id, workflowId }, plan, iso());
   }
 
-  /** Signal observations in waves: parallel across alerts, in order for each alert. */
+  /** Forward observations in order: in batches, or (groups from before batches) in waves of one signal each. */
   async function forward(workflowId: string, observations: AlertObservation[]): Promise<void> {
     const handle = getExternalWorkflowHandle(workflowId);
+    if (patched('alert-batches-v1')) {
+      for (let start = 0; start < observations.length; start += ALERT_BATCH_LIMIT) await handle.signal(alertBatchSignal, observations.slice(start, start + ALERT_BATCH_LIMIT));
+      return;
+    }
     for (const wave of waves(observations)) await Promise.all(wave.map((observation) => handle.signal(alertSignal, observation)));
   }
 

@@ -178,6 +178,10 @@ export interface IncidentState extends Declaration {
   lastSeq: number;
   /** Events up to this sequence number are in the archive. */
   archivedThrough: number;
+  /** The size (as JSON) of the events not yet archived: archiving starts when it grows. */
+  pendingBytes: number;
+  /** Alert changes counted but not recorded one by one, during storms faster than archiving. */
+  alertChangesFolded?: number;
   pages: Page[];
   actionItems: ActionItem[];
   /** Alerts from monitors attached to this incident, one entry per alert identity (the most recent). */
@@ -208,6 +212,11 @@ export const KEPT = {
   labelText: 200,
   remindersPerReason: 10,
   actionItems: 200,
+  /**
+   * Alert changes stop being recorded one by one while this much waits to be archived (a storm faster than
+   * archiving): they are counted instead, and recorded again once the archive has caught up.
+   */
+  pendingAlertBytes: 96 * 1024,
 } as const;
 
 /** The state's size limit, far below Temporal's 2 MB payload limit; the long-incident test holds it to this. */
@@ -252,6 +261,7 @@ export function initialState(id: string, policy: IncidentPolicy): IncidentState 
     timeline: [],
     lastSeq: 0,
     archivedThrough: 0,
+    pendingBytes: 0,
     pages: [],
     actionItems: [],
     alerts: [],
@@ -279,6 +289,15 @@ function keptAlerts(alerts: AttachedAlert[]): AttachedAlert[] {
   if (alerts.length <= KEPT.alerts) return alerts;
   const drop = alerts.findIndex((alert) => alert.status === 'resolved');
   return alerts.filter((_, index) => index !== (drop >= 0 ? drop : 0));
+}
+
+/** The attached alerts after one delivery: a known identity updated, a new one added. */
+function withAlert(alerts: AttachedAlert[], alert: AlertObservation, at: string): AttachedAlert[] {
+  const { key, source, summary, status, url } = alert;
+  const known = alerts.some((attached) => attached.key === key);
+  return known
+    ? alerts.map((attached) => (attached.key === key ? { ...attached, status, summary: shorten(summary, KEPT.labelText), lastSeenAt: at, deliveries: attached.deliveries + 1 } : attached))
+    : keptAlerts([...alerts, { key, source, summary: shorten(summary, KEPT.labelText), status, labels: keptLabels(alert.labels), url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }]);
 }
 
 function evolveLandmarks(marks: Landmarks, event: TimelineEvent): Landmarks {
@@ -327,7 +346,13 @@ function evolveLandmarks(marks: Landmarks, event: TimelineEvent): Landmarks {
 }
 
 export function evolve(state: IncidentState, event: TimelineEvent): IncidentState {
-  const next: IncidentState = { ...state, timeline: [...state.timeline, event], lastSeq: event.seq, landmarks: evolveLandmarks(state.landmarks, event) };
+  const next: IncidentState = {
+    ...state,
+    timeline: [...state.timeline, event],
+    lastSeq: event.seq,
+    pendingBytes: (state.pendingBytes ?? 0) + JSON.stringify(event).length,
+    landmarks: evolveLandmarks(state.landmarks, event),
+  };
   switch (event.type) {
     case 'declared':
       return {
@@ -371,14 +396,8 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
     }
     case 'postmortem-published':
       return { ...next, postmortem: { seq: event.seq, publishedAt: event.at, publishedBy: event.by } };
-    case 'alert': {
-      const { key, source, summary, status, url, at } = event;
-      const known = state.alerts.find((alert) => alert.key === key);
-      const alerts = known
-        ? state.alerts.map((alert) => (alert.key === key ? { ...alert, status, summary: shorten(summary, KEPT.labelText), lastSeenAt: at, deliveries: alert.deliveries + 1 } : alert))
-        : keptAlerts([...state.alerts, { key, source, summary: shorten(summary, KEPT.labelText), status, labels: keptLabels(event.labels), url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }]);
-      return { ...next, alerts };
-    }
+    case 'alert':
+      return { ...next, alerts: withAlert(state.alerts, event, event.at) };
     case 'notified':
       return { ...next, pages: keepLast([...state.pages, { seq: event.seq, at: event.at, to: event.to, kind: event.kind, headline: event.headline, outcome: 'sending' as const }], KEPT.pages) };
     case 'delivery':
@@ -420,7 +439,8 @@ function glance(event: TimelineEvent): TimelineEvent {
 export function markArchived(state: IncidentState, throughSeq: number): IncidentState {
   const archived = state.timeline.filter((event) => event.seq <= throughSeq);
   const rest = state.timeline.filter((event) => event.seq > throughSeq);
-  return { ...state, archivedThrough: Math.max(state.archivedThrough, throughSeq), timeline: [...keepLast(archived, KEPT.archivedEvents).map(glance), ...rest] };
+  const pendingBytes = rest.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
+  return { ...state, archivedThrough: Math.max(state.archivedThrough, throughSeq), pendingBytes, timeline: [...keepLast(archived, KEPT.archivedEvents).map(glance), ...rest] };
 }
 
 /** Events recorded but not yet archived. */
@@ -547,10 +567,19 @@ export function record(state: IncidentState, events: EventBody[], at: string, by
  * An alert delivery folded in: repeats update the attached alert; when the last firing alert recovers the
  * timeline says "monitor recovered", and where the severity allows it the incident resolves itself.
  */
-export function observeAlert(state: IncidentState, alert: AlertObservation, at: string): IncidentState {
+export function observeAlert(state: IncidentState, alert: AlertObservation, at: string, options: { repeatsAsCounts?: boolean } = {}): IncidentState {
   if (state.closedAt) return state;
+  const known = state.alerts.find((attached) => attached.key === alert.key);
+  // A repeat of what is already known (a re-notification, an HA twin) changes nothing but the count: the
+  // timeline records changes of an alert's state, not every delivery.
+  if (options.repeatsAsCounts && known && known.status === alert.status) {
+    return { ...state, alerts: withAlert(state.alerts, alert, at) };
+  }
   const wasFiring = state.alerts.some((attached) => attached.status === 'firing');
-  let next = record(state, [{ type: 'alert', ...alert }], at, alert.source);
+  const storm = options.repeatsAsCounts && state.pendingBytes >= KEPT.pendingAlertBytes;
+  let next = storm
+    ? { ...state, alerts: withAlert(state.alerts, alert, at), alertChangesFolded: (state.alertChangesFolded ?? 0) + 1 }
+    : record(state, [{ type: 'alert', ...alert }], at, alert.source);
   const allRecovered = next.alerts.length > 0 && next.alerts.every((attached) => attached.status === 'resolved');
   if (!(wasFiring && allRecovered)) return next;
   next = record(next, [{ type: 'monitor-recovered' }], at, alert.source);

@@ -38,7 +38,7 @@ import {
   severityPolicy,
   type EventBody,
 } from './incident-state';
-import { alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery, storeTaskQueue } from './messages';
+import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery, storeTaskQueue } from './messages';
 import type { TimelineArchiveActivities } from '../activities/timeline-archive';
 
 export interface IncidentInput {
@@ -73,7 +73,7 @@ const archiving = (taskQueue: string) =>
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 
-const waitingBytes = (state: IncidentState) => unarchived(state).reduce((sum, event) => sum + JSON.stringify(event).length, 0);
+
 
 /** The refusal's kind travels as the failure type so the API can answer 404, 409 or 400. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
@@ -132,6 +132,8 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   let indexed = '';
   // Incidents started before paging existed replay without it; everything newer pages, reminds and chases.
   const followsThrough = !input.withoutFollowThrough && patched('follow-through-v1');
+  // Incidents from before the state was bounded keep their whole timeline in the workflow, as they did.
+  const archives = patched('bounded-state-v1');
 
   /** Keep Temporal visibility in step with the state, writing only when an indexed field changed. */
   const index = () => {
@@ -174,7 +176,11 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   );
 
   setHandler(alertSignal, (alert) => {
-    state = observeAlert(state, alert, now());
+    state = observeAlert(state, alert, now(), { repeatsAsCounts: archives });
+    index();
+  });
+  setHandler(alertBatchSignal, (alerts) => {
+    for (const alert of alerts.slice(0, ALERT_BATCH_LIMIT)) state = observeAlert(state, alert, now(), { repeatsAsCounts: true });
     index();
   });
 
@@ -209,8 +215,6 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     void followThrough.keepRunning(ctx, 'trackActionItems', () => trackActionItems(() => state, toldClosed));
   }
 
-  // Incidents from before the state was bounded keep their whole timeline in the workflow, as they did.
-  const archives = patched('bounded-state-v1');
   const archive = archiving(workflowInfo().taskQueue);
   /** Write every event not yet archived, in batches, and keep only a glance of them. */
   const flush = async () => {
@@ -223,7 +227,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   if (archives) {
     void (async () => {
       for (;;) {
-        await condition(() => unarchived(state).length >= ARCHIVE_AFTER_EVENTS || waitingBytes(state) >= ARCHIVE_AFTER_BYTES);
+        await condition(() => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || state.pendingBytes >= ARCHIVE_AFTER_BYTES);
         await flush();
       }
     })();
@@ -240,6 +244,8 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   await condition(() => allHandlersFinished() && deliveries === 0);
 
   if (!mayClose()) {
+    // The next run starts from this state: archive first, so it carries only what decisions need.
+    if (archives) await flush();
     await continueAsNew<typeof incident>({ ...input, carried: state, withoutFollowThrough: !followsThrough });
   }
 

@@ -24,6 +24,13 @@ export const stateQuery = defineQuery<IncidentState>('state');
 export const commandUpdate = defineUpdate<{ seq: number }, [Command]>('command');
 /** A monitor's alert for this incident (signal: intake answers once Temporal has it durably). */
 export const alertSignal = defineSignal<[AlertObservation]>('alert');
+/**
+ * Several alerts in one signal, in order: how alert groups forward a delivery, so a storm is a few signals
+ * to the incident, not one per alert (a run that gets signals faster than it can continue as new meets the
+ * server's per-run signal limit). At most ALERT_BATCH_LIMIT alerts each.
+ */
+export const alertBatchSignal = defineSignal<[AlertObservation[]]>('alert-batch');
+export const ALERT_BATCH_LIMIT = 100;
 /** A reminder an action item's own workflow asks the incident to deliver and record. */
 export const followUpSignal = defineSignal<[{ to: string; headline: string; detail: string }]>('followUp');
 /** A new policy version was applied to the running service. */

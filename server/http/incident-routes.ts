@@ -1,6 +1,7 @@
 /** /api/v1/incidents: declare, list, read, and every lifecycle command, each a thin call into Temporal. */
 import { Router, type Request } from 'express';
 import { PHASES, type Command } from '../../workflows/incident-state';
+import type { IncidentView } from '../../workflows/incident-view';
 import type { Incidents, ListFilters } from '../incidents';
 import type { Metrics } from '../metrics';
 import type { PolicyStore } from '../policy-store';
@@ -39,6 +40,24 @@ function listFilters(query: Request['query']): ListFilters {
   return { status: status as ListFilters['status'], phase: phase as ListFilters['phase'], team: one('team'), severity: one('severity'), service: one('service'), limit };
 }
 
+/** A response holds the latest of what grows without bound; GET …/timeline pages through all of it. */
+export const RESPONSE_KEEPS = { timeline: 1000, statusUpdates: 200, pages: 500 } as const;
+export function latestOf(incident: IncidentView): IncidentView {
+  return {
+    ...incident,
+    timeline: incident.timeline.slice(-RESPONSE_KEEPS.timeline),
+    statusUpdates: incident.statusUpdates.slice(-RESPONSE_KEEPS.statusUpdates),
+    pages: incident.pages.slice(-RESPONSE_KEEPS.pages),
+  };
+}
+
+function wholeNumber(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
+  if (!(number >= min && number <= max)) throw new HttpError(400, 'invalid', `"${name}" must be a whole number from ${min} to ${max}`, name);
+  return number;
+}
+
 /** What the documents need of policy: services (for components) and people (so quoted notes stay blameless). */
 const documentContext = (policies: PolicyStore) => ({
   services: policies.current.services,
@@ -67,7 +86,7 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
       key,
     );
     if (created) metrics.declared.inc({ severity });
-    res.status(created ? 201 : 200).json(incident);
+    res.status(created ? 201 : 200).json(latestOf(incident));
   });
 
   router.get('/', async (req, res) => {
@@ -75,13 +94,22 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(await incidents.get(incidentId(req)));
+    res.json(latestOf(await incidents.get(incidentId(req))));
+  });
+
+  // The whole timeline, page by page: ?after=<seq>&limit=<n> (at most 1000), oldest first.
+  router.get('/:id/timeline', async (req, res) => {
+    const after = wholeNumber(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = wholeNumber(req.query.limit, 'limit', 500, 1, 1000);
+    const { events, total } = await incidents.timeline(incidentId(req), after, limit);
+    const next = events.length === limit ? events[events.length - 1].seq : undefined;
+    res.json({ events, total, ...(next !== undefined ? { next: `/api/v1/incidents/${req.params.id}/timeline?after=${next}&limit=${limit}` } : {}) });
   });
 
   /** A lifecycle command: validate the body, then let the workflow accept or refuse it. */
   const command = (path: string, schema: SchemaName, toCommand: (req: Request) => Command, status = 200) =>
     router.post(path, validateBody(schema), async (req, res) => {
-      res.status(status).json(await incidents.command(incidentId(req), toCommand(req)));
+      res.status(status).json(latestOf(await incidents.command(incidentId(req), toCommand(req))));
     });
 
   command('/:id/acknowledge', 'Acknowledge', (req) => ({ type: 'acknowledge', by: actor(req) }));
@@ -97,7 +125,7 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
   router.post('/:id/action-items', validateBody('ActionItem'), async (req, res) => {
     const incident = await incidents.command(incidentId(req), { type: 'add-action-item', by: actor(req), title: req.body.title, owner: req.body.owner, dueAt: req.body.dueAt });
     const item = incident.actionItems[incident.actionItems.length - 1];
-    res.status(201).json({ id: item.id, actionItem: item, incident });
+    res.status(201).json({ id: item.id, actionItem: item, incident: latestOf(incident) });
   });
 
   router.get('/:id/postmortem', async (req, res) => {

@@ -17,14 +17,15 @@ const incident = '/api/v1/incidents/{id}';
 const refused = { '404': 'No such incident', '409': 'The lifecycle forbids it now; the message says why' };
 
 const operations: Operation[] = [
-  { method: 'get', path: '/healthz', summary: 'Health, including whether Temporal is reachable', public: true, answers: { '503': 'Temporal unreachable' } },
+  { method: 'get', path: '/healthz', summary: 'Health: whether Temporal is reachable and this process\'s workers run (`worker`: running, failed, …)', public: true, answers: { '503': 'Temporal unreachable or a worker stopped: paging is not working' } },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics' },
   { method: 'get', path: '/status', summary: 'Public status page (HTML): components, current incidents with their public updates, 90 days of history', public: true },
   { method: 'get', path: '/api/v1/status', summary: 'Public status page as JSON; only public updates of public severities', public: true },
   { method: 'get', path: '/openapi.json', summary: 'This document' },
   { method: 'post', path: '/api/v1/incidents', summary: 'Declare an incident (Idempotency-Key header makes retries safe)', body: 'Declaration', answers: { '201': 'Declared', '200': 'Same Idempotency-Key: the incident declared before' } },
   { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: ['status', 'team', 'severity', 'service', 'phase', 'limit'] },
-  { method: 'get', path: incident, summary: 'An incident in full', answers: { '404': 'No such incident' } },
+  { method: 'get', path: incident, summary: 'An incident: its state, with the latest 1000 timeline events, 200 status updates and 500 notifications (timelineCount says how many events there are)', answers: { '404': 'No such incident' } },
+  { method: 'get', path: `${incident}/timeline`, summary: 'The whole timeline, oldest first, a page at a time (`after` a sequence number, `limit` up to 1000); `next` links the following page', query: ['after', 'limit'], answers: { '400': 'after or limit is not a whole number in range', '404': 'No such incident' } },
   { method: 'post', path: `${incident}/acknowledge`, summary: 'Acknowledge', body: 'Acknowledge', answers: refused },
   { method: 'post', path: `${incident}/updates`, summary: 'Post a status update', body: 'StatusUpdate', answers: refused },
   { method: 'post', path: `${incident}/severity`, summary: 'Change severity with a reason', body: 'SeverityChange', answers: refused },

@@ -5,14 +5,21 @@ import {
   canClose,
   declare,
   decide,
+  KEPT,
+  markArchived,
   observeAlert,
   outstandingDuties,
   record,
   replayTimeline,
+  resumeState,
+  STATE_BUDGET_BYTES,
+  unarchived,
+  type TimelineEvent,
   type Command,
   type IncidentPolicy,
   type IncidentState,
 } from '../../workflows/incident-state';
+import { incidentView } from '../../workflows/incident-view';
 import { repoRoot } from '../support/stack';
 import { join } from 'node:path';
 
@@ -148,5 +155,89 @@ describe('incident state', () => {
     state = observeAlert(state, { source: 'grafana', key: 'g-1', status: 'resolved', summary: 'Disk 90%' }, tick());
     expect(state).toMatchObject({ status: 'resolved', phase: 'reflect' });
     expect(state.timeline.at(-2)).toMatchObject({ type: 'resolved', by: 'marshal' });
+  });
+});
+
+describe('bounded state', () => {
+  const chatty = () => {
+    let state = run(fresh(), { type: 'acknowledge', by: 'alice' });
+    for (let n = 0; n < 300; n += 1) state = run(state, { type: 'post-status-update', by: 'alice', status: 'investigating', message: `update ${n} ${'x'.repeat(4_990)}` });
+    return state;
+  };
+
+  it('keeps only a glance of archived events, and every event not yet archived', () => {
+    const state = chatty();
+    const archived = markArchived(state, state.lastSeq - 5);
+    expect(unarchived(archived).map((event) => event.seq)).toEqual([...Array(5).keys()].map((i) => state.lastSeq - 4 + i));
+    expect(archived.timeline).toHaveLength(KEPT.archivedEvents + 5);
+    const glanced = archived.timeline[0] as Extract<TimelineEvent, { type: 'status-updated' }>;
+    expect(glanced.message.length).toBeLessThanOrEqual(KEPT.archivedText + 1);
+    expect(JSON.stringify(markArchived(state, state.lastSeq)).length).toBeLessThan(STATE_BUDGET_BYTES);
+    // Sequence numbers go on from the last event, not from what the state still holds.
+    const next = run(archived, { type: 'assign-role', by: 'alice', role: 'scribe', person: 'bob' });
+    expect(next.lastSeq).toBe(state.lastSeq + 1);
+  });
+
+  it('keeps the landmarks the loops decide from, whatever was archived', () => {
+    let state = chatty();
+    state = markArchived(state, state.lastSeq);
+    expect(state.landmarks).toMatchObject({ statusUpdateCount: 300, acknowledgedSeq: 2, lastStatusUpdate: { message: expect.stringMatching(/^update 299/) } });
+    state = run(state, { type: 'assign-role', by: 'alice', role: 'commander', person: 'carol' });
+    expect(state.landmarks.commanderAssigned?.seq).toBe(state.lastSeq);
+    expect(state.landmarks.lastHumanActivity?.seq).toBe(state.lastSeq);
+  });
+
+  it('knows a reminder by its reason, and by its old headline for events recorded before reasons', () => {
+    let state = fresh();
+    state = record(state, [{ type: 'notified', to: 'alice', kind: 'reminder', headline: 'Status update due' }], tick(), 'marshal');
+    state = record(state, [{ type: 'notified', to: 'alice', kind: 'reminder', headline: 'Any wording at all', reason: 'idle' }], tick(), 'marshal');
+    expect(Object.keys(state.landmarks.reminders).sort()).toEqual(['idle', 'status-update-due']);
+  });
+
+  it('resumes a run carried from before the state was bounded by folding its timeline', () => {
+    const state = run(run(fresh(), { type: 'acknowledge', by: 'alice' }), { type: 'post-status-update', by: 'alice', status: 'monitoring', message: 'fix in' });
+    const { landmarks: _landmarks, lastSeq: _lastSeq, archivedThrough: _archived, ...legacy } = state;
+    expect(resumeState({ ...legacy, statusUpdates: [] } as unknown as IncidentState)).toEqual(state);
+  });
+
+  it('caps action items and the alerts it keeps', () => {
+    let state = fresh();
+    for (let n = 0; n < KEPT.actionItems; n += 1) state = run(state, { type: 'add-action-item', by: 'a', title: `item ${n}`, owner: 'bob' });
+    expect(refusal(state, { type: 'add-action-item', by: 'a', title: 'one more', owner: 'bob' }).kind).toBe('conflict');
+    for (let n = 0; n < KEPT.alerts + 20; n += 1) state = observeAlert(state, { source: 's', key: `k${n}`, status: 'firing', summary: 'x'.repeat(1_000), labels: Object.fromEntries([...Array(50).keys()].map((i) => [`l${i}`, 'v'.repeat(500)])) }, tick());
+    expect(state.alerts).toHaveLength(KEPT.alerts);
+    expect(Object.keys(state.alerts[0].labels!)).toHaveLength(KEPT.alertLabels);
+    expect(state.alerts.at(-1)!.key).toBe(`k${KEPT.alerts + 19}`);
+  });
+
+  it('joins the archive and the state into the whole incident for readers', () => {
+    const state = chatty();
+    const archivedPart = state.timeline.filter((event) => event.seq <= 200);
+    const view = incidentView(markArchived(state, 200), archivedPart);
+    expect(view.timeline).toEqual(state.timeline);
+    expect(view.statusUpdates).toHaveLength(300);
+    expect(view.statusUpdates[0].message).toHaveLength('update 0 '.length + 4_990);
+    expect(view.timelineCount).toBe(state.lastSeq);
+  });
+});
+
+describe('alert storms', () => {
+  it('record an alert once per change of state, counting repeats', () => {
+    let state = fresh();
+    for (let n = 0; n < 5; n += 1) state = observeAlert(state, { source: 'am', key: 'fp', status: 'firing', summary: 'x' }, tick(), { repeatsAsCounts: true });
+    expect(state.timeline.filter((event) => event.type === 'alert')).toHaveLength(1);
+    expect(state.alerts[0].deliveries).toBe(5);
+  });
+
+  it('fold changes into a count while too much waits to be archived, and record again once it is', () => {
+    let state = fresh();
+    let n = 0;
+    while (state.pendingBytes < KEPT.pendingAlertBytes) state = observeAlert(state, { source: 'am', key: `k${(n += 1)}`, status: 'firing', summary: 'x'.repeat(500) }, tick(), { repeatsAsCounts: true });
+    const seq = state.lastSeq;
+    state = observeAlert(state, { source: 'am', key: 'storm', status: 'firing', summary: 'x' }, tick(), { repeatsAsCounts: true });
+    expect(state.lastSeq).toBe(seq);
+    expect(state.alertChangesFolded).toBe(1);
+    state = observeAlert(markArchived(state, state.lastSeq), { source: 'am', key: 'after', status: 'firing', summary: 'x' }, tick(), { repeatsAsCounts: true });
+    expect(state.lastSeq).toBe(seq + 1);
   });
 });
