@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStoreWorker } from '../support/store';
 import { inject } from 'vitest';
 import { loadPolicyDir } from '../../policy/load';
@@ -82,7 +82,9 @@ describe('incident workflow', () => {
     const state = await handle.query(stateQuery);
     expect(state.landmarks.statusUpdateCount).toBe(25);
     expect(state.landmarks.lastStatusUpdate?.message).toBe('update 25');
-    expect((await handle.describe()).runId).not.toBe(firstRun);
+    // The run archives what it holds, then continues as new.
+    await vi.waitFor(async () => expect((await handle.describe()).runId).not.toBe(firstRun), { timeout: 10_000, interval: 100 });
+    expect((await handle.query(stateQuery)).landmarks.statusUpdateCount).toBe(25);
     await handle.terminate('test done');
   });
 
