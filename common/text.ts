@@ -24,26 +24,28 @@ export interface TextFault {
   problem: string;
 }
 
-/** The first string (or object key) in a parsed JSON value that cannot be stored. */
+/** Deeper than this, a body is refused: no request of Marshal's needs it, and walking it costs. */
+export const MAX_DEPTH = 64;
+
+/** The first string (or object key) in a parsed JSON value that cannot be stored, or nesting past MAX_DEPTH. */
 export function findTextFault(value: unknown, path = ''): TextFault | undefined {
-  const at = (key: string) => (path ? `${path}.${key}` : key);
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    return problem ? { field: path || 'body', problem } : undefined;
-  }
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index += 1) {
-      const fault = findTextFault(value[index], at(String(index)));
-      if (fault) return fault;
-    }
-    return undefined;
-  }
-  if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const keyProblem = textProblem(key);
-      if (keyProblem) return { field: at(key.toWellFormed().replace(/\u0000/g, '\\0')), problem: `has a key that ${keyProblem}` };
-      const fault = findTextFault(child, at(key));
-      if (fault) return fault;
+  // Iterative, not recursive: a body nested 50,000 deep must get a 400, not overflow the stack.
+  const pending: { value: unknown; path: string; depth: number }[] = [{ value, path, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: current, path: at, depth } = pending.pop()!;
+    const child = (key: string) => (at ? `${at}.${key}` : key);
+    if (typeof current === 'string') {
+      const problem = textProblem(current);
+      if (problem) return { field: at || 'body', problem };
+    } else if (current && typeof current === 'object') {
+      if (depth >= MAX_DEPTH) return { field: at || 'body', problem: `is nested more than ${MAX_DEPTH} levels deep` };
+      const entries = Array.isArray(current) ? current.map((item, index) => [String(index), item] as const) : Object.entries(current);
+      for (const [key] of entries) {
+        const keyProblem = textProblem(key);
+        if (keyProblem) return { field: child(key.toWellFormed().replace(/\u0000/g, '\\0')), problem: `has a key that ${keyProblem}` };
+      }
+      // Pushed in reverse so the first fault in document order is the one named.
+      for (let index = entries.length - 1; index >= 0; index -= 1) pending.push({ value: entries[index][1], path: child(entries[index][0]), depth: depth + 1 });
     }
   }
   return undefined;

@@ -18,6 +18,7 @@ import { describeSource, PolicyFollower, readPolicy, type PolicySource } from '.
 import { PolicyStore } from './policy-store';
 import { externalTarget, type TemporalTarget } from './temporal/connection';
 import { startDevServer, type DevServer } from './temporal/dev-server';
+import { EngineWatch } from './temporal/engine-watch';
 import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
 import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHealth } from './worker-supervisor';
@@ -224,7 +225,10 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: taskQueue, workerHealth, stop };
     }
     const metrics = createMetrics();
-    const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger, process.env, config.taskQueue);
+    const engineWatch = new EngineWatch(target.address);
+    engineWatch.start();
+    stoppers.push(async () => engineWatch.stop());
+    const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger, process.env, config.taskQueue, { watch: engineWatch });
     const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth });
     const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));

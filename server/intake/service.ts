@@ -16,7 +16,7 @@ import type { Declaration } from '../../workflows/incident-state';
 import { TASK_QUEUE } from '../../workflows/messages';
 import type { Logger } from '../log';
 import type { PolicyStore } from '../policy-store';
-import { INTAKE_DEADLINE_MS, withEngine } from '../temporal/calls';
+import { withEngine, type CallOptions } from '../temporal/calls';
 import type { IntakeMetrics } from './metrics';
 import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
 import { RateLimiter } from './rate-limit';
@@ -94,6 +94,8 @@ export class Intake {
     private readonly logger: Logger,
     readonly env: NodeJS.ProcessEnv = process.env,
     private readonly taskQueue = TASK_QUEUE,
+    /** How intake calls the engine: giving up at once when the engine watch finds it down. */
+    private readonly call: CallOptions = {},
   ) {}
 
   /** The integration by name under the current policy, with its kind made explicit. */
@@ -157,7 +159,7 @@ export class Intake {
         ),
         ...(pings > 0 ? [this.signalHeartbeat(integration, 'ping')] : []),
       ]),
-      INTAKE_DEADLINE_MS,
+      this.call,
     );
     if (normalized.truncatedAlerts) this.logger.warn({ integration: name, truncatedAlerts: normalized.truncatedAlerts }, 'the sender truncated its alert group; missing alerts are not treated as resolved');
     this.metrics.alerts.inc({ integration: name }, batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0));
@@ -167,7 +169,7 @@ export class Intake {
 
   /** A heartbeat ping (or, at start, an arm): the integration's `alert-heartbeat-<name>` workflow resets its timer. */
   async ping(integration: ResolvedIntegration): Promise<void> {
-    await withEngine(this.client, () => this.signalHeartbeat(integration, 'ping'), INTAKE_DEADLINE_MS);
+    await withEngine(this.client, () => this.signalHeartbeat(integration, 'ping'), this.call);
     this.metrics.heartbeats.inc({ integration: integration.name });
   }
 

@@ -5,14 +5,21 @@
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { HttpError } from '../http/errors';
+import type { EngineWatch } from './engine-watch';
 
 /** Calls to Temporal give up after this long. */
 const CALL_DEADLINE_MS = 10_000;
 /**
  * Alert senders time out after about 10 s and retry on 5xx; with the engine down, the client's own retries
- * would hold them past that. Intake gives up sooner, so the sender hears 503 and retries in time.
+ * would hold them past that. Intake calls give up as soon as the engine watch finds the engine's port
+ * closed (and do not start while it is), so every sender hears 503 well within its timeout.
  */
-export const INTAKE_DEADLINE_MS = 1_000;
+export interface CallOptions {
+  /** Give up (503) while, or as soon as, this watch finds the engine down. */
+  watch?: EngineWatch;
+}
+
+const unavailable = () => new HttpError(503, 'engine_unavailable', 'the Temporal engine is unreachable; retry shortly');
 
 /** gRPC codes that mean "the engine is not there right now": retry later. */
 const UNAVAILABLE_CODES = new Set([1 /* CANCELLED: our own deadline ran out */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 8 /* RESOURCE_EXHAUSTED */]);
@@ -27,12 +34,17 @@ export function isEngineUnavailable(error: unknown): boolean {
   return false;
 }
 
-export async function withEngine<T>(client: Client, fn: () => Promise<T>, deadlineMs = CALL_DEADLINE_MS): Promise<T> {
+export async function withEngine<T>(client: Client, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+  const { watch } = options;
+  if (watch?.isDown) throw unavailable();
   try {
-    return await client.connection.withDeadline(Date.now() + deadlineMs, fn);
+    const call = client.connection.withDeadline(Date.now() + CALL_DEADLINE_MS, fn);
+    if (!watch) return await call;
+    call.catch(() => undefined); // abandoned when the watch answers first
+    return await Promise.race([call, watch.untilDown().then(() => Promise.reject(unavailable()))]);
   } catch (error) {
     if (error instanceof HttpError) throw error;
-    if (isEngineUnavailable(error)) throw new HttpError(503, 'engine_unavailable', 'the Temporal engine is unreachable; retry shortly');
+    if (isEngineUnavailable(error)) throw unavailable();
     throw error;
   }
 }
