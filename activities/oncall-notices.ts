@@ -1,8 +1,7 @@
 /** Activities behind `oncallNotices`: when the next shift starts for a team, and telling the person who takes it. */
 import { formatInstant } from '../policy/clock';
 import { rotationSchedule } from '../policy/schedule';
-import type { Overrides } from '../server/overrides';
-import type { PolicyStore } from '../server/policy-store';
+import type { CurrentPolicy, TeamOverrides } from './ports';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
 
 export interface ShiftStart {
@@ -14,7 +13,7 @@ export interface ShiftStart {
 
 const LOOKAHEAD_MS = 8 * 24 * 3600 * 1000;
 
-export function createOnCallNoticeActivities(deps: { policies: PolicyStore; overrides: Overrides; env?: NodeJS.ProcessEnv }) {
+export function createOnCallNoticeActivities(deps: { policies: CurrentPolicy; overrides: TeamOverrides; env?: NodeJS.ProcessEnv }) {
   const env = deps.env ?? process.env;
   return {
     /** The earliest instant after `after` when someone new takes a rotation, and who. */

@@ -10,8 +10,7 @@ import { escalationPlan } from '../policy/escalation';
 import { onCallAt } from '../policy/oncall';
 import { restOverride } from '../policy/rest';
 import type { Policy } from '../policy/types';
-import type { Overrides } from '../server/overrides';
-import type { PolicyStore } from '../server/policy-store';
+import type { CurrentPolicy, TeamOverrides } from './ports';
 import { searchAttributes } from '../workflows/messages';
 import type { NotificationKind } from '../workflows/incident-state';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
@@ -38,10 +37,9 @@ export interface EscalationStepPlan {
   lead?: string;
 }
 
-
 export interface PagingDeps {
-  policies: PolicyStore;
-  overrides: Overrides;
+  policies: CurrentPolicy;
+  overrides: TeamOverrides;
   client: Client;
   /** Base URL of the API, for links in notifications (known once the HTTP server listens). */
   publicUrl: () => string;
@@ -68,7 +66,6 @@ const CHANNEL_KIND: Record<NotificationKind, Notification['kind']> = {
   lead: 'reminder',
   info: 'info',
 };
-
 
 /**
  * Heartbeat while an activity runs, so that when its worker dies Temporal retries it elsewhere within the
@@ -217,7 +214,7 @@ function pagingActivities(deps: PagingDeps) {
     /** `days` business days (Monday to Friday) after `from`, counted in the team's timezone. */
     async businessDeadline(input: { team: string; from: string; days: number }): Promise<string> {
       let at = DateTime.fromISO(input.from, { zone: teamTimezone(deps.policies.current, input.team) });
-      for (let added = 0; added < input.days; ) {
+      for (let added = 0; added < input.days;) {
         at = at.plus({ days: 1 });
         if (at.weekday <= 5) added += 1;
       }

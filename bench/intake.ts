@@ -114,7 +114,10 @@ async function main() {
   for (let group = 0; group < groups; group += 1) {
     const workflowId = alertGroupWorkflowId('alertmanager', `group={}:{alertname="BenchLatency", group="${run}-${group}"}`);
     for (;;) {
-      const view = await stack.client.workflow.getHandle(workflowId).query(alertGroupQuery).catch(() => undefined);
+      const view = await stack.client.workflow
+        .getHandle(workflowId)
+        .query(alertGroupQuery)
+        .catch(() => undefined);
       if (view && view.pending === 0 && view.incident) {
         const incident = await stack.client.workflow.getHandle(view.incident.workflowId).query(stateQuery);
         for (const alert of incident.alerts) {

@@ -39,10 +39,12 @@ async function openLoop(rate: number, send: (index: number) => Promise<void>): P
     const due = started + (index * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait);
-    calls.push(send(index).catch((error: Error) => {
-      failed += 1;
-      reasons[error.message] = (reasons[error.message] ?? 0) + 1;
-    }));
+    calls.push(
+      send(index).catch((error: Error) => {
+        failed += 1;
+        reasons[error.message] = (reasons[error.message] ?? 0) + 1;
+      }),
+    );
   }
   await Promise.all(calls);
   return { sent: total, failed, reasons };
@@ -55,8 +57,14 @@ async function main() {
   const policyDir = benchPolicyDir(inbox.url);
   const server = await startDevServer({ dataDir, headless: true, sqlitePragmas: pragmas });
   const stack = await startStack({
-    port: 0, host: '127.0.0.1', dataDir, policy: { kind: 'directory', dir: policyDir }, token: 'bench-admin',
-    temporal: { address: server.address, namespace: 'default' }, logger: createLogger('error'), taskQueue: 'bench-latency',
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    policy: { kind: 'directory', dir: policyDir },
+    token: 'bench-admin',
+    temporal: { address: server.address, namespace: 'default' },
+    logger: createLogger('error'),
+    taskQueue: 'bench-latency',
   });
 
   // The floor's own worker, in the same process as Marshal's, on the same server.
@@ -66,7 +74,13 @@ async function main() {
     connection,
     taskQueue: 'bench-floor',
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), logger: silent }),
-    activities: { touch: async (id: string) => { const at = Date.now(); ran.set(id, at); return at; } },
+    activities: {
+      touch: async (id: string) => {
+        const at = Date.now();
+        ran.set(id, at);
+        return at;
+      },
+    },
   });
   const floorRunning = floorWorker.run();
 

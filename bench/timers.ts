@@ -38,7 +38,12 @@ const CONCURRENCY = 16;
 const GRACE_MS = 180_000;
 const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
 
-interface Reminder { incident: string; arrivedAt: number; ranAt: number; key: string }
+interface Reminder {
+  incident: string;
+  arrivedAt: number;
+  ranAt: number;
+  key: string;
+}
 
 function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // node --import tsx (not the tsx CLI, which runs a second process): the pid is the worker's own.
@@ -48,19 +53,27 @@ function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
     const timer = setTimeout(() => reject(new Error(`bench worker did not start: ${output}`)), 60_000);
     child.stdout!.on('data', (chunk) => {
       output += chunk;
-      if (output.includes('bench worker ready')) { clearTimeout(timer); resolve(child); }
+      if (output.includes('bench worker ready')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
     });
     child.stderr!.on('data', (chunk) => (output += chunk));
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`bench worker exited with ${code}: ${output}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`bench worker exited with ${code}: ${output}`));
+    });
   });
 }
 
 /** Run `task(i)` for i < n with `concurrency` in flight. */
 async function pool(n: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
 }
 
 async function runSize(count: number, bundlePath: string) {
@@ -71,8 +84,15 @@ async function runSize(count: number, bundlePath: string) {
   const server = await startDevServer({ dataDir, headless: true, sqlitePragmas: pragmas });
   const taskQueue = 'bench-timers';
   const stack = await startStack({
-    port: 0, host: '127.0.0.1', dataDir, policy: { kind: 'directory', dir: policyDir }, token: 'bench-admin',
-    temporal: { address: server.address, namespace: 'default' }, logger: createLogger('error'), taskQueue, noWorker: true,
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    policy: { kind: 'directory', dir: policyDir },
+    token: 'bench-admin',
+    temporal: { address: server.address, namespace: 'default' },
+    logger: createLogger('error'),
+    taskQueue,
+    noWorker: true,
   });
   const worker = await startWorker({ TEMPORAL_ADDRESS: server.address, BENCH_TASK_QUEUE: taskQueue, BENCH_POLICY_DIR: policyDir, BENCH_BUNDLE: bundlePath, BENCH_WORKER_OPTIONS: workerOptions });
 
@@ -149,7 +169,10 @@ async function runSize(count: number, bundlePath: string) {
   const timeline: number[] = [];
   const sampleIds = [...acknowledgedAt.keys()].filter((_, i) => i % Math.max(1, Math.floor(count / 200)) === 0);
   for (const id of sampleIds) {
-    const state = await stack.client.workflow.getHandle(incidentWorkflowId(id)).query(stateQuery).catch(() => undefined);
+    const state = await stack.client.workflow
+      .getHandle(incidentWorkflowId(id))
+      .query(stateQuery)
+      .catch(() => undefined);
     if (!state) continue;
     let previous = Date.parse(state.acknowledgedAt!);
     for (const event of state.timeline) {
@@ -176,8 +199,16 @@ async function runSize(count: number, bundlePath: string) {
   const resources = {
     workerPeakRssMiB: Math.max(...samples.map((s) => s.worker?.rssMiB ?? 0)),
     serverPeakRssMiB: Math.max(...samples.map((s) => s.server?.rssMiB ?? 0)),
-    setup: { workerCpuPercent: cpuPercent(0, setupSamples - 1, (s) => s.worker?.cpuSeconds), serverCpuPercent: cpuPercent(0, setupSamples - 1, (s) => s.server?.cpuSeconds), machineBusyPercent: machinePercent(0, setupSamples - 1) },
-    reminders: { workerCpuPercent: cpuPercent(setupSamples - 1, last, (s) => s.worker?.cpuSeconds), serverCpuPercent: cpuPercent(setupSamples - 1, last, (s) => s.server?.cpuSeconds), machineBusyPercent: machinePercent(setupSamples - 1, last) },
+    setup: {
+      workerCpuPercent: cpuPercent(0, setupSamples - 1, (s) => s.worker?.cpuSeconds),
+      serverCpuPercent: cpuPercent(0, setupSamples - 1, (s) => s.server?.cpuSeconds),
+      machineBusyPercent: machinePercent(0, setupSamples - 1),
+    },
+    reminders: {
+      workerCpuPercent: cpuPercent(setupSamples - 1, last, (s) => s.worker?.cpuSeconds),
+      serverCpuPercent: cpuPercent(setupSamples - 1, last, (s) => s.server?.cpuSeconds),
+      machineBusyPercent: machinePercent(setupSamples - 1, last),
+    },
     workerCpuSecondsTotal: samples.at(-1)?.worker?.cpuSeconds,
   };
   const missingFirst = count - firstSeen.size;
@@ -202,7 +233,16 @@ async function runSize(count: number, bundlePath: string) {
   );
 
   worker.kill('SIGTERM');
-  await new Promise((resolve) => { const t = setTimeout(() => { worker.kill('SIGKILL'); resolve(undefined); }, 15_000); worker.once('exit', () => { clearTimeout(t); resolve(undefined); }); });
+  await new Promise((resolve) => {
+    const t = setTimeout(() => {
+      worker.kill('SIGKILL');
+      resolve(undefined);
+    }, 15_000);
+    worker.once('exit', () => {
+      clearTimeout(t);
+      resolve(undefined);
+    });
+  });
   await stack.stop();
   await server.stop();
   await inbox.close();

@@ -90,7 +90,8 @@ export class Api {
 
   private unreachable(error: unknown): CliError {
     const name = (error as { name?: string }).name;
-    if (name === 'TimeoutError' || name === 'AbortError') return new CliError(EXIT.unavailable, `no answer from ${this.base} within ${Math.round((this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`);
+    if (name === 'TimeoutError' || name === 'AbortError')
+      return new CliError(EXIT.unavailable, `no answer from ${this.base} within ${Math.round((this.config.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s`);
     // fetch reports network failures as "fetch failed" with the system error as the cause.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const detail = cause?.code ?? cause?.message ?? (error as Error).message;

@@ -42,7 +42,7 @@ function defined(options: Options, names: string[]): Record<string, string | boo
   return body;
 }
 
-const byOption = () => new Option('--by <person>', 'who acts (default: the token\'s principal)');
+const byOption = () => new Option('--by <person>', "who acts (default: the token's principal)");
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -67,14 +67,18 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .requiredOption('--title <text>', 'what is wrong, as customers would see it')
     .requiredOption('--severity <name>', 'a severity from the policy, e.g. SEV2')
     .option('--service <name>', 'the affected service; its owning team is paged')
-    .option('--team <name>', 'the responsible team (default: the service\'s owner)')
+    .option('--team <name>', "the responsible team (default: the service's owner)")
     .option('--summary <text>', 'what is known so far')
-    .option('--reporter <person>', 'who noticed (default: the token\'s principal)')
+    .option('--reporter <person>', "who noticed (default: the token's principal)")
     .option('--idempotency-key <key>', 'a retry with the same key returns the same incident')
     .action(
       on(async (context, _args, options) => {
         const key = options.idempotencyKey as string | undefined;
-        const answer = await context.api.post<IncidentView>('/api/v1/incidents', defined(options, ['title', 'severity', 'service', 'team', 'summary', 'reporter']), key ? { 'Idempotency-Key': key } : {});
+        const answer = await context.api.post<IncidentView>(
+          '/api/v1/incidents',
+          defined(options, ['title', 'severity', 'service', 'team', 'summary', 'reporter']),
+          key ? { 'Idempotency-Key': key } : {},
+        );
         emit(context, answer, (incident) => {
           const verb = answer.status === 201 ? 'Declared' : 'Already declared (same idempotency key):';
           return `${verb} ${incident.id}  ${incident.severity}${incident.team ? ` team ${incident.team}` : ''}  ${incident.title}`;
@@ -174,7 +178,7 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .argument('<id>', 'incident id')
     .requiredOption('--title <text>', 'what is to be done')
     .requiredOption('--owner <person>', 'who does it')
-    .option('--due <iso>', 'deadline, e.g. 2026-12-31T17:00:00Z (default: from the severity\'s policy)')
+    .option('--due <iso>', "deadline, e.g. 2026-12-31T17:00:00Z (default: from the severity's policy)")
     .addOption(byOption())
     .action(
       on(async (context, [id], options) => {
@@ -211,7 +215,7 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     );
   postmortem
     .command('publish')
-    .description('publish the postmortem: the file\'s Markdown, or the draft as it stands')
+    .description("publish the postmortem: the file's Markdown, or the draft as it stands")
     .argument('<id>', 'incident id')
     .option('--file <path>', 'Markdown to publish; - reads standard input')
     .addOption(byOption())

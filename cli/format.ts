@@ -10,7 +10,6 @@ import type { IncidentSummary } from '../server/incidents';
  * the table or drive the terminal, so they become spaces.
  */
 export function clean(value: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
   return (value ?? '').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
@@ -19,7 +18,14 @@ export function table(rows: string[][], header?: string[]): string {
   const all = (header ? [header, ...rows] : rows).map((row) => row.map(clean));
   const widths: number[] = [];
   for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return all.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return all
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** 2026-05-01T12:34:56.789Z → 2026-05-01 12:34:56Z: UTC, to the second. */
@@ -40,21 +46,36 @@ export function incidentList(incidents: IncidentSummary[]): string {
 /** One line per event, including the bookkeeping the postmortem leaves out (phases, policy). */
 export function describeEvent(event: TimelineEvent): string {
   switch (event.type) {
-    case 'declared': return `declared ${event.severity}: ${event.title}`;
-    case 'acknowledged': return 'acknowledged';
-    case 'status-updated': return `update (${event.status}${event.public ? ', public' : ''}): ${event.message}`;
-    case 'severity-changed': return `severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${event.reason}`;
-    case 'role-assigned': return event.previous ? `${event.role} handed from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
-    case 'team-reassigned': return `team ${event.from ?? '(none)'} → ${event.to}: ${event.reason}`;
-    case 'resolved': return `resolved: ${event.summary}`;
-    case 'action-item-added': return `action item ${event.itemId} added: ${event.title} (owner ${event.owner}${event.dueAt ? `, due ${when(event.dueAt)}` : ''})`;
-    case 'action-item-completed': return `action item ${event.itemId} completed`;
-    case 'action-item-waived': return `action item ${event.itemId} waived: ${event.reason}`;
-    case 'postmortem-published': return 'postmortem published';
-    case 'policy-applied': return `policy ${event.from} → ${event.to}`;
-    case 'phase-changed': return `phase ${event.from} → ${event.to}`;
-    case 'closed': return 'closed';
-    default: return (event as { type: string }).type;
+    case 'declared':
+      return `declared ${event.severity}: ${event.title}`;
+    case 'acknowledged':
+      return 'acknowledged';
+    case 'status-updated':
+      return `update (${event.status}${event.public ? ', public' : ''}): ${event.message}`;
+    case 'severity-changed':
+      return `severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${event.reason}`;
+    case 'role-assigned':
+      return event.previous ? `${event.role} handed from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
+    case 'team-reassigned':
+      return `team ${event.from ?? '(none)'} → ${event.to}: ${event.reason}`;
+    case 'resolved':
+      return `resolved: ${event.summary}`;
+    case 'action-item-added':
+      return `action item ${event.itemId} added: ${event.title} (owner ${event.owner}${event.dueAt ? `, due ${when(event.dueAt)}` : ''})`;
+    case 'action-item-completed':
+      return `action item ${event.itemId} completed`;
+    case 'action-item-waived':
+      return `action item ${event.itemId} waived: ${event.reason}`;
+    case 'postmortem-published':
+      return 'postmortem published';
+    case 'policy-applied':
+      return `policy ${event.from} → ${event.to}`;
+    case 'phase-changed':
+      return `phase ${event.from} → ${event.to}`;
+    case 'closed':
+      return 'closed';
+    default:
+      return (event as { type: string }).type;
   }
 }
 
@@ -62,7 +83,9 @@ const at = (iso: string | undefined, by?: string) => `${when(iso)}${by ? ` by ${
 
 /** `marshal show`: the facts, then action items, status updates and the whole timeline. */
 export function incidentDetail(incident: IncidentView): string {
-  const roles = Object.entries(incident.roles).map(([role, person]) => `${role} ${person}`).join(', ');
+  const roles = Object.entries(incident.roles)
+    .map(([role, person]) => `${role} ${person}`)
+    .join(', ');
   const resolvedBy = incident.timeline.find((event) => event.type === 'resolved')?.by;
   const facts: string[][] = [
     ['severity', incident.severity],
@@ -92,7 +115,14 @@ export function incidentDetail(incident: IncidentView): string {
       ),
     );
   }
-  sections.push('', 'Timeline', table(incident.timeline.map((event) => [String(event.seq), when(event.at), event.by, describeEvent(event)]), ['SEQ', 'AT', 'BY', 'EVENT']));
+  sections.push(
+    '',
+    'Timeline',
+    table(
+      incident.timeline.map((event) => [String(event.seq), when(event.at), event.by, describeEvent(event)]),
+      ['SEQ', 'AT', 'BY', 'EVENT'],
+    ),
+  );
   return sections.join('\n');
 }
 
@@ -111,4 +141,8 @@ export function confirmation(what: string, incident: IncidentView): string {
   return lines.join('\n');
 }
 
-const indent = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');

@@ -14,7 +14,6 @@ export function textProblem(value: string): string | undefined {
 
 /** Control characters have no place in a filter or a name: they only hide what a value really says. */
 export function controlCharacterProblem(value: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
   return /[\u0000-\u001f\u007f]/.test(value) ? 'holds a control character; remove it' : textProblem(value);
 }
 

@@ -44,8 +44,7 @@ const severityFields: [keyof SeverityPolicy, string][] = [
   ['autoResolveOnRecovery', 'auto-resolve on recovery'],
 ];
 
-const show = (value: unknown) =>
-  value === undefined ? '—' : Array.isArray(value) ? value.join(', ') || 'none' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+const show = (value: unknown) => (value === undefined ? '—' : Array.isArray(value) ? value.join(', ') || 'none' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 function severitySection(base: Policy, head: Policy): string[] {
   const rows: string[] = [];

@@ -14,7 +14,12 @@ export function formatDuration(ms: number): string {
   const sign = ms < 0 ? '-' : '';
   let rest = Math.abs(ms);
   const parts: string[] = [];
-  for (const [unit, size] of [['d', unitMs.d], ['h', unitMs.h], ['m', unitMs.m], ['s', unitMs.s]] as const) {
+  for (const [unit, size] of [
+    ['d', unitMs.d],
+    ['h', unitMs.h],
+    ['m', unitMs.m],
+    ['s', unitMs.s],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

@@ -46,7 +46,15 @@ function team(index: number, count: number, people: string[], next: () => number
   // Rotations stay within the comfortable 3–6; anyone beyond that is a member without a rotation.
   const half = Math.min(6, Math.ceil(people.length / 2));
   const primaryLayers = followTheSun
-    ? hubs.map((hub, position) => ({ name: hub.name, timezone: hub.timezone, participants: people.slice(position * 3, position * 3 + 3), shift: 'weekly', handoff: '09:00', start: '2025-01-06', hours: hub.hours }))
+    ? hubs.map((hub, position) => ({
+        name: hub.name,
+        timezone: hub.timezone,
+        participants: people.slice(position * 3, position * 3 + 3),
+        shift: 'weekly',
+        handoff: '09:00',
+        start: '2025-01-06',
+        hours: hub.hours,
+      }))
     : [{ name: 'main', timezone: zone, participants: people.slice(0, half), shift: index % 2 ? 'weekly' : 'daily', handoff, start: '2025-01-06' }];
   const secondaryPeople = followTheSun ? [people[0], people[3], people[6], people[9]] : people.slice(half, half + 6);
   return {

@@ -10,13 +10,14 @@ import { join } from 'node:path';
 import { loadPolicyDir } from './load';
 import type { PolicyLoadResult } from './types';
 
-const git = (repo: string, args: string[], input?: Buffer) =>
-  execFileSync('git', ['-C', repo, ...args], { input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
+const git = (repo: string, args: string[], input?: Buffer) => execFileSync('git', ['-C', repo, ...args], { input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
 
 /** The commit a ref names now, e.g. HEAD, main, origin/main, a tag or a SHA. */
 export function resolveRef(repo: string, ref: string): string {
   try {
-    return git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString().trim();
+    return git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])
+      .toString()
+      .trim();
   } catch {
     throw new Error(`"${ref}" is not a commit in ${repo}`);
   }
@@ -48,7 +49,14 @@ export function loadPolicyAtCommit(repo: string, ref: string, policyPath = 'conf
     try {
       archive = git(repo, ['archive', '--format=tar', sha, '--', policyPath]);
     } catch {
-      const missing = { level: 'error' as const, file: policyPath, line: 1, column: 1, message: `commit ${sha.slice(0, 12)} has no ${policyPath}/ folder`, hint: 'Point MARSHAL_POLICY_PATH at the policy folder.' };
+      const missing = {
+        level: 'error' as const,
+        file: policyPath,
+        line: 1,
+        column: 1,
+        message: `commit ${sha.slice(0, 12)} has no ${policyPath}/ folder`,
+        hint: 'Point MARSHAL_POLICY_PATH at the policy folder.',
+      };
       return { sha, result: { ok: false, errors: [missing], warnings: [] } };
     }
     execFileSync('tar', ['-x', '-C', dir], { input: archive });

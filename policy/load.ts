@@ -52,16 +52,14 @@ export const MAX_POLICY_FILE_BYTES = 1024 * 1024;
  * Parse a YAML file and check it against one of config/schema/*.json. Every way a file can be bad (too
  * large, YAML syntax, an alias bomb, text that cannot be stored, the schema) becomes a located problem.
  */
-export function readChecked(
-  path: string,
-  display: string,
-  schemaName: string,
-  problems: PolicyProblem[],
-): { file: SourceFile; data: unknown } | undefined {
+export function readChecked(path: string, display: string, schemaName: string, problems: PolicyProblem[]): { file: SourceFile; data: unknown } | undefined {
   const atTop = (message: string, hint: string) => problems.push({ level: 'error', file: display, line: 1, column: 1, message, hint });
   const size = statSync(path).size;
   if (size > MAX_POLICY_FILE_BYTES) {
-    atTop(`the file is ${size.toLocaleString('en')} bytes, over the ${MAX_POLICY_FILE_BYTES.toLocaleString('en')}-byte limit for one policy file`, 'Split it (one file per team under config/teams/) or remove what does not belong in policy.');
+    atTop(
+      `the file is ${size.toLocaleString('en')} bytes, over the ${MAX_POLICY_FILE_BYTES.toLocaleString('en')}-byte limit for one policy file`,
+      'Split it (one file per team under config/teams/) or remove what does not belong in policy.',
+    );
     return undefined;
   }
   const file = parseSourceFile(path, display, readFileSync(path, 'utf8'));
@@ -132,7 +130,14 @@ export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoa
   const severitiesPath = join(dir, 'severities.yaml');
   const display = (path: string) => join('config', relative(dir, path));
   if (!existsSync(severitiesPath)) {
-    errors.push({ level: 'error', file: display(severitiesPath), line: 1, column: 1, message: 'severities.yaml is missing', hint: 'Create it; config/severities.yaml in the Marshal repository is a starting point.' });
+    errors.push({
+      level: 'error',
+      file: display(severitiesPath),
+      line: 1,
+      column: 1,
+      message: 'severities.yaml is missing',
+      hint: 'Create it; config/severities.yaml in the Marshal repository is a starting point.',
+    });
     return { ok: false, errors, warnings };
   }
   const severities = readChecked(severitiesPath, display(severitiesPath), 'severities', errors);
@@ -140,7 +145,11 @@ export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoa
   const teams: Record<string, TeamPolicy> = Object.create(null);
   const teamFiles: Record<string, SourceFile> = {};
   const teamsDir = join(dir, 'teams');
-  const teamPaths = existsSync(teamsDir) ? readdirSync(teamsDir).filter((name) => /\.ya?ml$/.test(name)).sort() : [];
+  const teamPaths = existsSync(teamsDir)
+    ? readdirSync(teamsDir)
+        .filter((name) => /\.ya?ml$/.test(name))
+        .sort()
+    : [];
   for (const name of teamPaths) {
     const path = join(teamsDir, name);
     const read = readChecked(path, display(path), 'team', errors);

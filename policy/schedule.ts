@@ -39,9 +39,7 @@ export function layerSegments(layer: RotationLayer, rotation: RotationName, from
     const shiftEnd = instantAt(layer.timezone, shiftDay + length, handoff);
     const personId = layer.participants[mod(index, layer.participants.length)];
     // Only the local days that touch [from, to) can hold a window that matters.
-    const windows: Interval[] = layer.hours
-      ? dailyWindows(layer, Math.max(shiftDay - 1, today - 1), Math.min(shiftDay + length, lastDay + 1))
-      : [{ start: shiftStart, end: shiftEnd }];
+    const windows: Interval[] = layer.hours ? dailyWindows(layer, Math.max(shiftDay - 1, today - 1), Math.min(shiftDay + length, lastDay + 1)) : [{ start: shiftStart, end: shiftEnd }];
     for (const window of windows) {
       const start = Math.max(window.start, shiftStart, from);
       const end = Math.min(window.end, shiftEnd, to);
@@ -91,8 +89,7 @@ function applyOverrides(segments: Segment[], overrides: Override[], team: string
     const window = { start: Math.max(from, toMillis(override.from)), end: Math.min(to, toMillis(override.to)) };
     if (!(window.start < window.end)) continue;
     const next: Segment[] = [];
-    const cover = (start: number, end: number, layer: string) =>
-      next.push({ personId: override.person, start, end, rotation, layer, overrideId: override.id });
+    const cover = (start: number, end: number, layer: string) => next.push({ personId: override.person, start, end, rotation, layer, overrideId: override.id });
     for (const segment of result) {
       const hit = override.replaces === undefined || segment.personId === override.replaces;
       if (!hit || segment.end <= window.start || segment.start >= window.end) {
@@ -130,8 +127,6 @@ export function longestShiftMs(team: TeamPolicy): number {
 
 /** Windows in [from, to) with nobody on either rotation: a page would reach no one. */
 export function coverageGaps(team: TeamPolicy, from: number, to: number, overrides: Override[] = []): Interval[] {
-  const covered = [...rotationSchedule(team, 'primary', from, to, overrides), ...rotationSchedule(team, 'secondary', from, to, overrides)].sort(
-    (a, b) => a.start - b.start,
-  );
+  const covered = [...rotationSchedule(team, 'primary', from, to, overrides), ...rotationSchedule(team, 'secondary', from, to, overrides)].sort((a, b) => a.start - b.start);
   return subtract({ start: from, end: to }, covered);
 }

@@ -37,13 +37,6 @@ export function locate(file: SourceFile, pointer: string): { line: number; colum
   return { line, column: col };
 }
 
-export function problem(
-  file: SourceFile,
-  pointer: string,
-  message: string,
-  hint?: string,
-  level: PolicyProblem['level'] = 'error',
-): PolicyProblem {
+export function problem(file: SourceFile, pointer: string, message: string, hint?: string, level: PolicyProblem['level'] = 'error'): PolicyProblem {
   return { level, file: file.display, ...locate(file, pointer), message, hint };
 }
-

@@ -25,10 +25,7 @@ export interface SeverityPolicy {
 }
 
 /** Where a page is delivered. Secrets (Slack webhook URLs, signing keys) are named by environment variable only. */
-export type ContactChannel =
-  | { kind: 'email'; address: string }
-  | { kind: 'slack'; webhookUrlEnv: string }
-  | { kind: 'webhook'; url: string; signingSecretEnv?: string };
+export type ContactChannel = { kind: 'email'; address: string } | { kind: 'slack'; webhookUrlEnv: string } | { kind: 'webhook'; url: string; signingSecretEnv?: string };
 
 export interface Person {
   id: string;
@@ -67,10 +64,7 @@ export interface Rotation {
   layers: RotationLayer[];
 }
 
-export type EscalationTarget =
-  | { kind: 'rotation'; rotation: RotationName; team?: string }
-  | { kind: 'person'; person: string }
-  | { kind: 'team-lead'; team?: string };
+export type EscalationTarget = { kind: 'rotation'; rotation: RotationName; team?: string } | { kind: 'person'; person: string } | { kind: 'team-lead'; team?: string };
 
 export interface EscalationLevel {
   targets: EscalationTarget[];
@@ -181,6 +175,4 @@ export interface PolicyProblem {
   hint?: string;
 }
 
-export type PolicyLoadResult =
-  | { ok: true; policy: Policy; warnings: PolicyProblem[] }
-  | { ok: false; errors: PolicyProblem[]; warnings: PolicyProblem[] };
+export type PolicyLoadResult = { ok: true; policy: Policy; warnings: PolicyProblem[] } | { ok: false; errors: PolicyProblem[]; warnings: PolicyProblem[] };

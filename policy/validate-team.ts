@@ -69,9 +69,19 @@ function checkRotations(policy: Policy, team: TeamPolicy, file: SourceFile, out:
       const size = new Set(layer.participants).size;
       if (size < layer.participants.length) out.warnings.push(problem(file, `${at}/participants`, `layer "${layer.name}" lists someone twice`, 'Each person should appear once per layer.', 'warning'));
       if (size < comfortableRotation.hardMin) {
-        out.errors.push(problem(file, `${at}/participants`, `layer "${layer.name}" has ${size} person; one person cannot be on call without relief`, 'Add at least one more participant (3–6 is comfortable).'));
+        out.errors.push(
+          problem(file, `${at}/participants`, `layer "${layer.name}" has ${size} person; one person cannot be on call without relief`, 'Add at least one more participant (3–6 is comfortable).'),
+        );
       } else if (size < comfortableRotation.min || size > comfortableRotation.max) {
-        out.warnings.push(problem(file, `${at}/participants`, `layer "${layer.name}" has ${size} people; rotations work best with 3–6`, size < 3 ? 'Add people so on-call comes round less often.' : 'Split the rotation so people stay in practice.', 'warning'));
+        out.warnings.push(
+          problem(
+            file,
+            `${at}/participants`,
+            `layer "${layer.name}" has ${size} people; rotations work best with 3–6`,
+            size < 3 ? 'Add people so on-call comes round less often.' : 'Split the rotation so people stay in practice.',
+            'warning',
+          ),
+        );
       }
     });
   }
@@ -87,14 +97,23 @@ function checkChain(policy: Policy, team: TeamPolicy, file: SourceFile, at: stri
       const other = policy.teams[teamId];
       if (!other) return out.errors.push(problem(file, `${pointer}/team`, `team "${teamId}" does not exist`, 'Use the id of a file in config/teams/.'));
       if (target.kind === 'rotation' && !other.rotations[target.rotation]) {
-        out.errors.push(problem(file, `${pointer}/rotation`, `team ${teamId} has no ${target.rotation} rotation`, `Define rotations.${target.rotation} in config/teams/${teamId}.yaml or target another rotation.`));
+        out.errors.push(
+          problem(file, `${pointer}/rotation`, `team ${teamId} has no ${target.rotation} rotation`, `Define rotations.${target.rotation} in config/teams/${teamId}.yaml or target another rotation.`),
+        );
       }
     });
   });
   const last = chain.levels[chain.levels.length - 1];
   // A rotation can be empty at some hour (a gap); a named person or a team lead always exists.
   if (last.targets.every((target) => target.kind === 'rotation')) {
-    out.errors.push(problem(file, `${at}/levels/${chain.levels.length - 1}`, 'the escalation chain ends at a rotation, which can have nobody on call', 'End the chain with a person or the team lead (kind: team-lead).'));
+    out.errors.push(
+      problem(
+        file,
+        `${at}/levels/${chain.levels.length - 1}`,
+        'the escalation chain ends at a rotation, which can have nobody on call',
+        'End the chain with a person or the team lead (kind: team-lead).',
+      ),
+    );
   }
 }
 

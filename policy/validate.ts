@@ -23,8 +23,10 @@ function checkSeverities(policy: Policy, file: SourceFile, out: Findings): void 
     }
     checkAckWindow(file, `${at}/acknowledgementTimeout`, severity.acknowledgementTimeout, `${severity.name} acknowledgementTimeout`, out);
     const cadence = parseDuration(severity.statusUpdateCadence);
-    if (cadence < 5 * 60_000) out.warnings.push(problem(file, `${at}/statusUpdateCadence`, `updates every ${severity.statusUpdateCadence} leave no time to work on the fix`, 'Use 5m or more.', 'warning'));
-    if (cadence > 7 * 86_400_000) out.errors.push(problem(file, `${at}/statusUpdateCadence`, `updates every ${severity.statusUpdateCadence} leave customers without news for over a week`, 'Use at most 7d.'));
+    if (cadence < 5 * 60_000)
+      out.warnings.push(problem(file, `${at}/statusUpdateCadence`, `updates every ${severity.statusUpdateCadence} leave no time to work on the fix`, 'Use 5m or more.', 'warning'));
+    if (cadence > 7 * 86_400_000)
+      out.errors.push(problem(file, `${at}/statusUpdateCadence`, `updates every ${severity.statusUpdateCadence} leave customers without news for over a week`, 'Use at most 7d.'));
     if (severity.actionItemDuePeriod && parseDuration(severity.actionItemDuePeriod) > 365 * 86_400_000) {
       out.warnings.push(problem(file, `${at}/actionItemDuePeriod`, `action items due after ${severity.actionItemDuePeriod} are rarely done`, 'Use at most 365d.', 'warning'));
     }
@@ -41,7 +43,8 @@ function checkOwnership(policy: Policy, sources: PolicySources, declared: Record
       const previous = claims.get(service);
       if (previous) out.errors.push(problem(file, pointer, `service "${service}" is also owned by team ${previous}`, 'A service has exactly one owning team; remove it from one of the files.'));
       else claims.set(service, team.id);
-      if (!(service in declared)) out.errors.push(problem(file, pointer, `service "${service}" is not listed in config/services.yaml`, 'Add it there (with its status-page component) or fix the spelling.'));
+      if (!(service in declared))
+        out.errors.push(problem(file, pointer, `service "${service}" is not listed in config/services.yaml`, 'Add it there (with its status-page component) or fix the spelling.'));
     });
   }
   if (!servicesFile) return;
@@ -50,7 +53,14 @@ function checkOwnership(policy: Policy, sources: PolicySources, declared: Record
     if (service.team !== undefined && !policy.teams[service.team]) {
       out.errors.push(problem(servicesFile, `/services/${id}/team`, `team "${service.team}" does not exist`, 'Use the id of a file in config/teams/.'));
     } else if (service.team !== undefined && claimed !== undefined && claimed !== service.team) {
-      out.errors.push(problem(servicesFile, `/services/${id}/team`, `service "${id}" is owned by ${service.team} here but claimed by team ${claimed}`, 'A service has exactly one owning team; make the two files agree.'));
+      out.errors.push(
+        problem(
+          servicesFile,
+          `/services/${id}/team`,
+          `service "${id}" is owned by ${service.team} here but claimed by team ${claimed}`,
+          'A service has exactly one owning team; make the two files agree.',
+        ),
+      );
     } else if (service.team === undefined && claimed === undefined) {
       out.errors.push(problem(servicesFile, `/services/${id}`, `service "${id}" has no owning team`, `Set team: here or list it under services: in a team file.`));
     }
@@ -70,7 +80,8 @@ function checkRouting(policy: Policy, file: SourceFile | undefined, out: Finding
     if (rule.severity && !policy.severities.some((severity) => severity.name === rule.severity)) {
       out.errors.push(problem(file, `${at}/severity`, `severity "${rule.severity}" is not defined`, 'Use a name from config/severities.yaml.'));
     }
-    if (!rule.service && !rule.team && !rule.severity) out.warnings.push(problem(file, at, 'this rule sets no service, team or severity', 'Add what a match should decide, or remove the rule.', 'warning'));
+    if (!rule.service && !rule.team && !rule.severity)
+      out.warnings.push(problem(file, at, 'this rule sets no service, team or severity', 'Add what a match should decide, or remove the rule.', 'warning'));
     for (const [field, matcher] of Object.entries(rule.match)) {
       if (typeof matcher === 'string') continue;
       try {
@@ -95,7 +106,7 @@ function checkCoverage(policy: Policy, sources: PolicySources, now: Date, out: F
         sources.teams[team.id],
         '/rotations/primary',
         `nobody is on call for ${team.id} in ${gaps.length} window(s) over the next ${coverageHorizonDays} days (${formatDuration(total)} in all), first ${formatInstant(first.start)} – ${formatInstant(first.end)}`,
-        'Widen a layer\'s hours, add a layer, or add a secondary rotation that covers the gap.',
+        "Widen a layer's hours, add a layer, or add a secondary rotation that covers the gap.",
         'warning',
       ),
     );

@@ -42,7 +42,6 @@ export interface AppDeps {
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
 const BODY_LIMIT = '1mb';
 
-
 export function createApp(deps: AppDeps): express.Express {
   const { logger, metrics } = deps;
   const app = express();
@@ -73,7 +72,10 @@ export function createApp(deps: AppDeps): express.Express {
     const worker = deps.workerHealth?.() ?? 'none';
     const temporal = await deps.client.connection
       .withDeadline(Date.now() + 2000, () => deps.client.connection.workflowService.getSystemInfo({}))
-      .then(() => 'reachable' as const, () => 'unreachable' as const);
+      .then(
+        () => 'reachable' as const,
+        () => 'unreachable' as const,
+      );
     const healthy = temporal === 'reachable' && (worker === 'running' || worker === 'none');
     res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', temporal, worker, policyVersion: deps.policies.current.version });
   });

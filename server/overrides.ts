@@ -5,14 +5,7 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Override } from '../policy/types';
 import { TASK_QUEUE } from '../workflows/messages';
-import {
-  addOverrideUpdate,
-  overridesQuery,
-  overridesWorkflowId,
-  removeOverrideUpdate,
-  type OverrideRecord,
-  type OverrideRequest,
-} from '../workflows/oncall-overrides';
+import { addOverrideUpdate, overridesQuery, overridesWorkflowId, removeOverrideUpdate, type OverrideRecord, type OverrideRequest } from '../workflows/oncall-overrides';
 import { HttpError } from './http/errors';
 import { refusalToHttp, withEngine } from './temporal/calls';
 
@@ -65,4 +58,3 @@ export class Overrides {
     });
   }
 }
-

@@ -11,12 +11,9 @@ import type { PolicyLoadResult, PolicyProblem } from '../policy/types';
 import type { Logger } from './log';
 import type { PolicyStore } from './policy-store';
 
-export type PolicySource =
-  | { kind: 'git'; repo: string; ref: string; path: string }
-  | { kind: 'directory'; dir: string };
+export type PolicySource = { kind: 'git'; repo: string; ref: string; path: string } | { kind: 'directory'; dir: string };
 
-export const describeSource = (source: PolicySource) =>
-  source.kind === 'git' ? `${source.repo}@${source.ref}:${source.path}` : source.dir;
+export const describeSource = (source: PolicySource) => (source.kind === 'git' ? `${source.repo}@${source.ref}:${source.path}` : source.dir);
 
 /** A cheap fingerprint that says whether the source changed, without validating it. */
 function fingerprint(source: PolicySource): string {
@@ -38,7 +35,14 @@ export function readPolicy(source: PolicySource): { version: string; result: Pol
   try {
     return readPolicyOrThrow(source);
   } catch (error) {
-    const problem = { level: 'error' as const, file: describeSource(source), line: 1, column: 1, message: `could not read the policy: ${(error as Error).message}`, hint: 'Fix the policy source; the last good version keeps running meanwhile.' };
+    const problem = {
+      level: 'error' as const,
+      file: describeSource(source),
+      line: 1,
+      column: 1,
+      message: `could not read the policy: ${(error as Error).message}`,
+      hint: 'Fix the policy source; the last good version keeps running meanwhile.',
+    };
     return { version: `unreadable@${new Date().toISOString()}`, result: { ok: false, errors: [problem], warnings: [] } };
   }
 }

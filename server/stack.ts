@@ -68,7 +68,6 @@ export interface StackConfig {
   storeTemplate?: string;
 }
 
-
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of seconds, not "${env[name]}"`);
@@ -214,7 +213,12 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     if (store) {
       // The store's own queue: archiving runs where the store is, whichever worker runs the incident.
       installRuntimeLogging(logger);
-      const { worker, connection: storeConnection } = await createWorker({ target, taskQueue: storeTaskQueue(taskQueue), activities: createTimelineArchiveActivities(store.archive), activitiesOnly: true });
+      const { worker, connection: storeConnection } = await createWorker({
+        target,
+        taskQueue: storeTaskQueue(taskQueue),
+        activities: createTimelineArchiveActivities(store.archive),
+        activitiesOnly: true,
+      });
       const supervised = superviseWorker('store', worker, storeConnection, logger, config.onWorkerFailure);
       workers.push(supervised);
       stoppers.push(() => supervised.stop());
@@ -234,7 +238,13 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));
       listening.once('error', reject);
     });
-    stoppers.push(() => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }));
+    stoppers.push(
+      () =>
+        new Promise((done) => {
+          server.closeAllConnections();
+          server.close(() => done());
+        }),
+    );
     const { port } = server.address() as AddressInfo;
     publicUrl = config.publicUrl ?? `http://${config.host}:${port}`;
     // Integrations that promise heartbeats are watched from start, so a sender that never pings is noticed too.

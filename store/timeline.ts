@@ -21,10 +21,12 @@ export class TimelineArchive {
 
   /** Events after `afterSeq`, oldest first, at most `limit` (all when unset). */
   async read(incidentId: string, options: { afterSeq?: number; throughSeq?: number; limit?: number } = {}): Promise<TimelineEvent[]> {
-    const rows = await this.db.query<{ event: TimelineEvent }>(
-      `SELECT event FROM timeline_events WHERE incident_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
-      [incidentId, options.afterSeq ?? 0, options.throughSeq ?? 2_147_483_647, options.limit ?? null],
-    );
+    const rows = await this.db.query<{ event: TimelineEvent }>(`SELECT event FROM timeline_events WHERE incident_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`, [
+      incidentId,
+      options.afterSeq ?? 0,
+      options.throughSeq ?? 2_147_483_647,
+      options.limit ?? null,
+    ]);
     return rows.map((row) => row.event);
   }
 }

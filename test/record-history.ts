@@ -72,10 +72,14 @@ async function main() {
     const { incident: chatty } = await long.declare({ title: 'Long running', severity: 'SEV3' }, policy);
     for (let n = 1; n <= 12; n += 1) await long.command(chatty.id, { type: 'post-status-update', by: 'alice', status: 'investigating', message: `update ${n}` });
     const first = await new Client({ connection }).workflow.getHandle(incidentWorkflowId(chatty.id)).describe();
-    const firstRunHistory = execFileSync(server.binary, ['workflow', 'list', '--address', server.address, '--query', `WorkflowId='${incidentWorkflowId(chatty.id)}'`, '--output', 'json'], { encoding: 'utf8' });
+    const firstRunHistory = execFileSync(server.binary, ['workflow', 'list', '--address', server.address, '--query', `WorkflowId='${incidentWorkflowId(chatty.id)}'`, '--output', 'json'], {
+      encoding: 'utf8',
+    });
     const runs = JSON.parse(firstRunHistory) as { execution: { runId: string } }[];
     const oldest = runs.map((run) => run.execution.runId).find((runId) => runId !== first.runId)!;
-    const json = execFileSync(server.binary, ['workflow', 'show', '--address', server.address, '--workflow-id', incidentWorkflowId(chatty.id), '--run-id', oldest, '--output', 'json'], { encoding: 'utf8' });
+    const json = execFileSync(server.binary, ['workflow', 'show', '--address', server.address, '--workflow-id', incidentWorkflowId(chatty.id), '--run-id', oldest, '--output', 'json'], {
+      encoding: 'utf8',
+    });
     writeFileSync(join(__dirname, 'histories', 'continued-as-new-paged.json'), json);
     console.log('saved test/histories/continued-as-new-paged.json');
   });

@@ -34,7 +34,14 @@ export async function actionItem(input: ActionItemInput): Promise<void> {
     { at: due - DAY, to: 'owner', headline: `Action item due tomorrow: ${input.title}`, detail: `${input.itemId} is due ${input.dueAt}.` },
     { at: due, to: 'owner', headline: `Action item due now: ${input.title}`, detail: `${input.itemId} was due ${input.dueAt}. Complete it, or waive it with a reason.` },
     ...(input.escalateAfter
-      ? [{ at: due + parseDuration(input.escalateAfter), to: 'lead' as const, headline: `Action item overdue: ${input.title}`, detail: `${input.itemId}, owned by ${input.owner}, is ${input.escalateAfter} past its due date (${input.dueAt}).` }]
+      ? [
+          {
+            at: due + parseDuration(input.escalateAfter),
+            to: 'lead' as const,
+            headline: `Action item overdue: ${input.title}`,
+            detail: `${input.itemId}, owned by ${input.owner}, is ${input.escalateAfter} past its due date (${input.dueAt}).`,
+          },
+        ]
       : []),
   ];
   const begun = Date.now();
@@ -44,7 +51,10 @@ export async function actionItem(input: ActionItemInput): Promise<void> {
     if (step.at > Date.now() && (await condition(() => closed, step.at - Date.now()))) return;
     if (closed) return;
     // The incident is gone only if it closed, and it closes only when this item is done: nothing left to say.
-    const delivered = await incident.signal(followUpSignal, { to: step.to === 'owner' ? input.owner : 'lead', headline: step.headline, detail: step.detail }).then(() => true, () => false);
+    const delivered = await incident.signal(followUpSignal, { to: step.to === 'owner' ? input.owner : 'lead', headline: step.headline, detail: step.detail }).then(
+      () => true,
+      () => false,
+    );
     if (!delivered) return;
   }
   await condition(() => closed);

@@ -29,18 +29,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { IntakeActivities } from '../activities/intake';
 import type { AlertObservation, Declaration, IncidentPolicy } from './incident-state';
 import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentWorkflowId, searchAttributes } from './messages';
-import {
-  emptyGroup,
-  incidentEnded,
-  incidentOpened,
-  isIdle,
-  planBatch,
-  prune,
-  waves,
-  type AlertBatch,
-  type GroupState,
-  type Plan,
-} from './alert-group-rules';
+import { emptyGroup, incidentEnded, incidentOpened, isIdle, planBatch, prune, waves, type AlertBatch, type GroupState, type Plan } from './alert-group-rules';
 
 export type { AlertBatch, GroupState, IncomingAlert } from './alert-group-rules';
 
@@ -129,10 +118,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
 
   function heartbeatBatch(beat: HeartbeatState, action: 'trigger' | 'resolve', occurredAt: string, at: string): AlertBatch {
     const since = beat.lastPingAt ? `since ${beat.lastPingAt}` : 'since Marshal started watching';
-    const summary =
-      action === 'trigger'
-        ? `No heartbeat from ${input.integration} ${since} (expected every ${Math.round(beat.everyMs / 1000)}s)`
-        : `Heartbeat from ${input.integration} is back`;
+    const summary = action === 'trigger' ? `No heartbeat from ${input.integration} ${since} (expected every ${Math.round(beat.everyMs / 1000)}s)` : `Heartbeat from ${input.integration} is back`;
     const observation: AlertObservation = {
       source: input.integration,
       key: heartbeatKey(input.integration),

@@ -140,7 +140,14 @@ async function pageStep(
   const kind: NotificationKind = plan.overflow ? 'overflow' : step === 0 ? 'page' : 'escalation';
   for (const person of plan.targets) {
     if (!stillWanted()) return;
-    await notify(ctx, person, kind, `Paged: ${ctx.state().severity} ${ctx.state().title}`, `Level ${plan.level}${plan.round ? ` (repeat ${plan.round})` : ''}${plan.overflow ? ', the primary is busy with other incidents' : ''}. Acknowledge to stop the escalation.`, step);
+    await notify(
+      ctx,
+      person,
+      kind,
+      `Paged: ${ctx.state().severity} ${ctx.state().title}`,
+      `Level ${plan.level}${plan.round ? ` (repeat ${plan.round})` : ''}${plan.overflow ? ', the primary is busy with other incidents' : ''}. Acknowledge to stop the escalation.`,
+      step,
+    );
     const rest = await activities.applyRestRule({ team: run.team, personId: person, severity: ctx.state().severity, at: new Date().toISOString() });
     if (rest) {
       ctx.record([{ type: 'rest-taken', person, cover: rest.cover, until: rest.until }]);
@@ -177,7 +184,15 @@ export async function remindStatusUpdates(ctx: FollowThrough): Promise<void> {
     const missed = reminders.length + 1;
     await atomically(ctx, async () => {
       const current = ctx.state();
-      await notify(ctx, current.roles.commander ?? currentResponder(current)!, 'reminder', 'Status update due', `No status update for ${missed} × the ${current.severity} cadence. Post one, even if nothing changed.`, undefined, 'status-update-due');
+      await notify(
+        ctx,
+        current.roles.commander ?? currentResponder(current)!,
+        'reminder',
+        'Status update due',
+        `No status update for ${missed} × the ${current.severity} cadence. Post one, even if nothing changed.`,
+        undefined,
+        'status-update-due',
+      );
       if (missed >= 2) await notifyLead(ctx, 'Status updates missed', `${current.title}: ${missed} status-update cadences have passed without an update.`);
     });
   }
@@ -247,7 +262,13 @@ export async function handOffAtShiftEnd(ctx: FollowThrough): Promise<void> {
       const now = ctx.state();
       ctx.record([{ type: 'handoff', from: responder, to: incoming }]);
       const latest = now.landmarks.lastStatusUpdate;
-      await notify(ctx, incoming, 'handoff', `Handoff: ${now.title}`, `${responder}'s shift ended with this incident open; it is yours now. Phase ${now.phase}, commander ${now.roles.commander ?? 'unassigned'}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`);
+      await notify(
+        ctx,
+        incoming,
+        'handoff',
+        `Handoff: ${now.title}`,
+        `${responder}'s shift ended with this incident open; it is yours now. Phase ${now.phase}, commander ${now.roles.commander ?? 'unassigned'}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`,
+      );
     });
     // The same responder is still on (no one else took over): look again after their next shift ends.
     if (currentResponder(ctx.state()) === responder) await condition(moved, 60_000);

@@ -281,7 +281,11 @@ const shorten = (text: string, length: number) => (text.length > length ? `${tex
 /** An alert's labels as the state keeps them: the first few, values shortened (the archive has them all). */
 function keptLabels(labels: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!labels) return undefined;
-  return Object.fromEntries(Object.entries(labels).slice(0, KEPT.alertLabels).map(([key, value]) => [shorten(key, KEPT.labelText), shorten(String(value), KEPT.labelText)]));
+  return Object.fromEntries(
+    Object.entries(labels)
+      .slice(0, KEPT.alertLabels)
+      .map(([key, value]) => [shorten(key, KEPT.labelText), shorten(String(value), KEPT.labelText)]),
+  );
 }
 
 /** The most recent alerts; when over the limit, resolved ones leave first. */
@@ -379,10 +383,7 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
     case 'action-item-added':
       return {
         ...next,
-        actionItems: [
-          ...state.actionItems,
-          { id: event.itemId, title: event.title, owner: event.owner, dueAt: event.dueAt, state: 'open', createdAt: event.at },
-        ],
+        actionItems: [...state.actionItems, { id: event.itemId, title: event.title, owner: event.owner, dueAt: event.dueAt, state: 'open', createdAt: event.at }],
       };
     case 'action-item-completed':
     case 'action-item-waived': {
@@ -524,7 +525,8 @@ export function decide(state: IncidentState, command: Command): Decision {
       if (state.resolvedAt) return refuse('conflict', `already resolved at ${state.resolvedAt}`);
       return accept({ type: 'resolved', summary: command.summary });
     case 'add-action-item':
-      if (state.actionItems.length >= KEPT.actionItems) return refuse('conflict', `incident ${state.id} already has ${KEPT.actionItems} action items; complete or waive some, or track the rest in one item`);
+      if (state.actionItems.length >= KEPT.actionItems)
+        return refuse('conflict', `incident ${state.id} already has ${KEPT.actionItems} action items; complete or waive some, or track the rest in one item`);
       return accept({
         type: 'action-item-added',
         itemId: `AI-${state.actionItems.length + 1}`,
@@ -537,9 +539,7 @@ export function decide(state: IncidentState, command: Command): Decision {
       const item = state.actionItems.find((candidate) => candidate.id === command.itemId);
       if (!item) return refuse('not-found', `incident ${state.id} has no action item ${command.itemId}`, 'itemId');
       if (item.state !== 'open') return refuse('conflict', `action item ${item.id} is already ${item.state}`);
-      return command.type === 'complete-action-item'
-        ? accept({ type: 'action-item-completed', itemId: item.id })
-        : accept({ type: 'action-item-waived', itemId: item.id, reason: command.reason });
+      return command.type === 'complete-action-item' ? accept({ type: 'action-item-completed', itemId: item.id }) : accept({ type: 'action-item-waived', itemId: item.id, reason: command.reason });
     }
     case 'publish-postmortem':
       if (!state.resolvedAt) return refuse('conflict', 'resolve the incident before publishing its postmortem');
@@ -577,9 +577,7 @@ export function observeAlert(state: IncidentState, alert: AlertObservation, at: 
   }
   const wasFiring = state.alerts.some((attached) => attached.status === 'firing');
   const storm = options.repeatsAsCounts && state.pendingBytes >= KEPT.pendingAlertBytes;
-  let next = storm
-    ? { ...state, alerts: withAlert(state.alerts, alert, at), alertChangesFolded: (state.alertChangesFolded ?? 0) + 1 }
-    : record(state, [{ type: 'alert', ...alert }], at, alert.source);
+  let next = storm ? { ...state, alerts: withAlert(state.alerts, alert, at), alertChangesFolded: (state.alertChangesFolded ?? 0) + 1 } : record(state, [{ type: 'alert', ...alert }], at, alert.source);
   const allRecovered = next.alerts.length > 0 && next.alerts.every((attached) => attached.status === 'resolved');
   if (!(wasFiring && allRecovered)) return next;
   next = record(next, [{ type: 'monitor-recovered' }], at, alert.source);

@@ -73,8 +73,6 @@ const archiving = (taskQueue: string) =>
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 
-
-
 /** The refusal's kind travels as the failure type so the API can answer 404, 409 or 400. */
 function refusalFailure(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ message: refusal.reason, type: `Refused:${refusal.kind}`, details: [refusal.field ?? null], nonRetryable: true });
@@ -119,7 +117,9 @@ async function trackActionItems(state: () => IncidentState, told: Set<string>): 
       } else if (item.state !== 'open' && !told.has(item.id)) {
         started.add(item.id);
         // A child that already ended (or never started) has nothing left to stop.
-        await getExternalWorkflowHandle(workflowId).signal(actionItemClosedSignal).catch(() => undefined);
+        await getExternalWorkflowHandle(workflowId)
+          .signal(actionItemClosedSignal)
+          .catch(() => undefined);
         told.add(item.id);
       }
     }
@@ -209,7 +209,14 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       const send = () => (to === 'lead' ? followThrough.notifyLead(ctx, headline, detail) : followThrough.notify(ctx, to, 'reminder', headline, detail));
       void followThrough.keepRunning(ctx, 'followUp', send);
     });
-    for (const loop of [followThrough.escalate, followThrough.remindStatusUpdates, followThrough.remindWhenIdle, followThrough.watchCommanderFatigue, followThrough.handOffAtShiftEnd, followThrough.chasePostmortem]) {
+    for (const loop of [
+      followThrough.escalate,
+      followThrough.remindStatusUpdates,
+      followThrough.remindWhenIdle,
+      followThrough.watchCommanderFatigue,
+      followThrough.handOffAtShiftEnd,
+      followThrough.chasePostmortem,
+    ]) {
       void followThrough.keepRunning(ctx, loop.name, () => loop(ctx));
     }
     void followThrough.keepRunning(ctx, 'trackActionItems', () => trackActionItems(() => state, toldClosed));

@@ -3,16 +3,7 @@
  * workflow per team (id `oncall-overrides-<team>`) holds them durably, keeps an audit trail of who added
  * or removed what, and ends each override with a timer when its window closes.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineUpdate,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Override, RotationName } from '../policy/types';
 import { TASK_QUEUE, teamWorkflowId } from './messages';
 

@@ -98,7 +98,12 @@ function plainText(n: Notification): string {
 }
 
 function html(n: Notification): string {
-  const facts = [['Severity', n.severity], ['Team', n.team], ['Service', n.service], ['Incident', n.incidentId]]
+  const facts = [
+    ['Severity', n.severity],
+    ['Team', n.team],
+    ['Service', n.service],
+    ['Incident', n.incidentId],
+  ]
     .filter(([, value]) => value)
     .map(([label, value]) => `<li>${label}: ${esc(value!)}</li>`)
     .join('');

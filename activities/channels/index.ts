@@ -59,12 +59,7 @@ export type DeliveryAttempt = (n: Notification, contact: ContactChannel, setting
  * before falling back. The same idempotency key goes to every channel; each reaches a different receiver.
  * Never throws for a failed channel: the caller decides whether "nothing delivered" should be retried.
  */
-export async function deliverWithFallback(
-  n: Notification,
-  contacts: ContactChannel[],
-  settings: DeliverySettings = {},
-  attempt: DeliveryAttempt = deliver,
-): Promise<FallbackOutcome> {
+export async function deliverWithFallback(n: Notification, contacts: ContactChannel[], settings: DeliverySettings = {}, attempt: DeliveryAttempt = deliver): Promise<FallbackOutcome> {
   const failures: DeliveryFailure[] = [];
   for (const contact of contacts) {
     try {

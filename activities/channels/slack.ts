@@ -44,11 +44,7 @@ export function slackMessage(n: Notification) {
   return { text, blocks };
 }
 
-export async function deliverSlack(
-  n: Notification,
-  contact: SlackContact,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<DeliveryResult> {
+export async function deliverSlack(n: Notification, contact: SlackContact, env: NodeJS.ProcessEnv = process.env): Promise<DeliveryResult> {
   const target = contact.webhookUrlEnv;
   const raw = env[target];
   if (!raw) {

@@ -45,18 +45,16 @@ export function verifyWebhookSignature(
   if (!header || timestamp === undefined || !/^\d{1,12}$/.test(String(timestamp))) return false;
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > toleranceSeconds) return false;
   const expected = Buffer.from(signWebhook(secret, timestamp, body));
-  return header
-    .split(',')
-    .map((part) => Buffer.from(part.trim()))
-    // timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the secret.
-    .some((given) => given.length === expected.length && timingSafeEqual(given, expected));
+  return (
+    header
+      .split(',')
+      .map((part) => Buffer.from(part.trim()))
+      // timingSafeEqual needs equal lengths; a length mismatch reveals nothing about the secret.
+      .some((given) => given.length === expected.length && timingSafeEqual(given, expected))
+  );
 }
 
-export async function deliverWebhook(
-  n: Notification,
-  contact: WebhookContact,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<DeliveryResult> {
+export async function deliverWebhook(n: Notification, contact: WebhookContact, env: NodeJS.ProcessEnv = process.env): Promise<DeliveryResult> {
   const url = parseUrl(contact.url, 'webhook', redactUrl(contact.url));
   // The host alone: paths and query strings of webhook URLs often carry tokens.
   const target = url.host;
@@ -67,11 +65,7 @@ export async function deliverWebhook(
     const secret = env[contact.signingSecretEnv];
     // Never fall back to an unsigned request: the receiver would (rightly) refuse it, or worse, accept it.
     if (!secret) {
-      throw new PermanentDeliveryError(
-        `webhook to ${target}: environment variable ${contact.signingSecretEnv} (its signing secret) is not set`,
-        'webhook',
-        target,
-      );
+      throw new PermanentDeliveryError(`webhook to ${target}: environment variable ${contact.signingSecretEnv} (its signing secret) is not set`, 'webhook', target);
     }
     headers['X-Marshal-Signature'] = signWebhook(secret, timestamp, body);
   }

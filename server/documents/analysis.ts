@@ -12,13 +12,25 @@ import { durationInWords, utc } from './plain-language';
 export const DEFENCE_LAYERS = [
   { name: 'Testing', words: /\b(tests?|tested|testing|staging|qa|coverage|unit|integration|e2e|reproduc\w*)\b/i, question: 'Which test, in which environment, would have caught this before release?' },
   { name: 'Code review', words: /\b(review\w*|pull request|PR|merge[ds]?|approv\w*|diff)\b/i, question: 'What would a reviewer have needed to see to spot this change as risky?' },
-  { name: 'Deployment verification', words: /\b(deploy\w*|roll(ed)? ?back|rollout|release[ds]?|canary|config(uration)? (push|change)|migration|feature flag|revert\w*)\b/i, question: 'Which check during or right after the rollout would have stopped it before customers saw it?' },
-  { name: 'Monitoring and alerting', words: /\b(alert\w*|monitor\w*|dashboard|metric\w*|detect\w*|page[ds]?|slo|error rate|latency)\b/i, question: 'Did the right alert fire early enough, for the right team, with enough context to act?' },
+  {
+    name: 'Deployment verification',
+    words: /\b(deploy\w*|roll(ed)? ?back|rollout|release[ds]?|canary|config(uration)? (push|change)|migration|feature flag|revert\w*)\b/i,
+    question: 'Which check during or right after the rollout would have stopped it before customers saw it?',
+  },
+  {
+    name: 'Monitoring and alerting',
+    words: /\b(alert\w*|monitor\w*|dashboard|metric\w*|detect\w*|page[ds]?|slo|error rate|latency)\b/i,
+    question: 'Did the right alert fire early enough, for the right team, with enough context to act?',
+  },
 ] as const;
 
 const ms = (text?: string): number | undefined => {
   if (!text) return undefined;
-  try { return parseDuration(text); } catch { return undefined; }
+  try {
+    return parseDuration(text);
+  } catch {
+    return undefined;
+  }
 };
 const between = (from: string, to: string) => Date.parse(to) - Date.parse(from);
 
@@ -111,10 +123,14 @@ export function responseFacts(incident: IncidentView): { wentWell: string[]; did
   for (const event of incident.timeline) {
     if (event.type === 'severity-changed') {
       const raised = incident.policy.severities.findIndex((s) => s.name === event.to) < incident.policy.severities.findIndex((s) => s.name === event.from);
-      didNot.push(`Severity was ${raised ? 'raised' : 'lowered'} from ${event.from} to ${event.to} ${durationInWords(between(incident.declaredAt, event.at))} after declaration: the first triage ${raised ? 'underestimated' : 'overestimated'} the impact.`);
+      didNot.push(
+        `Severity was ${raised ? 'raised' : 'lowered'} from ${event.from} to ${event.to} ${durationInWords(between(incident.declaredAt, event.at))} after declaration: the first triage ${raised ? 'underestimated' : 'overestimated'} the impact.`,
+      );
     }
     if (event.type === 'team-reassigned') {
-      didNot.push(`The incident was reassigned from team ${event.from ?? '(none)'} to ${event.to} ${durationInWords(between(incident.declaredAt, event.at))} after declaration: routing sent it to the wrong team first.`);
+      didNot.push(
+        `The incident was reassigned from team ${event.from ?? '(none)'} to ${event.to} ${durationInWords(between(incident.declaredAt, event.at))} after declaration: routing sent it to the wrong team first.`,
+      );
     }
   }
   if (incident.resolvedAt) wentWell.push(`Resolved ${durationInWords(between(incident.declaredAt, incident.resolvedAt))} after declaration.`);

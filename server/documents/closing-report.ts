@@ -28,10 +28,18 @@ export function closingReport(incident: IncidentView, context: DocumentContext =
   const components = affectedComponents(incident, context.services ?? {});
   const end = incident.resolvedAt ?? context.now ?? new Date().toISOString();
   const lasted = durationInWords(Date.parse(end) - Date.parse(incident.declaredAt));
-  const worstImpact = IMPACT_LABELS[impactOf(severityPath(incident).split(' → ').reduce((worst, name) => {
-    const rank = (n: string) => incident.policy.severities.findIndex((s) => s.name === n);
-    return rank(name) < rank(worst) ? name : worst;
-  }), incident.policy.severities)].toLowerCase();
+  const worstImpact =
+    IMPACT_LABELS[
+      impactOf(
+        severityPath(incident)
+          .split(' → ')
+          .reduce((worst, name) => {
+            const rank = (n: string) => incident.policy.severities.findIndex((s) => s.name === n);
+            return rank(name) < rank(worst) ? name : worst;
+          }),
+        incident.policy.severities,
+      )
+    ].toLowerCase();
 
   const timeline: string[] = [`- ${utc(incident.declaredAt)} — Incident declared (${severityPath(incident).split(' → ')[0]})`];
   for (const event of incident.timeline) {

@@ -61,11 +61,13 @@ export function draftPostmortem(incident: IncidentView, context: DocumentContext
 
   const summary = [
     `${free(incident.title)}.`,
-    `Declared ${utc(incident.declaredAt)} as ${severityPath(incident).split(' → ')[0]}${incident.service ? ` for ${incident.service}` : ''}${incident.team ? ` (team ${incident.team})` : ''}`
-      + (incident.resolvedAt ? `; resolved after ${durationInWords(Date.parse(incident.resolvedAt) - Date.parse(incident.declaredAt))}.` : '; not yet resolved.'),
+    `Declared ${utc(incident.declaredAt)} as ${severityPath(incident).split(' → ')[0]}${incident.service ? ` for ${incident.service}` : ''}${incident.team ? ` (team ${incident.team})` : ''}` +
+      (incident.resolvedAt ? `; resolved after ${durationInWords(Date.parse(incident.resolvedAt) - Date.parse(incident.declaredAt))}.` : '; not yet resolved.'),
     incident.summary ? `Reported as: ${free(incident.summary)}` : '',
     incident.resolution ? `Resolution: ${free(incident.resolution)}` : '',
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   const lines = [
     `# Postmortem: ${free(incident.title)}`,
@@ -110,8 +112,14 @@ export function draftPostmortem(incident: IncidentView, context: DocumentContext
     '## Action items',
     ...(incident.actionItems.length === 0
       ? ['_None yet: each should close a hole named above or improve the response, with an owner and a due date._']
-      : ['| id | action | owner | due | state |', '| --- | --- | --- | --- | --- |',
-          ...incident.actionItems.map((item) => `| ${item.id} | ${cell(free(item.title))} | ${cell(item.owner)} | ${item.dueAt?.slice(0, 10) ?? 'no due date'} | ${item.state}${item.waiveReason ? ` (${cell(free(item.waiveReason))})` : ''} |`)]),
+      : [
+          '| id | action | owner | due | state |',
+          '| --- | --- | --- | --- | --- |',
+          ...incident.actionItems.map(
+            (item) =>
+              `| ${item.id} | ${cell(free(item.title))} | ${cell(item.owner)} | ${item.dueAt?.slice(0, 10) ?? 'no due date'} | ${item.state}${item.waiveReason ? ` (${cell(free(item.waiveReason))})` : ''} |`,
+          ),
+        ]),
     '',
   ];
   return lines.join('\n');

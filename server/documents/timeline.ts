@@ -16,29 +16,52 @@ const SYSTEM_ACTORS = new Set(['marshal', 'unknown', 'admin', 'console', 'system
  */
 export function describeEvent(event: TimelineEvent, free: (text: string) => string = (text) => text): string | undefined {
   switch (event.type) {
-    case 'declared': return `Incident declared as ${event.severity}: ${free(event.title)}`;
-    case 'acknowledged': return `Acknowledged by ${event.by}`;
-    case 'status-updated': return `Status update (${event.status}${event.public ? ', public' : ''}): ${free(event.message)}`;
-    case 'severity-changed': return `Severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${free(event.reason)}`;
-    case 'role-assigned': return event.previous ? `${event.role} handed over from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
-    case 'team-reassigned': return `Reassigned from team ${event.from ?? '(none)'} to ${event.to}: ${free(event.reason)}`;
-    case 'resolved': return `Resolved: ${free(event.summary)}`;
-    case 'action-item-added': return `Action item ${event.itemId} added: ${free(event.title)} (owner ${event.owner})`;
-    case 'action-item-completed': return `Action item ${event.itemId} completed`;
-    case 'action-item-waived': return `Action item ${event.itemId} waived: ${free(event.reason)}`;
-    case 'postmortem-published': return 'Postmortem published';
-    case 'alert': return `Alert ${event.status === 'firing' ? 'firing' : 'recovered'} from ${event.source}: ${free(event.summary)}`;
-    case 'monitor-recovered': return 'Monitoring reports recovery: every attached alert has resolved';
-    case 'escalation-started': return `Paging started for team ${event.team || '(none)'} at ${event.severity} (${event.reason})`;
-    case 'escalation-step': return `Escalation level ${event.level}, round ${event.round}: paging ${event.targets.join(', ') || 'nobody'}${event.overflow ? ' (overflow to the secondary)' : ''}${event.unresolved.length ? `; nobody found for ${event.unresolved.join(', ')}` : ''}`;
-    case 'escalation-exhausted': return `Escalation exhausted: nobody acknowledged${event.lead ? `; team lead ${event.lead} informed` : ''}`;
-    case 'notified': return `${event.kind === 'page' || event.kind === 'escalation' || event.kind === 'overflow' ? 'Paged' : 'Notified'} ${event.to} (${event.kind}): ${event.headline}`;
-    case 'delivery': return `Delivery to ${event.to}${event.channel ? ` via ${event.channel}` : ''} ${event.outcome}${event.failures.length ? `: ${event.failures.join('; ')}` : ''}`;
-    case 'handoff': return `Shift handoff: incident handed from ${event.from} to ${event.to}`;
-    case 'rest-taken': return `${event.person} rests after a night page; ${event.cover} covers until ${utc(event.until)}`;
-    case 'postmortem-due': return `Postmortem due ${utc(event.dueAt)}`;
-    case 'closed': return 'Incident closed';
-    default: return undefined;
+    case 'declared':
+      return `Incident declared as ${event.severity}: ${free(event.title)}`;
+    case 'acknowledged':
+      return `Acknowledged by ${event.by}`;
+    case 'status-updated':
+      return `Status update (${event.status}${event.public ? ', public' : ''}): ${free(event.message)}`;
+    case 'severity-changed':
+      return `Severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${free(event.reason)}`;
+    case 'role-assigned':
+      return event.previous ? `${event.role} handed over from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
+    case 'team-reassigned':
+      return `Reassigned from team ${event.from ?? '(none)'} to ${event.to}: ${free(event.reason)}`;
+    case 'resolved':
+      return `Resolved: ${free(event.summary)}`;
+    case 'action-item-added':
+      return `Action item ${event.itemId} added: ${free(event.title)} (owner ${event.owner})`;
+    case 'action-item-completed':
+      return `Action item ${event.itemId} completed`;
+    case 'action-item-waived':
+      return `Action item ${event.itemId} waived: ${free(event.reason)}`;
+    case 'postmortem-published':
+      return 'Postmortem published';
+    case 'alert':
+      return `Alert ${event.status === 'firing' ? 'firing' : 'recovered'} from ${event.source}: ${free(event.summary)}`;
+    case 'monitor-recovered':
+      return 'Monitoring reports recovery: every attached alert has resolved';
+    case 'escalation-started':
+      return `Paging started for team ${event.team || '(none)'} at ${event.severity} (${event.reason})`;
+    case 'escalation-step':
+      return `Escalation level ${event.level}, round ${event.round}: paging ${event.targets.join(', ') || 'nobody'}${event.overflow ? ' (overflow to the secondary)' : ''}${event.unresolved.length ? `; nobody found for ${event.unresolved.join(', ')}` : ''}`;
+    case 'escalation-exhausted':
+      return `Escalation exhausted: nobody acknowledged${event.lead ? `; team lead ${event.lead} informed` : ''}`;
+    case 'notified':
+      return `${event.kind === 'page' || event.kind === 'escalation' || event.kind === 'overflow' ? 'Paged' : 'Notified'} ${event.to} (${event.kind}): ${event.headline}`;
+    case 'delivery':
+      return `Delivery to ${event.to}${event.channel ? ` via ${event.channel}` : ''} ${event.outcome}${event.failures.length ? `: ${event.failures.join('; ')}` : ''}`;
+    case 'handoff':
+      return `Shift handoff: incident handed from ${event.from} to ${event.to}`;
+    case 'rest-taken':
+      return `${event.person} rests after a night page; ${event.cover} covers until ${utc(event.until)}`;
+    case 'postmortem-due':
+      return `Postmortem due ${utc(event.dueAt)}`;
+    case 'closed':
+      return 'Incident closed';
+    default:
+      return undefined;
   }
 }
 
@@ -61,21 +84,35 @@ export function peopleOf(incident: IncidentView, extra: string[] = []): string[]
   };
   for (const event of incident.timeline) {
     if (event.type !== 'alert' && event.type !== 'monitor-recovered') add(event.by);
-    if (event.type === 'role-assigned') { add(event.person); add(event.previous); }
-    if (event.type === 'handoff') { add(event.from); add(event.to); }
-    if (event.type === 'rest-taken') { add(event.person); add(event.cover); }
+    if (event.type === 'role-assigned') {
+      add(event.person);
+      add(event.previous);
+    }
+    if (event.type === 'handoff') {
+      add(event.from);
+      add(event.to);
+    }
+    if (event.type === 'rest-taken') {
+      add(event.person);
+      add(event.cover);
+    }
     if (event.type === 'notified') add(event.to);
     if (event.type === 'action-item-added') add(event.owner);
   }
   Object.values(incident.roles).forEach(add);
   add(incident.reporter);
   add(incident.acknowledgedBy);
-  incident.actionItems.forEach((item) => { add(item.owner); add(item.closedBy); });
+  incident.actionItems.forEach((item) => {
+    add(item.owner);
+    add(item.closedBy);
+  });
   (incident.pages ?? []).forEach((page) => add(page.to));
   for (const name of extra) {
     add(name);
     // "Alice Ng" is also spoken of as "Alice".
-    name.split(/\s+/).forEach((part) => { if (part.length >= 3) add(part); });
+    name.split(/\s+/).forEach((part) => {
+      if (part.length >= 3) add(part);
+    });
   }
   return [...names].sort((a, b) => b.length - a.length);
 }

@@ -80,11 +80,7 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
     if (req.body.team && Object.keys(policy.teams).length > 0 && !policy.teams[req.body.team]) throw new HttpError(400, 'invalid', `unknown team "${req.body.team}"`, 'team');
     const key = req.get('Idempotency-Key');
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new HttpError(400, 'invalid', 'Idempotency-Key must be 1 to 200 characters', 'Idempotency-Key');
-    const { created, incident } = await incidents.declare(
-      { title, severity, team, service, summary, reporter: reporter ?? res.locals.principal },
-      policies.incidentPolicy(),
-      key,
-    );
+    const { created, incident } = await incidents.declare({ title, severity, team, service, summary, reporter: reporter ?? res.locals.principal }, policies.incidentPolicy(), key);
     if (created) metrics.declared.inc({ severity });
     res.status(created ? 201 : 200).json(latestOf(incident));
   });

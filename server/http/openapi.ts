@@ -17,15 +17,38 @@ const incident = '/api/v1/incidents/{id}';
 const refused = { '404': 'No such incident', '409': 'The lifecycle forbids it now; the message says why' };
 
 const operations: Operation[] = [
-  { method: 'get', path: '/healthz', summary: 'Health: whether Temporal is reachable and this process\'s workers run (`worker`: running, failed, …)', public: true, answers: { '503': 'Temporal unreachable or a worker stopped: paging is not working' } },
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: "Health: whether Temporal is reachable and this process's workers run (`worker`: running, failed, …)",
+    public: true,
+    answers: { '503': 'Temporal unreachable or a worker stopped: paging is not working' },
+  },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics' },
   { method: 'get', path: '/status', summary: 'Public status page (HTML): components, current incidents with their public updates, 90 days of history', public: true },
   { method: 'get', path: '/api/v1/status', summary: 'Public status page as JSON; only public updates of public severities', public: true },
   { method: 'get', path: '/openapi.json', summary: 'This document' },
-  { method: 'post', path: '/api/v1/incidents', summary: 'Declare an incident (Idempotency-Key header makes retries safe)', body: 'Declaration', answers: { '201': 'Declared', '200': 'Same Idempotency-Key: the incident declared before' } },
+  {
+    method: 'post',
+    path: '/api/v1/incidents',
+    summary: 'Declare an incident (Idempotency-Key header makes retries safe)',
+    body: 'Declaration',
+    answers: { '201': 'Declared', '200': 'Same Idempotency-Key: the incident declared before' },
+  },
   { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: ['status', 'team', 'severity', 'service', 'phase', 'limit'] },
-  { method: 'get', path: incident, summary: 'An incident: its state, with the latest 1000 timeline events, 200 status updates and 500 notifications (timelineCount says how many events there are)', answers: { '404': 'No such incident' } },
-  { method: 'get', path: `${incident}/timeline`, summary: 'The whole timeline, oldest first, a page at a time (`after` a sequence number, `limit` up to 1000); `next` links the following page', query: ['after', 'limit'], answers: { '400': 'after or limit is not a whole number in range', '404': 'No such incident' } },
+  {
+    method: 'get',
+    path: incident,
+    summary: 'An incident: its state, with the latest 1000 timeline events, 200 status updates and 500 notifications (timelineCount says how many events there are)',
+    answers: { '404': 'No such incident' },
+  },
+  {
+    method: 'get',
+    path: `${incident}/timeline`,
+    summary: 'The whole timeline, oldest first, a page at a time (`after` a sequence number, `limit` up to 1000); `next` links the following page',
+    query: ['after', 'limit'],
+    answers: { '400': 'after or limit is not a whole number in range', '404': 'No such incident' },
+  },
   { method: 'post', path: `${incident}/acknowledge`, summary: 'Acknowledge', body: 'Acknowledge', answers: refused },
   { method: 'post', path: `${incident}/updates`, summary: 'Post a status update', body: 'StatusUpdate', answers: refused },
   { method: 'post', path: `${incident}/severity`, summary: 'Change severity with a reason', body: 'SeverityChange', answers: refused },
@@ -45,15 +68,27 @@ const operations: Operation[] = [
   { method: 'post', path: '/api/v1/policies/reload', summary: 'Look for a new policy version now; applied, unchanged or rejected with file:line problems' },
   { method: 'get', path: '/api/v1/oncall/{team}', summary: 'Who is primary and secondary at an instant (query `at`, ISO 8601; default now)', query: ['at'], answers: { '404': 'No such team' } },
   { method: 'get', path: '/api/v1/oncall/{team}/overrides', summary: "The team's overrides: active, ended and removed (audit trail)", answers: { '404': 'No such team' } },
-  { method: 'post', path: '/api/v1/oncall/{team}/overrides', summary: 'Add a time-boxed override or swap; it ends by itself at `to`', body: 'Override', answers: { '201': 'Added', '404': 'No such team' } },
-  { method: 'delete', path: '/api/v1/oncall/{team}/overrides/{id}', summary: 'Remove an override (query `by`: who removes it)', query: ['by'], answers: { '404': 'No such override', '409': 'Already ended or removed' } },
+  {
+    method: 'post',
+    path: '/api/v1/oncall/{team}/overrides',
+    summary: 'Add a time-boxed override or swap; it ends by itself at `to`',
+    body: 'Override',
+    answers: { '201': 'Added', '404': 'No such team' },
+  },
+  {
+    method: 'delete',
+    path: '/api/v1/oncall/{team}/overrides/{id}',
+    summary: 'Remove an override (query `by`: who removes it)',
+    query: ['by'],
+    answers: { '404': 'No such override', '409': 'Already ended or removed' },
+  },
 ];
 
 /** Alert intake authenticates per integration (bearer token, routing key or HMAC signature), not with the admin token. */
 function intakeOperations(): Operation[] {
   const answers = {
     '202': 'Durably accepted',
-    '400': 'Malformed JSON or not the sender\'s shape; `field` names the culprit',
+    '400': "Malformed JSON or not the sender's shape; `field` names the culprit",
     '401': 'Bad integration credentials or signature; nothing recorded',
     '404': 'No such integration, or it is disabled',
     '413': 'Body over 512 KB',
@@ -68,7 +103,7 @@ function intakeOperations(): Operation[] {
     ...webhook('grafana', 'GrafanaWebhook', 'Grafana unified alerting webhook contact point'),
     ...webhook('generic', 'GenericAlert', 'Generic alert, e.g. from a Datadog webhook template'),
     { method: 'post', path: '/api/v1/webhooks/events', summary: 'PagerDuty Events API v2 event; answers {status, message, dedup_key}', body: 'PagerDutyEvent', public: true, answers },
-    { method: 'post', path: '/v2/enqueue', summary: 'PagerDuty Events API v2, at PagerDuty\'s own path', body: 'PagerDutyEvent', public: true, answers },
+    { method: 'post', path: '/v2/enqueue', summary: "PagerDuty Events API v2, at PagerDuty's own path", body: 'PagerDutyEvent', public: true, answers },
     { method: 'post', path: '/api/v1/heartbeats/{integration}', summary: 'Heartbeat ping of an integration that declares one', public: true, answers },
   ];
 }

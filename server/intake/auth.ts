@@ -15,7 +15,6 @@ export const REPLAY_WINDOW_SECONDS = 300;
 
 export type AuthResult = { ok: true } | { ok: false; reason: string };
 
-
 /** `sha256=<hex>` of HMAC-SHA256(secret, `${timestamp}.${body}`): what a sender puts in X-Marshal-Signature. */
 export function signBody(secret: string, timestamp: string | number, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;

@@ -34,7 +34,13 @@ const ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** Labels sorted into a stable string: the fingerprint of an alert whose sender did not give one. */
 export function labelsFingerprint(labels: Record<string, string>): string {
-  return sha256(JSON.stringify(Object.keys(labels).sort().map((name) => [name, labels[name]]))).slice(0, 16);
+  return sha256(
+    JSON.stringify(
+      Object.keys(labels)
+        .sort()
+        .map((name) => [name, labels[name]]),
+    ),
+  ).slice(0, 16);
 }
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);

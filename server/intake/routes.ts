@@ -42,13 +42,16 @@ function send(res: Response, error: HttpError, pagerDutyStyle: boolean) {
   if (error.status === 401) res.set('WWW-Authenticate', 'Bearer');
   const body: Record<string, unknown> = error.toJSON();
   if (pagerDutyStyle) {
-    Object.assign(body, error.status === 400 || error.status === 413 ? { status: 'invalid event', message: 'Event object is invalid', errors: [error.message] } : { status: error.code, message: error.message });
+    Object.assign(
+      body,
+      error.status === 400 || error.status === 413 ? { status: 'invalid event', message: 'Event object is invalid', errors: [error.message] } : { status: error.code, message: error.message },
+    );
   }
   res.status(error.status).json(body);
 }
 
 function parseJson(body: Buffer): unknown {
-  if (body.length === 0) throw new IntakeRefusal(400, 'invalid_json', 'the body is empty; send the sender\'s JSON payload');
+  if (body.length === 0) throw new IntakeRefusal(400, 'invalid_json', "the body is empty; send the sender's JSON payload");
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));

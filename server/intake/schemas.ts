@@ -104,7 +104,7 @@ export const intakeSchemas = {
   },
   GenericAlert: {
     description:
-      'Marshal\'s generic alert. `key` is the alert\'s identity (a Datadog template uses $ALERT_CYCLE_KEY); `status` is firing or resolved, or a Datadog $ALERT_TRANSITION (Triggered, Re-Triggered, Renotify, Warn, No Data → firing; Recovered → resolved).',
+      "Marshal's generic alert. `key` is the alert's identity (a Datadog template uses $ALERT_CYCLE_KEY); `status` is firing or resolved, or a Datadog $ALERT_TRANSITION (Triggered, Re-Triggered, Renotify, Warn, No Data → firing; Recovered → resolved).",
     type: 'object',
     required: ['key', 'status', 'title'],
     properties: {
@@ -126,10 +126,7 @@ export type IntakeSchemaName = keyof typeof intakeSchemas;
 
 const ajv = new Ajv2020({ allErrors: false, strict: false });
 addFormats(ajv);
-const validators = Object.fromEntries(Object.entries(intakeSchemas).map(([name, schema]) => [name, ajv.compile(schema)])) as Record<
-  IntakeSchemaName,
-  ReturnType<typeof ajv.compile>
->;
+const validators = Object.fromEntries(Object.entries(intakeSchemas).map(([name, schema]) => [name, ajv.compile(schema)])) as Record<IntakeSchemaName, ReturnType<typeof ajv.compile>>;
 
 /** A problem with a body, in words that name the field (dotted, as the sender's docs spell it). */
 export interface ShapeProblem {
@@ -138,7 +135,12 @@ export interface ShapeProblem {
 }
 
 function describe(error: ErrorObject): ShapeProblem {
-  const path = error.instancePath.split('/').slice(1).map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`)).join('').replace(/^\./, '');
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+    .join('')
+    .replace(/^\./, '');
   if (error.keyword === 'required') {
     const field = path ? `${path}.${error.params.missingProperty}` : String(error.params.missingProperty);
     return { field, message: `${field} is missing` };

@@ -57,7 +57,13 @@ export function groupOf(integration: IntakeIntegration, alert: NormalizedAlert):
 }
 
 /** What an incident opened by this alert is declared as, under the given policy. */
-export function declarationFor(policy: Policy, name: string, integration: IntakeIntegration, alert: Pick<NormalizedAlert, 'view' | 'title' | 'description'>, overrides: { service?: string; team?: string; severity?: string } = {}) {
+export function declarationFor(
+  policy: Policy,
+  name: string,
+  integration: IntakeIntegration,
+  alert: Pick<NormalizedAlert, 'view' | 'title' | 'description'>,
+  overrides: { service?: string; team?: string; severity?: string } = {},
+) {
   const route = routeAlert(policy, alert.view);
   const known = policy.severities.map((severity) => severity.name);
   const pick = (...candidates: (string | undefined)[]) => candidates.find((candidate) => candidate !== undefined && known.includes(candidate));
@@ -146,23 +152,29 @@ export class Intake {
       return { group, batch };
     });
     const workflowIds = batches.map(({ group }) => alertGroupWorkflowId(name, group));
-    await withEngine(this.client, () =>
-      Promise.all([
-        ...batches.map(({ group, batch }, index) =>
-          this.client.workflow.signalWithStart('alertGroup', {
-            workflowId: workflowIds[index],
-            taskQueue: this.taskQueue,
-            args: [{ integration: name, group } satisfies AlertGroupInput],
-            signal: alertsSignal,
-            signalArgs: [batch],
-          }),
-        ),
-        ...(pings > 0 ? [this.signalHeartbeat(integration, 'ping')] : []),
-      ]),
+    await withEngine(
+      this.client,
+      () =>
+        Promise.all([
+          ...batches.map(({ group, batch }, index) =>
+            this.client.workflow.signalWithStart('alertGroup', {
+              workflowId: workflowIds[index],
+              taskQueue: this.taskQueue,
+              args: [{ integration: name, group } satisfies AlertGroupInput],
+              signal: alertsSignal,
+              signalArgs: [batch],
+            }),
+          ),
+          ...(pings > 0 ? [this.signalHeartbeat(integration, 'ping')] : []),
+        ]),
       this.call,
     );
-    if (normalized.truncatedAlerts) this.logger.warn({ integration: name, truncatedAlerts: normalized.truncatedAlerts }, 'the sender truncated its alert group; missing alerts are not treated as resolved');
-    this.metrics.alerts.inc({ integration: name }, batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0));
+    if (normalized.truncatedAlerts)
+      this.logger.warn({ integration: name, truncatedAlerts: normalized.truncatedAlerts }, 'the sender truncated its alert group; missing alerts are not treated as resolved');
+    this.metrics.alerts.inc(
+      { integration: name },
+      batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0),
+    );
     if (pings > 0) this.metrics.heartbeats.inc({ integration: name }, pings);
     return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: workflowIds, pings };
   }

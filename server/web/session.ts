@@ -20,7 +20,6 @@ export interface Session {
   expiresAt: number;
 }
 
-
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
   for (const part of (header ?? '').split(';')) {

@@ -13,7 +13,12 @@ import { affectedComponents, IMPACT_LABELS, impactOf, listInWords, UPDATE_LABELS
 export const HISTORY_DAYS = 90;
 const DAY_MS = 86_400_000;
 
-export interface PublicUpdate { status: UpdateStatus; label: string; message: string; at: string }
+export interface PublicUpdate {
+  status: UpdateStatus;
+  label: string;
+  message: string;
+  at: string;
+}
 
 export interface PublicIncident {
   id: string;
@@ -33,8 +38,15 @@ export interface PublicIncident {
   updates: PublicUpdate[];
 }
 
-export interface ServiceStatus { id: string; state: Impact; stateLabel: string }
-export interface DayStatus { date: string; state: Impact }
+export interface ServiceStatus {
+  id: string;
+  state: Impact;
+  stateLabel: string;
+}
+export interface DayStatus {
+  date: string;
+  state: Impact;
+}
 export interface ComponentStatus {
   name: string;
   state: Impact;
@@ -127,8 +139,9 @@ export function buildStatus(incidents: PublicIncident[], services: Record<string
   // An incident whose service has no component still counts for the overall state.
   const state = [...components.map((component) => component.state), ...active.map((incident) => incident.impact)].reduce<Impact>(worse, 'operational');
   const affected = components.filter((component) => component.state !== 'operational').map((component) => component.name);
-  const summary = state === 'operational'
-    ? 'All systems operational'
-    : `${IMPACT_LABELS[state]}: ${affected.length ? listInWords(affected) : 'some of our services'} ${affected.length === 1 ? 'is' : 'are'} affected`;
+  const summary =
+    state === 'operational'
+      ? 'All systems operational'
+      : `${IMPACT_LABELS[state]}: ${affected.length ? listInWords(affected) : 'some of our services'} ${affected.length === 1 ? 'is' : 'are'} affected`;
   return { generatedAt: now, state, stateLabel: IMPACT_LABELS[state], summary, components, activeIncidents: active, pastIncidents: past, historyDays: HISTORY_DAYS };
 }

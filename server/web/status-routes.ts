@@ -27,7 +27,15 @@ export function statusRoutes(incidents: Incidents, policies: PolicyStore): Route
       // Customers get a page, not JSON, when the engine is briefly away; anything else is a bug for the error handler.
       if (!(error instanceof HttpError && error.status === 503)) throw error;
       res.set('Retry-After', '5');
-      sendHtml(res, 503, page({ title: 'Status temporarily unavailable', body: html`<h1>Service status</h1><p role="alert">The status page is temporarily unavailable. Please try again in a minute.</p>` }));
+      sendHtml(
+        res,
+        503,
+        page({
+          title: 'Status temporarily unavailable',
+          body: html`<h1>Service status</h1>
+            <p role="alert">The status page is temporarily unavailable. Please try again in a minute.</p>`,
+        }),
+      );
     }
   });
 

@@ -13,7 +13,10 @@ const CACHE_LIMIT = 2000;
 export class StatusSource {
   private readonly closed = new Map<string, PublicIncident | null>();
 
-  constructor(private readonly incidents: Incidents, private readonly policies: PolicyStore) {}
+  constructor(
+    private readonly incidents: Incidents,
+    private readonly policies: PolicyStore,
+  ) {}
 
   async current(now = new Date()): Promise<PublicStatus> {
     const policy = this.policies.current;
@@ -33,7 +36,10 @@ export class StatusSource {
       for (let summary = queue.shift(); summary; summary = queue.shift()) {
         const key = `${version}:${summary.id}`;
         const cached = this.closed.get(key);
-        if (cached !== undefined) { results.push(cached); continue; }
+        if (cached !== undefined) {
+          results.push(cached);
+          continue;
+        }
         // An incident may vanish or fail to answer between the list and the query; the page goes on without it.
         const state = await this.incidents.get(summary.id).catch(() => undefined);
         if (!state) continue;

@@ -23,10 +23,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  [stack, browser] = await Promise.all([
-    startTestStack(),
-    launchChromium(),
-  ]);
+  [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -131,7 +128,11 @@ describe.each(VIEWPORTS)('the console at $name size', ({ name, viewport, isMobil
 
     // A refusal is shown as a readable message on the page.
     await page.goto(`${page.url().split('?')[0]}`);
-    await page.getByRole('heading', { name: 'Change severity' }).or(page.locator('legend', { hasText: 'Change severity' })).first().waitFor();
+    await page
+      .getByRole('heading', { name: 'Change severity' })
+      .or(page.locator('legend', { hasText: 'Change severity' }))
+      .first()
+      .waitFor();
     await page.getByLabel('New severity').selectOption('SEV1');
     await page.getByLabel('Reason').first().fill('No change really');
     await page.getByRole('button', { name: 'Change severity' }).click();

@@ -62,9 +62,7 @@ describe('email over a real SMTP server', () => {
       status: 550,
     });
     smtp.failNext(1);
-    await expect(deliver(notification(), { kind: 'email', address: 'bob@example.com' }, { smtp: settings })).rejects.toBeInstanceOf(
-      TransientDeliveryError,
-    );
+    await expect(deliver(notification(), { kind: 'email', address: 'bob@example.com' }, { smtp: settings })).rejects.toBeInstanceOf(TransientDeliveryError);
     await expect(deliver(notification(), { kind: 'email', address: 'bob@example.com' }, {})).rejects.toBeInstanceOf(PermanentDeliveryError);
   });
 });

@@ -24,9 +24,7 @@ describe('falling back along a person’s channels', () => {
     ];
     const outcome = await deliverWithFallback(notification({ key: 'INC-42:7:bob' }), contacts, { smtp: smtpSettings });
     expect(outcome.delivered).toMatchObject({ channel: 'email', target: 'bob@example.com', outcome: 'delivered' });
-    expect(outcome.failures).toEqual([
-      { channel: 'webhook', target: `127.0.0.1:${failing.port}`, error: expect.stringContaining('answered 500'), retryable: true },
-    ]);
+    expect(outcome.failures).toEqual([{ channel: 'webhook', target: `127.0.0.1:${failing.port}`, error: expect.stringContaining('answered 500'), retryable: true }]);
     expect(smtp.received.map((m) => m.envelopeTo)).toEqual([['bob@example.com']]);
     // The result crosses the activity boundary: it must survive JSON.
     expect(JSON.parse(JSON.stringify(outcome))).toEqual(outcome);
@@ -34,19 +32,27 @@ describe('falling back along a person’s channels', () => {
 
   it('stops at the first channel that delivers', async () => {
     const before = smtp.received.length;
-    const outcome = await deliverWithFallback(notification(), [
-      { kind: 'email', address: 'alice@example.com' },
-      { kind: 'webhook', url: failing.url },
-    ], { smtp: smtpSettings });
+    const outcome = await deliverWithFallback(
+      notification(),
+      [
+        { kind: 'email', address: 'alice@example.com' },
+        { kind: 'webhook', url: failing.url },
+      ],
+      { smtp: smtpSettings },
+    );
     expect(outcome).toEqual({ delivered: expect.objectContaining({ channel: 'email' }), failures: [] });
     expect(smtp.received.length).toBe(before + 1);
   });
 
   it('reports every failure when nothing delivers, and never throws', async () => {
-    const outcome = await deliverWithFallback(notification(), [
-      { kind: 'slack', webhookUrlEnv: 'UNSET_SLACK_URL' },
-      { kind: 'webhook', url: failing.url },
-    ], { env: {} });
+    const outcome = await deliverWithFallback(
+      notification(),
+      [
+        { kind: 'slack', webhookUrlEnv: 'UNSET_SLACK_URL' },
+        { kind: 'webhook', url: failing.url },
+      ],
+      { env: {} },
+    );
     expect(outcome.delivered).toBeUndefined();
     expect(outcome.failures.map((f) => [f.channel, f.target, f.retryable])).toEqual([
       ['slack', 'UNSET_SLACK_URL', false],

@@ -1,12 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  deliver,
-  PermanentDeliveryError,
-  signWebhook,
-  TransientDeliveryError,
-  verifyWebhookSignature,
-  type ContactChannel,
-} from '../../activities/channels';
+import { deliver, PermanentDeliveryError, signWebhook, TransientDeliveryError, verifyWebhookSignature, type ContactChannel } from '../../activities/channels';
 import { notification } from './fixtures';
 import { startWebhookReceiver, type WebhookReceiver } from './receivers';
 

@@ -89,11 +89,14 @@ describe('marshal CLI', () => {
     expect(await ok(['postmortem', 'publish', id, '--file', file, '--by', 'carol'])).toMatch(/Nothing else is owed|: closed, phase closed/);
 
     // Closing follows the last duty right after the command returns.
-    const closed = await vi.waitFor(async () => {
-      const current = JSON.parse(await ok(['show', id, '--json'])) as IncidentView;
-      expect(current.status).toBe('closed');
-      return current;
-    }, { timeout: 10_000, interval: 200 });
+    const closed = await vi.waitFor(
+      async () => {
+        const current = JSON.parse(await ok(['show', id, '--json'])) as IncidentView;
+        expect(current.status).toBe('closed');
+        return current;
+      },
+      { timeout: 10_000, interval: 200 },
+    );
     expect(closed.roles.commander).toBe('carol');
     expect(closed.postmortem?.markdown).toContain('Edited by the CLI test.');
     expect(closed.statusUpdates.map((update) => update.status)).toEqual(['investigating', 'identified']);
@@ -109,14 +112,17 @@ describe('marshal CLI', () => {
     const declared = await ok(['declare', '--title', title, '--severity', 'SEV4', '--team', 'web']);
     const id = /^Declared (\w+) /.exec(declared)?.[1];
     expect(id, declared).toBeDefined();
-    await vi.waitFor(async () => {
-      const list = await ok(['list', '--team', 'web', '--severity', 'SEV4']);
-      const lines = list.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+STATUS\s+PHASE\s+TEAM\s+SERVICE\s+DECLARED\s+TITLE$/);
-      const row = lines.find((line) => line.startsWith(id!));
-      expect(row).toContain(title);
-      expect(row!.indexOf(title)).toBe(lines[0].indexOf('TITLE'));
-    }, { timeout: 10_000, interval: 300 });
+    await vi.waitFor(
+      async () => {
+        const list = await ok(['list', '--team', 'web', '--severity', 'SEV4']);
+        const lines = list.trimEnd().split('\n');
+        expect(lines[0]).toMatch(/^ID\s+SEVERITY\s+STATUS\s+PHASE\s+TEAM\s+SERVICE\s+DECLARED\s+TITLE$/);
+        const row = lines.find((line) => line.startsWith(id!));
+        expect(row).toContain(title);
+        expect(row!.indexOf(title)).toBe(lines[0].indexOf('TITLE'));
+      },
+      { timeout: 10_000, interval: 300 },
+    );
   });
 
   it('maps failures to documented exit codes with one line on stderr', async () => {

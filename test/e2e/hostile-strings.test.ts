@@ -107,7 +107,12 @@ describe('hostile strings', () => {
     expect(nul.html).toContain('NUL');
     const cookie = [...browser.jar.entries()].map(([name, value]) => `${name}=${value}`).join('; ');
     const form = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${file.stack.url}/console/incidents/${id}/updates`, { method: 'POST', redirect: 'manual', headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body });
+      fetch(`${file.stack.url}/console/incidents/${id}/updates`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
     expect((await form(`_csrf=${csrf}&message=${'y'.repeat(2 * 1024 * 1024)}`)).status).toBe(413);
     expect((await form(`_csrf=${csrf}`, { 'Content-Encoding': 'bogus' })).status).toBe(415);
   });

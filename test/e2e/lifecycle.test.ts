@@ -48,15 +48,31 @@ describe('incident lifecycle over HTTP', () => {
 
     expect((await file.api.post(`/api/v1/incidents/${id}/action-items/AI-1/complete`, { by: 'dana' })).status).toBe(200);
 
-    const closed = await vi.waitFor(async () => {
-      const current = await file.api.get<IncidentView>(`/api/v1/incidents/${id}`);
-      expect(current.body.status).toBe('closed');
-      return current.body;
-    }, { timeout: 10_000, interval: 100 });
+    const closed = await vi.waitFor(
+      async () => {
+        const current = await file.api.get<IncidentView>(`/api/v1/incidents/${id}`);
+        expect(current.body.status).toBe('closed');
+        return current.body;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(closed.phase).toBe('closed');
     expect(closed.closedAt).toBeDefined();
     const types = closed.timeline.map((event) => event.type);
-    expect(types).toEqual(expect.arrayContaining(['declared', 'acknowledged', 'status-updated', 'severity-changed', 'role-assigned', 'resolved', 'action-item-added', 'postmortem-published', 'action-item-completed', 'closed']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'declared',
+        'acknowledged',
+        'status-updated',
+        'severity-changed',
+        'role-assigned',
+        'resolved',
+        'action-item-added',
+        'postmortem-published',
+        'action-item-completed',
+        'closed',
+      ]),
+    );
     expect(closed.timeline.filter((event) => event.type === 'phase-changed').map((event) => (event.type === 'phase-changed' ? event.to : ''))).toEqual(['act', 'reflect', 'closed']);
     expect(closed.statusUpdates.map((update) => update.status)).toEqual(['investigating', 'identified']);
 
@@ -68,18 +84,24 @@ describe('incident lifecycle over HTTP', () => {
     const description = await file.stack.client.workflow.getHandle(`incident-${id}`).describe();
     expect(description.typedSearchAttributes.get(searchAttributes.status)).toBe('closed');
     expect(description.typedSearchAttributes.get(searchAttributes.severity)).toBe('SEV1');
-    await vi.waitFor(async () => {
-      const list = await file.api.get(`/api/v1/incidents?status=closed&team=payments&severity=SEV1`);
-      expect(list.body.incidents.map((incident: { id: string }) => incident.id)).toContain(id);
-    }, { timeout: 10_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        const list = await file.api.get(`/api/v1/incidents?status=closed&team=payments&severity=SEV1`);
+        expect(list.body.incidents.map((incident: { id: string }) => incident.id)).toContain(id);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
   });
 
   it('closes a low severity incident on resolve when nothing else is owed', async () => {
     const { body } = await file.api.post<IncidentView>('/api/v1/incidents', { title: 'Typo on the pricing page', severity: 'SEV4' });
     await file.api.post(`/api/v1/incidents/${body.id}/resolve`, { summary: 'Fixed the typo' });
-    await vi.waitFor(async () => {
-      expect((await file.api.get(`/api/v1/incidents/${body.id}`)).body.status).toBe('closed');
-    }, { timeout: 10_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        expect((await file.api.get(`/api/v1/incidents/${body.id}`)).body.status).toBe('closed');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 
   it('returns the same incident for a repeated Idempotency-Key', async () => {
@@ -97,13 +119,16 @@ describe('incident lifecycle over HTTP', () => {
     const a = await file.api.post('/api/v1/incidents', { title: 'Queue backlog', severity: 'SEV3', team: 'web' });
     const b = await file.api.post('/api/v1/incidents', { title: 'Disk filling', severity: 'SEV2', team: 'web' });
     const ids = (answer: { body: { incidents: { id: string }[] } }) => answer.body.incidents.map((incident) => incident.id);
-    await vi.waitFor(async () => {
-      expect(ids(await file.api.get('/api/v1/incidents?team=web'))).toEqual(expect.arrayContaining([a.body.id, b.body.id]));
-      const sev2 = await file.api.get('/api/v1/incidents?team=web&severity=SEV2');
-      expect(ids(sev2)).toContain(b.body.id);
-      expect(ids(sev2)).not.toContain(a.body.id);
-      expect(sev2.body.incidents.find((incident: { id: string }) => incident.id === b.body.id)).toMatchObject({ title: 'Disk filling', phase: 'discover', status: 'open', team: 'web' });
-      expect(ids(await file.api.get('/api/v1/incidents?team=platform'))).not.toContain(a.body.id);
-    }, { timeout: 10_000, interval: 200 });
+    await vi.waitFor(
+      async () => {
+        expect(ids(await file.api.get('/api/v1/incidents?team=web'))).toEqual(expect.arrayContaining([a.body.id, b.body.id]));
+        const sev2 = await file.api.get('/api/v1/incidents?team=web&severity=SEV2');
+        expect(ids(sev2)).toContain(b.body.id);
+        expect(ids(sev2)).not.toContain(a.body.id);
+        expect(sev2.body.incidents.find((incident: { id: string }) => incident.id === b.body.id)).toMatchObject({ title: 'Disk filling', phase: 'discover', status: 'open', team: 'web' });
+        expect(ids(await file.api.get('/api/v1/incidents?team=platform'))).not.toContain(a.body.id);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
   });
 });

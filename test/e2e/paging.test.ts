@@ -42,8 +42,7 @@ interface Delivery {
   incident: { id: string };
   recipient: { personId: string };
 }
-const pagesOf = (id: string) =>
-  hooks.received.map((delivery) => delivery.json as Delivery).filter((json) => json.incident.id === id && (json.kind === 'page' || json.kind === 'escalation'));
+const pagesOf = (id: string) => hooks.received.map((delivery) => delivery.json as Delivery).filter((json) => json.incident.id === id && (json.kind === 'page' || json.kind === 'escalation'));
 
 describe('paging in real time', () => {
   let stack: TestStack;
@@ -55,17 +54,25 @@ describe('paging in real time', () => {
   it('pages the primary by webhook and email, escalates to the secondary, and stops on acknowledgement', async () => {
     const api = apiClient(stack.url, stack.token);
     const { body: incident } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Gateway down', severity: 'SEV1', service: 'api-gateway' });
-    const first = await vi.waitFor(() => {
-      expect(pagesOf(incident.id)).toHaveLength(1);
-      return pagesOf(incident.id)[0];
-    }, { timeout: 10_000, interval: 100 });
+    const first = await vi.waitFor(
+      () => {
+        expect(pagesOf(incident.id)).toHaveLength(1);
+        return pagesOf(incident.id)[0];
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     // The same page by email, with a Message-ID derived from the same idempotency key.
-    await vi.waitFor(() => expect(smtp.received.some((mail) => mail.envelopeTo.includes(`${first.recipient.personId}@example.test`) && mail.subject.includes('Gateway down'))).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(smtp.received.some((mail) => mail.envelopeTo.includes(`${first.recipient.personId}@example.test`) && mail.subject.includes('Gateway down'))).toBe(true), {
+      timeout: 10_000,
+    });
 
-    const second = await vi.waitFor(() => {
-      expect(pagesOf(incident.id)).toHaveLength(2);
-      return pagesOf(incident.id)[1];
-    }, { timeout: 10_000, interval: 100 });
+    const second = await vi.waitFor(
+      () => {
+        expect(pagesOf(incident.id)).toHaveLength(2);
+        return pagesOf(incident.id)[1];
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(second.recipient.personId).not.toBe(first.recipient.personId);
     await api.post(`/api/v1/incidents/${incident.id}/acknowledge`, { by: second.recipient.personId });
 
@@ -138,16 +145,23 @@ describe('a worker killed mid-escalation', () => {
     // The escalation timer fired while no worker ran; the new worker pages level 2 and then level 3.
     await vi.waitFor(() => expect(pagesOf(incident.id).length).toBeGreaterThanOrEqual(3), { timeout: 60_000, interval: 200 });
     await client.post(`/api/v1/incidents/${incident.id}/acknowledge`, { by: 'judy' });
-    const state = await vi.waitFor(async () => {
-      const current = (await client.get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
-      expect(current.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
-      return current;
-    }, { timeout: 15_000, interval: 200 });
+    const state = await vi.waitFor(
+      async () => {
+        const current = (await client.get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
+        expect(current.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
+        return current;
+      },
+      { timeout: 15_000, interval: 200 },
+    );
 
     const pages = state.pages.filter((page) => page.kind === 'page' || page.kind === 'escalation');
     // Nothing lost: every page on the timeline was delivered and arrived; nothing twice: one arrival per page.
     expect(pages.every((page) => page.outcome === 'delivered')).toBe(true);
-    expect(pagesOf(incident.id).map((delivery) => delivery.key).sort()).toEqual(pages.map((page) => `${incident.id}:${page.seq}`).sort());
+    expect(
+      pagesOf(incident.id)
+        .map((delivery) => delivery.key)
+        .sort(),
+    ).toEqual(pages.map((page) => `${incident.id}:${page.seq}`).sort());
     const accepted = hooks.requests.filter((request) => request.outcome === 'accepted' && request.key?.startsWith(`${incident.id}:`)).map((request) => request.key);
     expect(new Set(accepted).size).toBe(accepted.length);
   }, 90_000);

@@ -50,19 +50,25 @@ describe('policies from git', () => {
 
     // Shift the primary rotation by one person: whoever was on call at `at` no longer is.
     const sha = commit('rotate platform primary', (text) => text.replace(primaryOrder, 'participants: [niaj, olivia, peggy, rupert, mallory]'));
-    const after = await vi.waitFor(async () => {
-      const answer = (await api.get(`/api/v1/oncall/platform?at=${at}`)).body;
-      expect(answer.policyVersion).toBe(sha);
-      return answer;
-    }, { timeout: 5_000, interval: 100 });
+    const after = await vi.waitFor(
+      async () => {
+        const answer = (await api.get(`/api/v1/oncall/platform?at=${at}`)).body;
+        expect(answer.policyVersion).toBe(sha);
+        return answer;
+      },
+      { timeout: 5_000, interval: 100 },
+    );
     expect(after.primary.personId).not.toBe(before.primary.personId);
 
     // The open incident was told, and its timeline says so.
-    await vi.waitFor(async () => {
-      const incident = (await api.get(`/api/v1/incidents/${open.body.id}`)).body;
-      expect(incident.policyVersion).toBe(sha);
-      expect(incident.timeline.filter((event: { type: string }) => event.type === 'policy-applied')).toEqual([expect.objectContaining({ from: firstSha, to: sha })]);
-    }, { timeout: 5_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const incident = (await api.get(`/api/v1/incidents/${open.body.id}`)).body;
+        expect(incident.policyVersion).toBe(sha);
+        expect(incident.timeline.filter((event: { type: string }) => event.type === 'policy-applied')).toEqual([expect.objectContaining({ from: firstSha, to: sha })]);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
     const history = (await api.get('/api/v1/policies/history')).body.history;
     expect(history[0]).toMatchObject({ version: sha, outcome: 'applied' });
   });
@@ -71,7 +77,10 @@ describe('policies from git', () => {
     const good = (await api.get('/api/v1/policies/current')).body.version;
     const answerBefore = (await api.get(`/api/v1/oncall/platform?at=${at}`)).body.primary.personId;
     const broken = commit('add a person nobody defined', (text) => text.replace('participants: [niaj, olivia, peggy, rupert, mallory]', 'participants: [niaj, olivia, peggy, rupert, zed]'));
-    const line = readFileSync(platformFile, 'utf8').split('\n').findIndex((text) => text.includes('zed')) + 1;
+    const line =
+      readFileSync(platformFile, 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('zed')) + 1;
 
     const reload = await api.post('/api/v1/policies/reload', {});
     expect(reload.body).toMatchObject({ outcome: 'rejected', version: broken, active: good });
@@ -94,17 +103,27 @@ describe('on-call overrides', () => {
     const regular = now.primary.personId as string;
     const cover = ['judy', 'mallory', 'niaj'].find((person) => person !== regular)!;
     const to = new Date(Date.now() + 4_000).toISOString();
-    const created = await api.post('/api/v1/oncall/platform/overrides', { person: cover, replaces: regular, from: new Date(Date.now() - 60_000).toISOString(), to, reason: 'dentist appointment', by: regular });
+    const created = await api.post('/api/v1/oncall/platform/overrides', {
+      person: cover,
+      replaces: regular,
+      from: new Date(Date.now() - 60_000).toISOString(),
+      to,
+      reason: 'dentist appointment',
+      by: regular,
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ id: expect.stringMatching(/^ovr-\d+$/), state: 'active', createdBy: regular, person: cover });
 
     expect((await api.get('/api/v1/oncall/platform')).body.primary.personId).toBe(cover);
 
     // The override's own timer ends it at `to`; on-call goes back to the rotation.
-    await vi.waitFor(async () => {
-      const overrides = (await api.get('/api/v1/oncall/platform/overrides')).body.overrides;
-      expect(overrides.find((override: { id: string }) => override.id === created.body.id)).toMatchObject({ state: 'ended' });
-    }, { timeout: 15_000, interval: 250 });
+    await vi.waitFor(
+      async () => {
+        const overrides = (await api.get('/api/v1/oncall/platform/overrides')).body.overrides;
+        expect(overrides.find((override: { id: string }) => override.id === created.body.id)).toMatchObject({ state: 'ended' });
+      },
+      { timeout: 15_000, interval: 250 },
+    );
     expect((await api.get('/api/v1/oncall/platform')).body.primary.personId).toBe(regular);
   });
 

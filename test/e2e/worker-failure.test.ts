@@ -33,10 +33,15 @@ it('reports a dead worker on /healthz within seconds and calls the failure hook'
   await stack.incidents.command(id, { type: 'assign-role', by: 'ops', role: 'scribe', person: 'P\ud800Q' }).catch(() => undefined);
 
   const started = Date.now();
-  const health = await until('healthz to report the dead worker', async () => {
-    const answer = await api.get('/healthz');
-    return answer.status === 503 ? answer : undefined;
-  }, 30_000, 100);
+  const health = await until(
+    'healthz to report the dead worker',
+    async () => {
+      const answer = await api.get('/healthz');
+      return answer.status === 503 ? answer : undefined;
+    },
+    30_000,
+    100,
+  );
   expect(health.body).toMatchObject({ status: 'unavailable', worker: 'failed', temporal: 'reachable' });
   await until('the failure hook', () => failures.length === 1, 30_000, 100);
   console.log(`dead worker reported ${Date.now() - started} ms after the fatal command returned`);

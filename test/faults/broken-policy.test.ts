@@ -26,7 +26,8 @@ it('refuses a broken policy commit while incidents run; nothing running changes'
   try {
     const client = apiClient(stack.url, stack.token);
     const ids: string[] = [];
-    for (const service of ['api-gateway', 'checkout-api', 'web-frontend']) ids.push((await client.post<IncidentView>('/api/v1/incidents', { title: `Policy fault ${service}`, severity: 'SEV2', service })).body.id);
+    for (const service of ['api-gateway', 'checkout-api', 'web-frontend'])
+      ids.push((await client.post<IncidentView>('/api/v1/incidents', { title: `Policy fault ${service}`, severity: 'SEV2', service })).body.id);
     await until('a first page for every incident', () => ids.every((id) => pagesFor(hooks.received, id) >= 1), 30_000);
     const before = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
 
@@ -49,22 +50,26 @@ it('refuses a broken policy commit while incidents run; nothing running changes'
 
     const unchanged = after.filter((state, i) => state.policyVersion === before[i].policyVersion && JSON.stringify(state.policy) === JSON.stringify(before[i].policy));
     const signalled = after.filter((state) => state.timeline.some((event) => event.type === 'policy-applied'));
-    verdict('broken policy commit while incidents run', {
-      incidents: ids.length,
-      reloadOutcome: reload.body.outcome,
-      problems: reload.body.errors?.length,
-      active: current.version === good ? 'last good' : current.version,
-      incidentsUnchanged: unchanged.length,
-      incidentsSignalled: signalled.length,
-      pagesAfterBrokenCommit: after.reduce((sum, state, i) => sum + state.pages.length - before[i].pages.length, 0),
-    }, [
-      ['the reload refuses the commit', reload.body.outcome === 'rejected' && reload.body.version === broken && reload.body.active === good],
-      ['the history records it as rejected', history.some((entry) => entry.version === broken && entry.outcome === 'rejected')],
-      ['the last good version stays active', current.version === good],
-      ['every incident keeps its policy version and snapshot', unchanged.length === ids.length && before.every((state) => state.policyVersion === good)],
-      ['no incident was signalled a new policy', signalled.length === 0],
-      ['chains kept paging on the old timeouts', after.every((state) => state.timeline.filter((event) => event.type === 'escalation-step').length >= 3)],
-    ]);
+    verdict(
+      'broken policy commit while incidents run',
+      {
+        incidents: ids.length,
+        reloadOutcome: reload.body.outcome,
+        problems: reload.body.errors?.length,
+        active: current.version === good ? 'last good' : current.version,
+        incidentsUnchanged: unchanged.length,
+        incidentsSignalled: signalled.length,
+        pagesAfterBrokenCommit: after.reduce((sum, state, i) => sum + state.pages.length - before[i].pages.length, 0),
+      },
+      [
+        ['the reload refuses the commit', reload.body.outcome === 'rejected' && reload.body.version === broken && reload.body.active === good],
+        ['the history records it as rejected', history.some((entry) => entry.version === broken && entry.outcome === 'rejected')],
+        ['the last good version stays active', current.version === good],
+        ['every incident keeps its policy version and snapshot', unchanged.length === ids.length && before.every((state) => state.policyVersion === good)],
+        ['no incident was signalled a new policy', signalled.length === 0],
+        ['chains kept paging on the old timeouts', after.every((state) => state.timeline.filter((event) => event.type === 'escalation-step').length >= 3)],
+      ],
+    );
   } finally {
     await stack.stop();
     await hooks.close();

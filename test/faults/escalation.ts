@@ -38,30 +38,38 @@ export async function escalationUnderWorkerLoss(options: { name: string; inciden
     await until('three pages for every incident', () => ids.every((id) => pagesFor(hooks.received, id) >= 3), 90_000, 200);
     const carriedOnMs = Date.now() - killedAt;
     for (const id of ids) await client.post(`/api/v1/incidents/${id}/acknowledge`, { by: 'judy' });
-    const states = await until('every delivery settled', async () => {
-      const all = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
-      return all.every((state) => state.acknowledgedAt && state.pages.every((page) => page.outcome !== 'sending')) ? all : undefined;
-    }, 30_000);
+    const states = await until(
+      'every delivery settled',
+      async () => {
+        const all = await Promise.all(ids.map(async (id) => (await client.get<IncidentView>(`/api/v1/incidents/${id}`)).body));
+        return all.every((state) => state.acknowledgedAt && state.pages.every((page) => page.outcome !== 'sending')) ? all : undefined;
+      },
+      30_000,
+    );
 
     const { keys, undelivered } = timelineNotifications(states);
     const accepted = acceptedKeys(hooks.requests, new Set(ids));
     const retried = hooks.requests.filter((request) => request.outcome === 'duplicate').length;
     const lost = keys.filter((key) => !accepted.includes(key));
     const unexpected = accepted.filter((key) => !keys.includes(key));
-    verdict(options.name, {
-      incidents: ids.length,
-      notifications: keys.length,
-      accepted: accepted.length,
-      duplicateDeliveriesDropped: retried,
-      lost: lost.length,
-      unexpected: unexpected.length,
-      killToAllAtLevel3Ms: carriedOnMs,
-    }, [
-      ['every notification on the timelines delivered', undelivered.length === 0],
-      ['accepted keys at the receiver == timeline notifications', sameList(accepted, keys)],
-      ['no key accepted twice', new Set(accepted).size === accepted.length],
-      ['every incident reached level 3', states.every((state) => state.timeline.filter((event) => event.type === 'escalation-step').length >= 3)],
-    ]);
+    verdict(
+      options.name,
+      {
+        incidents: ids.length,
+        notifications: keys.length,
+        accepted: accepted.length,
+        duplicateDeliveriesDropped: retried,
+        lost: lost.length,
+        unexpected: unexpected.length,
+        killToAllAtLevel3Ms: carriedOnMs,
+      },
+      [
+        ['every notification on the timelines delivered', undelivered.length === 0],
+        ['accepted keys at the receiver == timeline notifications', sameList(accepted, keys)],
+        ['no key accepted twice', new Set(accepted).size === accepted.length],
+        ['every incident reached level 3', states.every((state) => state.timeline.filter((event) => event.type === 'escalation-step').length >= 3)],
+      ],
+    );
   } finally {
     for (const worker of workers) await killHard(worker);
     await api.stop();

@@ -47,7 +47,10 @@ describe('hostile input', () => {
       const outcomes: Record<string, number> = {};
       for (let round = 0; round < 20; round += 1) {
         for (const command of make()) {
-          const status = await stack.incidents.command(id, command).then(() => 200, (error) => Number(error.status ?? 500));
+          const status = await stack.incidents.command(id, command).then(
+            () => 200,
+            (error) => Number(error.status ?? 500),
+          );
           outcomes[status] = (outcomes[status] ?? 0) + 1;
         }
       }
@@ -66,13 +69,25 @@ describe('hostile input', () => {
 
   it('unknown team, bad encodings and control characters: 4xx at once, nothing logged as an error', async () => {
     const errors: string[] = [];
-    const logger = pino({ level: 'warn' }, new Writable({ write(chunk, _encoding, done) { if (JSON.parse(String(chunk)).level >= 50) errors.push(String(chunk)); done(); } }));
+    const logger = pino(
+      { level: 'warn' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          if (JSON.parse(String(chunk)).level >= 50) errors.push(String(chunk));
+          done();
+        },
+      }),
+    );
     const stack = await startTestStack({ logger });
     try {
       const api = apiClient(stack.url, stack.token);
       const id = (await api.post('/api/v1/incidents', { title: 'Unknown team', severity: 'SEV1', service: 'checkout-api' })).body.id;
       const reassign = await api.post(`/api/v1/incidents/${id}/team`, { team: 'no-such-team', reason: 'typo' });
-      const encodings = await Promise.all(['bogus', 'gzip', 'br, bogus'].map((encoding) => apiClient(stack.url, undefined).send('POST', '/api/v1/incidents', 'junk', { 'Content-Type': 'application/json', 'Content-Encoding': encoding })));
+      const encodings = await Promise.all(
+        ['bogus', 'gzip', 'br, bogus'].map((encoding) =>
+          apiClient(stack.url, undefined).send('POST', '/api/v1/incidents', 'junk', { 'Content-Type': 'application/json', 'Content-Encoding': encoding }),
+        ),
+      );
       const started = Date.now();
       const filters = await Promise.all(['team=a%00', 'service=%0d', 'severity=%7f'].map((query) => api.get(`/api/v1/incidents?${query}`)));
       const filterMs = Date.now() - started;
@@ -112,8 +127,14 @@ describe('hostile input', () => {
       const check = spawnSync(process.execPath, ['--import', 'tsx', 'cli/marshal.ts', 'policy', 'check', dir], { cwd: repoRoot, encoding: 'utf8' });
       const current = (await api.get('/api/v1/policies/current')).body.version;
       verdict('40 MB policy file and alias bomb', { hugeStatus: huge.status, hugeMs, rssGrowthMiB, bombStatus: bombReload.status, rejectedVersions: rejected.length, checkExit: check.status }, [
-        ['the huge file is rejected naming file and limit', huge.body.outcome === 'rejected' && huge.body.errors?.some((e: { file: string; message: string }) => e.file === 'config/services.yaml' && e.message.includes('byte limit'))],
-        ['the alias bomb is rejected as a YAML problem', bombReload.status === 200 && bombReload.body.outcome === 'rejected' && bombReload.body.errors?.some((e: { message: string }) => /alias/i.test(e.message))],
+        [
+          'the huge file is rejected naming file and limit',
+          huge.body.outcome === 'rejected' && huge.body.errors?.some((e: { file: string; message: string }) => e.file === 'config/services.yaml' && e.message.includes('byte limit')),
+        ],
+        [
+          'the alias bomb is rejected as a YAML problem',
+          bombReload.status === 200 && bombReload.body.outcome === 'rejected' && bombReload.body.errors?.some((e: { message: string }) => /alias/i.test(e.message)),
+        ],
         ['both are recorded as rejected versions', rejected.length >= 2],
         ['policy check exits 5 naming the file', check.status === 5 && check.stdout.includes('config/services.yaml')],
         ['the last good version is still active', current === good],
@@ -127,7 +148,10 @@ describe('hostile input', () => {
     process.env.TEST_FAULT_AM_TOKEN = 'fault-am-token';
     const dataDir = mkdtempSync(join(tmpdir(), 'marshal-fault-intake-down-'));
     const server = await startDevServer({ dataDir, headless: true });
-    const stack = await startTestStack({ temporal: { address: server.address, namespace: 'default' }, policy: { kind: 'directory', dir: policyDirWith('  alertmanager: { tokenEnv: TEST_FAULT_AM_TOKEN }\n') } });
+    const stack = await startTestStack({
+      temporal: { address: server.address, namespace: 'default' },
+      policy: { kind: 'directory', dir: policyDirWith('  alertmanager: { tokenEnv: TEST_FAULT_AM_TOKEN }\n') },
+    });
     try {
       const sender = apiClient(stack.url, 'fault-am-token');
       await server.stop();
@@ -141,7 +165,7 @@ describe('hostile input', () => {
       }
       verdict('intake with the engine down', { statuses, msToAnswer: times }, [
         ['every delivery is answered 503', statuses.every((status) => status === 503)],
-        ['each within 2 s, inside a sender\'s 10 s timeout', times.every((ms) => ms < 2000)],
+        ["each within 2 s, inside a sender's 10 s timeout", times.every((ms) => ms < 2000)],
       ]);
     } finally {
       await stack.stop();
@@ -150,12 +174,23 @@ describe('hostile input', () => {
 
   it('Marshal killed with SIGKILL takes its Temporal server with it; a stale one is stopped at the next start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'marshal-fault-tether-'));
-    const env = { ...process.env, MARSHAL_DATA_DIR: dataDir, MARSHAL_PORT: String(await freePort()), MARSHAL_TEMPORAL_PORT: String(await freePort()), MARSHAL_TEMPORAL_UI_PORT: String(await freePort()), MARSHAL_POLICY_DIR: join(repoRoot, 'config'), MARSHAL_LOG_LEVEL: 'error' };
+    const env = {
+      ...process.env,
+      MARSHAL_DATA_DIR: dataDir,
+      MARSHAL_PORT: String(await freePort()),
+      MARSHAL_TEMPORAL_PORT: String(await freePort()),
+      MARSHAL_TEMPORAL_UI_PORT: String(await freePort()),
+      MARSHAL_POLICY_DIR: join(repoRoot, 'config'),
+      MARSHAL_LOG_LEVEL: 'error',
+    };
     const start = () =>
       new Promise<ChildProcess>((resolve, reject) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
-        child.stdout!.on('data', (chunk) => { output += chunk; if (output.includes('Marshal is running')) resolve(child); });
+        child.stdout!.on('data', (chunk) => {
+          output += chunk;
+          if (output.includes('Marshal is running')) resolve(child);
+        });
         child.stderr!.on('data', (chunk) => (output += chunk));
         child.once('exit', (code) => reject(new Error(`marshal exited with ${code}: ${output}`)));
       });
@@ -164,10 +199,17 @@ describe('hostile input', () => {
     const first = await start();
     const firstServer = serverPid();
     first.kill('SIGKILL');
-    const goneAfterKill = await until('the server to stop with Marshal', () => !alive(firstServer), 15_000, 100).then(() => true, () => false);
+    const goneAfterKill = await until('the server to stop with Marshal', () => !alive(firstServer), 15_000, 100).then(
+      () => true,
+      () => false,
+    );
 
     // A stale server from "an earlier run" (started by hand on this data dir), which Marshal must not adopt.
-    const stale = spawn(findBinary(TEMPORAL_CLI).found!.path, ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', env.MARSHAL_TEMPORAL_PORT, '--db-filename', join(dataDir, 'temporal.sqlite')], { stdio: 'ignore', detached: true });
+    const stale = spawn(
+      findBinary(TEMPORAL_CLI).found!.path,
+      ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', env.MARSHAL_TEMPORAL_PORT, '--db-filename', join(dataDir, 'temporal.sqlite')],
+      { stdio: 'ignore', detached: true },
+    );
     writeFileSync(join(dataDir, 'temporal.pid'), String(stale.pid));
     await sleep(2000);
     const second = await start();

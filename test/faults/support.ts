@@ -81,7 +81,9 @@ export { until } from '../support/wait';
 /** Print one line per case — PASS or FAIL, its figures, and what failed — then fail the test on any failed check. */
 export function verdict(name: string, figures: Record<string, unknown>, checks: [string, boolean][]): void {
   const failed = checks.filter(([, ok]) => !ok).map(([what]) => what);
-  const shown = Object.entries(figures).map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`).join(' ');
+  const shown = Object.entries(figures)
+    .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+    .join(' ');
   console.log(`${failed.length ? 'FAIL' : 'PASS'} ${name}: ${shown}${failed.length ? ` — failed: ${failed.join('; ')}` : ''}`);
   expect(failed).toEqual([]);
 }

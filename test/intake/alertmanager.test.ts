@@ -120,7 +120,7 @@ describe('Alertmanager webhook', () => {
     const id = await incidentOf(answer.body.groups[0], 1);
     const incident = (await api.get(`/api/v1/incidents/${id}`)).body;
     expect(incident.title).toBe('LatenzHoch: Latenz über 500 ms – Zürich → 東京 🚨');
-    expect(incident.alerts[0].labels).toMatchObject({ 'région': '東京', 'équipe': 'plateforme' });
+    expect(incident.alerts[0].labels).toMatchObject({ région: '東京', équipe: 'plateforme' });
     expect(incident.team).toBe('platform');
     expect(incident.summary).toMatch(/No routing rule matched this alert; it went to the default team platform/);
   });
@@ -145,7 +145,9 @@ describe('Alertmanager webhook', () => {
     const RUN = runId();
     const workflowId = `alert-group-test-${RUN}`;
     const batch = (i: number) => ({
-      alerts: [{ observation: { source: 'alertmanager', key: `${RUN}-${i % 3}`, status: 'firing' as const, summary: 'Queue depth high' }, action: 'trigger' as const, occurredAt: '2026-03-02T09:00:00Z' }],
+      alerts: [
+        { observation: { source: 'alertmanager', key: `${RUN}-${i % 3}`, status: 'firing' as const, summary: 'Queue depth high' }, action: 'trigger' as const, occurredAt: '2026-03-02T09:00:00Z' },
+      ],
       declaration: { title: 'Queue depth high', severity: 'SEV4', reporter: 'alertmanager' },
       policy: stack.policies.incidentPolicy(),
       receivedAt: new Date().toISOString(),

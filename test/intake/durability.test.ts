@@ -44,16 +44,24 @@ describe('intake when Temporal is down', () => {
 
     server = await startDevServer({ dataDir, port, headless: true });
     // The sender keeps retrying until it hears 2xx, as Alertmanager does.
-    const accepted = await eventually(async () => {
-      const answer = await sender.post('/api/v1/webhooks/alertmanager', firing);
-      return answer.status === 202 ? answer : undefined;
-    }, 'intake to accept again', 60_000);
+    const accepted = await eventually(
+      async () => {
+        const answer = await sender.post('/api/v1/webhooks/alertmanager', firing);
+        return answer.status === 202 ? answer : undefined;
+      },
+      'intake to accept again',
+      60_000,
+    );
     const view = await settledGroup(stack.client, accepted.body.groups[0], 3);
     expect(view.counts).toMatchObject({ deliveries: 3, incidentsOpened: 1 });
-    const incident = await eventually(async () => {
-      const { body } = await api.get(`/api/v1/incidents/${view.incident!.id}`);
-      return body.alerts?.length === 3 ? body : undefined;
-    }, 'the incident with its alerts', 30_000);
+    const incident = await eventually(
+      async () => {
+        const { body } = await api.get(`/api/v1/incidents/${view.incident!.id}`);
+        return body.alerts?.length === 3 ? body : undefined;
+      },
+      'the incident with its alerts',
+      30_000,
+    );
     expect(incident.alerts.map((alert: any) => alert.deliveries)).toEqual([1, 1, 1]);
     expect(incident.timeline.filter((event: any) => event.type === 'alert')).toHaveLength(3);
   });

@@ -117,7 +117,7 @@ describe('PagerDuty Events API v2', () => {
     expect(incident.resolvedAt).toBeTruthy();
   });
 
-  it('refuses unknown routing keys with 401 and malformed events with 400 in PagerDuty\'s error shape', async () => {
+  it("refuses unknown routing keys with 401 and malformed events with 400 in PagerDuty's error shape", async () => {
     const unknown = await pd(fixture('pagerduty-trigger', { RUN: runId(), ROUTING_KEY: 'not-a-routing-key' }));
     expect(unknown.status).toBe(401);
     const noSummary = fixture('pagerduty-trigger', { RUN: runId(), ROUTING_KEY });
@@ -183,7 +183,7 @@ describe('generic webhook and Datadog template', () => {
   });
 });
 
-describe('heartbeats (dead man\'s switch)', () => {
+describe("heartbeats (dead man's switch)", () => {
   it('a missed ping opens an incident; the next ping records the recovery', async () => {
     const workflowId = heartbeatWorkflowId(WATCHED);
     // Armed at start; pinged once by the Watchdog alert, which is not itself an alert.
@@ -195,10 +195,14 @@ describe('heartbeats (dead man\'s switch)', () => {
       const view = await groupView(stack.client, workflowId);
       return view.pending === 0 && view.heartbeat?.lastPingAt && !view.heartbeat.missed ? view : undefined;
     }, 'the ping to be taken');
-    const missed = await eventually(async () => {
-      const view = await groupView(stack.client, workflowId);
-      return view.pending === 0 && view.counts.incidentsOpened > pinged.counts.incidentsOpened && view.incident ? view : undefined;
-    }, 'a missed heartbeat to open an incident', 15_000);
+    const missed = await eventually(
+      async () => {
+        const view = await groupView(stack.client, workflowId);
+        return view.pending === 0 && view.counts.incidentsOpened > pinged.counts.incidentsOpened && view.incident ? view : undefined;
+      },
+      'a missed heartbeat to open an incident',
+      15_000,
+    );
     const incident = (await api.get(`/api/v1/incidents/${missed.incident!.id}`)).body;
     expect(incident).toMatchObject({ title: `Missed heartbeat from ${WATCHED}`, service: 'kubernetes', team: 'platform', severity: 'SEV4' });
     expect(incident.alerts[0]).toMatchObject({ key: `heartbeat:${WATCHED}`, status: 'firing' });

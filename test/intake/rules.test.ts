@@ -9,7 +9,10 @@ const am = (key: string, status: 'firing' | 'resolved', startsAt = '2026-01-01T0
   action: status === 'resolved' ? 'resolve' : 'trigger',
   occurredAt: startsAt,
 });
-const pd = (key: string, action: IncomingAlert['action']): IncomingAlert => ({ observation: { source: 'events', key, status: action === 'resolve' ? 'resolved' : 'firing', summary: action === 'trigger' ? 'disk' : '' }, action });
+const pd = (key: string, action: IncomingAlert['action']): IncomingAlert => ({
+  observation: { source: 'events', key, status: action === 'resolve' ? 'resolved' : 'firing', summary: action === 'trigger' ? 'disk' : '' },
+  action,
+});
 const now = Date.parse('2026-01-01T00:01:00Z');
 
 function run(...batches: AlertBatch[]) {

@@ -32,7 +32,10 @@ describe('marshal policy', () => {
     const { repo } = scratchRepo();
     const file = join(repo, 'config', 'severities.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('acknowledgementTimeout: 5m', 'acknowledgementTimeout: soon'));
-    const line = readFileSync(file, 'utf8').split('\n').findIndex((text) => text.includes('soon')) + 1;
+    const line =
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('soon')) + 1;
     const broken = await run(['policy', 'check', join(repo, 'config')]);
     expect(broken.code).toBe(5);
     expect(broken.stdout).toMatch(new RegExp(`config/severities\\.yaml:${line}:\\d+: error: .*soon`));

@@ -14,7 +14,13 @@ const edit = (change: (head: Policy) => void): Policy => {
 
 describe('policyDiff', () => {
   it('says nothing changes when nothing does', () => {
-    expect(policyDiff(base, edit(() => {}), { from, days: 14 })).toContain('No change in behaviour');
+    expect(
+      policyDiff(
+        base,
+        edit(() => {}),
+        { from, days: 14 },
+      ),
+    ).toContain('No change in behaviour');
   });
 
   it('describes a swapped rotation as shifts gained and lost, with an example page', () => {

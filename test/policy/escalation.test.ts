@@ -53,7 +53,7 @@ describe('escalationPlan', () => {
     expect(plan.steps[1].targets).toEqual(['a']);
   });
 
-  it('holds a quiet-hours severity until the responder\'s morning, but never a SEV1', () => {
+  it("holds a quiet-hours severity until the responder's morning, but never a SEV1", () => {
     const night = utc('2025-03-29T02:00:00Z'); // 22:00 in New York
     const sev4 = escalationPlan(policy, 'platform', 'SEV4', night);
     expect(sev4.heldUntil).toBe('2025-03-29T12:00:00.000Z'); // 08:00 EDT

@@ -35,7 +35,9 @@ describe('the example config', () => {
 
 describe('broken files are refused with file:line:column', () => {
   it('reports a YAML syntax error at its exact line', () => {
-    const dir = configCopy({ 'teams/web.yaml': (t) => t.replace("        handoff: '09:00'\n        start: '2025-01-06'\n  secondary:", "        handoff: '09:00\n        start: '2025-01-06'\n  secondary:") });
+    const dir = configCopy({
+      'teams/web.yaml': (t) => t.replace("        handoff: '09:00'\n        start: '2025-01-06'\n  secondary:", "        handoff: '09:00\n        start: '2025-01-06'\n  secondary:"),
+    });
     const errors = errorsOf(load(dir));
     expect(errors.length).toBeGreaterThan(0);
     // The unclosed quote opens on line 22 (handoff of the primary layer).
@@ -90,13 +92,20 @@ describe('semantic rules', () => {
   });
 
   it('an escalation chain that ends at a rotation is refused', () => {
-    const dir = configCopy({ 'teams/platform.yaml': (t) => t.replace("      - targets: [{ kind: rotation, rotation: secondary }]\n      - targets: [{ kind: team-lead }]\n  bySeverity", "      - targets: [{ kind: rotation, rotation: secondary }]\n  bySeverity") });
+    const dir = configCopy({
+      'teams/platform.yaml': (t) =>
+        t.replace(
+          '      - targets: [{ kind: rotation, rotation: secondary }]\n      - targets: [{ kind: team-lead }]\n  bySeverity',
+          '      - targets: [{ kind: rotation, rotation: secondary }]\n  bySeverity',
+        ),
+    });
     expect(find(errorsOf(load(dir)), 'ends at a rotation')).toMatchObject({ file: 'config/teams/platform.yaml', line: 40, column: 9 });
   });
 
   it('references to a missing rotation, team or severity are errors', () => {
     const dir = configCopy({
-      'teams/web.yaml': (t) => t.replace('{ kind: rotation, rotation: primary, team: platform }', '{ kind: rotation, rotation: primary, team: platfrom }').replace('severities: [SEV3, SEV4]', 'severities: [SEV3, SEV5]'),
+      'teams/web.yaml': (t) =>
+        t.replace('{ kind: rotation, rotation: primary, team: platform }', '{ kind: rotation, rotation: primary, team: platfrom }').replace('severities: [SEV3, SEV4]', 'severities: [SEV3, SEV5]'),
       'services.yaml': (t) => t.replace('defaultTeam: platform', 'defaultTeam: nobody'),
     });
     const errors = errorsOf(load(dir));
@@ -115,7 +124,10 @@ describe('semantic rules', () => {
 
   it('a too-long acknowledgement timeout is an error and a too-short one a warning', () => {
     const long = load(configCopy({ 'severities.yaml': (t) => t.replace('acknowledgementTimeout: 5m', 'acknowledgementTimeout: 2d') }));
-    const line = readFileSync(join(configDir, 'severities.yaml'), 'utf8').split('\n').findIndex((text) => text.includes('acknowledgementTimeout: 5m')) + 1;
+    const line =
+      readFileSync(join(configDir, 'severities.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('acknowledgementTimeout: 5m')) + 1;
     expect(find(errorsOf(long), 'over a day')).toMatchObject({ file: 'config/severities.yaml', line, column: 29 });
     const short = load(configCopy({ 'severities.yaml': (t) => t.replace('acknowledgementTimeout: 5m', 'acknowledgementTimeout: 20s') }));
     expect(short.ok && find(short.warnings, 'shorter than a person')).toBeTruthy();
@@ -134,7 +146,7 @@ describe('semantic rules', () => {
           .replace("        start: '2025-01-06'\n  secondary:", "        start: '2025-01-06'\n        hours: { from: '08:00', to: '20:00' }\n  secondary:")
           .replace(/  secondary:\n    layers:\n      - name: weekly\n[\s\S]*?start: '2025-01-06'\n/, '')
           .replace('{ kind: rotation, rotation: secondary }, ', '')
-          .replace("      - targets: [{ kind: rotation, rotation: secondary }]\n", ''),
+          .replace('      - targets: [{ kind: rotation, rotation: secondary }]\n', ''),
     });
     const result = load(dir);
     expect(errorsOf(result)).toEqual([]);

@@ -57,27 +57,45 @@ export async function driveLongIncident(stack: TestStack, size: { alerts: number
   // recorded on the timeline, several batches in flight at once; between rounds the archive catches up, as
   // it does over hours (a storm faster than that is folded into counts: see the unit tests).
   const batch = (from: number, count: number) =>
-    Array.from({ length: count }, (_, i) => ({ source: 'storm', key: `alert-${from + i}`, status: 'firing' as const, summary: `Error rate high on shard ${(from + i) % 40}`, labels: { alertname: 'ErrorRate', shard: String((from + i) % 40) } }));
-  for (let sent = 0; sent < size.alerts; sent += 4 * ALERT_BATCH_LIMIT) {
-    await Promise.all([0, 1, 2, 3].map((k) => {
-      const from = sent + k * ALERT_BATCH_LIMIT;
-      const count = Math.min(ALERT_BATCH_LIMIT, size.alerts - from);
-      return count > 0 ? handle.signal(alertBatchSignal, batch(from, count)) : undefined;
+    Array.from({ length: count }, (_, i) => ({
+      source: 'storm',
+      key: `alert-${from + i}`,
+      status: 'firing' as const,
+      summary: `Error rate high on shard ${(from + i) % 40}`,
+      labels: { alertname: 'ErrorRate', shard: String((from + i) % 40) },
     }));
-    await until('the archive to catch up', async () => {
-      const state = await handle.query(stateQuery);
-      return state.lastSeq >= Math.min(sent + 4 * ALERT_BATCH_LIMIT, size.alerts) && state.lastSeq - state.archivedThrough < 100 ? true : undefined;
-    }, 60_000, 50);
+  for (let sent = 0; sent < size.alerts; sent += 4 * ALERT_BATCH_LIMIT) {
+    await Promise.all(
+      [0, 1, 2, 3].map((k) => {
+        const from = sent + k * ALERT_BATCH_LIMIT;
+        const count = Math.min(ALERT_BATCH_LIMIT, size.alerts - from);
+        return count > 0 ? handle.signal(alertBatchSignal, batch(from, count)) : undefined;
+      }),
+    );
+    await until(
+      'the archive to catch up',
+      async () => {
+        const state = await handle.query(stateQuery);
+        return state.lastSeq >= Math.min(sent + 4 * ALERT_BATCH_LIMIT, size.alerts) && state.lastSeq - state.archivedThrough < 100 ? true : undefined;
+      },
+      60_000,
+      50,
+    );
   }
   const message = (n: number) => `Update ${n}: ${'still investigating the storm; '.repeat(size.updateLength / 30)}`.slice(0, size.updateLength);
   for (let n = 1; n <= size.updates; n += 1) {
     const answer = await api.post(`/api/v1/incidents/${id}/updates`, { status: 'investigating', message: message(n) });
     if (answer.status !== 200) throw new Error(`update ${n} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
   }
-  const events = await until('every alert to be on the timeline', async () => {
-    const state = await handle.query(stateQuery);
-    return state.lastSeq >= size.alerts + size.updates ? state.lastSeq : undefined;
-  }, 300_000, 500);
+  const events = await until(
+    'every alert to be on the timeline',
+    async () => {
+      const state = await handle.query(stateQuery);
+      return state.lastSeq >= size.alerts + size.updates ? state.lastSeq : undefined;
+    },
+    300_000,
+    500,
+  );
 
   // It still answers: the incident, and its whole timeline page by page.
   const started = Date.now();
@@ -85,7 +103,7 @@ export async function driveLongIncident(stack: TestStack, size: { alerts: number
   const getMs = Date.now() - started;
   if (read.status !== 200) throw new Error(`GET answered ${read.status}`);
   let timelinePaged = 0;
-  for (let next: string | undefined = `/api/v1/incidents/${id}/timeline?limit=1000`; next; ) {
+  for (let next: string | undefined = `/api/v1/incidents/${id}/timeline?limit=1000`; next;) {
     const page: { body: { events: unknown[]; next?: string } } = await api.get(next);
     timelinePaged += page.body.events.length;
     next = page.body.next;
@@ -94,16 +112,33 @@ export async function driveLongIncident(stack: TestStack, size: { alerts: number
   // It still pages: raising the severity pages the team again.
   const before = stack.inbox.received.length;
   await api.post(`/api/v1/incidents/${id}/severity`, { severity: 'SEV2', reason: 'The storm spread' });
-  const pagedAfterFlood = await until('a page after the flood', () => stack.inbox.received.slice(before).some((hook) => hook.body.includes(id)), 60_000, 200).then(() => true, () => false);
+  const pagedAfterFlood = await until('a page after the flood', () => stack.inbox.received.slice(before).some((hook) => hook.body.includes(id)), 60_000, 200).then(
+    () => true,
+    () => false,
+  );
 
   // And it closes.
   await api.post(`/api/v1/incidents/${id}/acknowledge`, {});
   await api.post(`/api/v1/incidents/${id}/resolve`, { summary: 'Storm over' });
   const publish = await api.post(`/api/v1/incidents/${id}/postmortem`, { markdown: '# Postmortem\nA long one.' });
   if (publish.status !== 200) throw new Error(`postmortem answered ${publish.status}`);
-  const closed = await until('the incident to close', async () => ((await api.get(`/api/v1/incidents/${id}`)).body.status === 'closed' ? true : undefined), 120_000, 500).then(() => true, () => false);
+  const closed = await until('the incident to close', async () => ((await api.get(`/api/v1/incidents/${id}`)).body.status === 'closed' ? true : undefined), 120_000, 500).then(
+    () => true,
+    () => false,
+  );
 
   const state: IncidentState = await handle.query(stateQuery);
   const largest = await largestPayload(stack.client, incidentWorkflowId(id));
-  return { id, events, stateBytes: JSON.stringify(state).length, largestPayloadBytes: largest.bytes, largestPayloadIn: largest.where, runs: largest.runs, timelinePaged, getMs, pagedAfterFlood, closed };
+  return {
+    id,
+    events,
+    stateBytes: JSON.stringify(state).length,
+    largestPayloadBytes: largest.bytes,
+    largestPayloadIn: largest.where,
+    runs: largest.runs,
+    timelinePaged,
+    getMs,
+    pagedAfterFlood,
+    closed,
+  };
 }

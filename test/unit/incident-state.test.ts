@@ -81,7 +81,10 @@ describe('incident state', () => {
     state = run(state, { type: 'change-severity', by: 'alice', severity: 'SEV4', reason: 'false alarm', responderNeeded: false });
     expect(state).toMatchObject({ severity: 'SEV4', responderNeeded: false });
     const changes = state.timeline.flatMap((event) => (event.type === 'severity-changed' ? [[event.from, event.to, event.reason]] : []));
-    expect(changes).toEqual([['SEV3', 'SEV1', 'all regions'], ['SEV1', 'SEV4', 'false alarm']]);
+    expect(changes).toEqual([
+      ['SEV3', 'SEV1', 'all regions'],
+      ['SEV1', 'SEV4', 'false alarm'],
+    ]);
   });
 
   it('records a role reassignment as a handoff from the previous holder', () => {
@@ -141,7 +144,10 @@ describe('incident state', () => {
     state = observeAlert(state, { ...firing, key: 'fp-1' }, tick());
     // Same summary, different identity: a distinct alert.
     state = observeAlert(state, { ...firing, key: 'fp-2' }, tick());
-    expect(state.alerts.map((alert) => [alert.key, alert.deliveries, alert.status])).toEqual([['fp-1', 2, 'firing'], ['fp-2', 1, 'firing']]);
+    expect(state.alerts.map((alert) => [alert.key, alert.deliveries, alert.status])).toEqual([
+      ['fp-1', 2, 'firing'],
+      ['fp-2', 1, 'firing'],
+    ]);
     state = observeAlert(state, { ...firing, key: 'fp-1', status: 'resolved' }, tick());
     expect(state.timeline.some((event) => event.type === 'monitor-recovered')).toBe(false);
     state = observeAlert(state, { ...firing, key: 'fp-2', status: 'resolved' }, tick());
@@ -204,7 +210,12 @@ describe('bounded state', () => {
     let state = fresh();
     for (let n = 0; n < KEPT.actionItems; n += 1) state = run(state, { type: 'add-action-item', by: 'a', title: `item ${n}`, owner: 'bob' });
     expect(refusal(state, { type: 'add-action-item', by: 'a', title: 'one more', owner: 'bob' }).kind).toBe('conflict');
-    for (let n = 0; n < KEPT.alerts + 20; n += 1) state = observeAlert(state, { source: 's', key: `k${n}`, status: 'firing', summary: 'x'.repeat(1_000), labels: Object.fromEntries([...Array(50).keys()].map((i) => [`l${i}`, 'v'.repeat(500)])) }, tick());
+    for (let n = 0; n < KEPT.alerts + 20; n += 1)
+      state = observeAlert(
+        state,
+        { source: 's', key: `k${n}`, status: 'firing', summary: 'x'.repeat(1_000), labels: Object.fromEntries([...Array(50).keys()].map((i) => [`l${i}`, 'v'.repeat(500)])) },
+        tick(),
+      );
     expect(state.alerts).toHaveLength(KEPT.alerts);
     expect(Object.keys(state.alerts[0].labels!)).toHaveLength(KEPT.alertLabels);
     expect(state.alerts.at(-1)!.key).toBe(`k${KEPT.alerts + 19}`);
@@ -232,7 +243,8 @@ describe('alert storms', () => {
   it('fold changes into a count while too much waits to be archived, and record again once it is', () => {
     let state = fresh();
     let n = 0;
-    while (state.pendingBytes < KEPT.pendingAlertBytes) state = observeAlert(state, { source: 'am', key: `k${(n += 1)}`, status: 'firing', summary: 'x'.repeat(500) }, tick(), { repeatsAsCounts: true });
+    while (state.pendingBytes < KEPT.pendingAlertBytes)
+      state = observeAlert(state, { source: 'am', key: `k${(n += 1)}`, status: 'firing', summary: 'x'.repeat(500) }, tick(), { repeatsAsCounts: true });
     const seq = state.lastSeq;
     state = observeAlert(state, { source: 'am', key: 'storm', status: 'firing', summary: 'x' }, tick(), { repeatsAsCounts: true });
     expect(state.lastSeq).toBe(seq);

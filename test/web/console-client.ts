@@ -1,5 +1,10 @@
 /** A cookie-keeping form client for the console over real HTTP (no redirects followed, so tests see them). */
-export interface ConsoleAnswer { status: number; location: string | null; html: string; headers: Headers }
+export interface ConsoleAnswer {
+  status: number;
+  location: string | null;
+  html: string;
+  headers: Headers;
+}
 
 export function consoleClient(baseUrl: string) {
   const jar = new Map<string, string>();

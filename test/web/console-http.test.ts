@@ -159,9 +159,15 @@ describe('console forms', () => {
     await send('postmortem', { markdown: draft });
 
     const state = (await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
-    expect(state.statusUpdates.map((update) => [update.public, update.by])).toEqual([[false, 'Fran'], [true, 'Fran']]);
+    expect(state.statusUpdates.map((update) => [update.public, update.by])).toEqual([
+      [false, 'Fran'],
+      [true, 'Fran'],
+    ]);
     expect(state).toMatchObject({ severity: 'SEV1', team: 'platform', roles: { communications: 'gale' }, resolution: 'Vacuumed the table' });
-    expect(state.actionItems.map((item) => [item.id, item.state, item.dueAt])).toEqual([['AI-1', 'completed', '2026-12-31T17:00:00Z'], ['AI-2', 'waived', expect.any(String)]]);
+    expect(state.actionItems.map((item) => [item.id, item.state, item.dueAt])).toEqual([
+      ['AI-1', 'completed', '2026-12-31T17:00:00Z'],
+      ['AI-2', 'waived', expect.any(String)],
+    ]);
     expect(state.postmortem?.markdown).toBe(draft.trim());
     expect(state.postmortem?.publishedBy).toBe('Fran');
     expect((await browser.post(`/console/incidents/${id}/no-such-action`, { _csrf: csrf })).status).toBe(404);

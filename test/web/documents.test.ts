@@ -94,7 +94,9 @@ describe('draft customer message', () => {
   it('on declaration: investigating, plain language, the component and the cadence', () => {
     const draft = draftCustomerMessage(declared, services);
     expect(draft).toMatchObject({ status: 'investigating', impact: 'major_outage', components: ['Checkout'], publicStatusPage: true, complete: false });
-    expect(draft.message).toBe('We are investigating an outage affecting Checkout. Some customers may be unable to use Checkout or may see errors or slow responses. We will post another update within 30 minutes.');
+    expect(draft.message).toBe(
+      'We are investigating an outage affecting Checkout. Some customers may be unable to use Checkout or may see errors or slow responses. We will post another update within 30 minutes.',
+    );
     expect(draft.message).not.toMatch(/carol|secret|Internal title|SEV1|checkout-api/);
   });
 

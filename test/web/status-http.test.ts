@@ -37,12 +37,15 @@ const SECRETS = {
   otherSeverityPublic: 'Sev3-Axolotlmessage marked public',
 };
 
-const serviceState = (status: PublicStatus, id: string) =>
-  status.components.flatMap((component) => component.services).find((service) => service.id === id)?.state;
+const serviceState = (status: PublicStatus, id: string) => status.components.flatMap((component) => component.services).find((service) => service.id === id)?.state;
 
 function keysOf(value: unknown, keys = new Set<string>()): Set<string> {
   if (Array.isArray(value)) value.forEach((item) => keysOf(item, keys));
-  else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) { keys.add(key); keysOf(inner, keys); }
+  else if (value && typeof value === 'object')
+    for (const [key, inner] of Object.entries(value)) {
+      keys.add(key);
+      keysOf(inner, keys);
+    }
   return keys;
 }
 

@@ -44,8 +44,14 @@ describe('publicIncident', () => {
 describe('buildStatus', () => {
   const active = publicIncident(incident({ id: 'a', title: 't', severity: 'SEV1', service: 'checkout-api' }, [update(2, 'investigating')]), services)!;
   const monitoring = publicIncident(incident({ id: 'b', title: 't', severity: 'SEV1', service: 'api-gateway' }, [update(2, 'investigating'), update(9, 'monitoring')]), services)!;
-  const old = publicIncident(incident({ id: 'c', title: 't', severity: 'SEV2', service: 'web-frontend' }, [update(2, 'investigating'), [60, { type: 'resolve', by: 'x', summary: 'y' }]], '2026-11-01T10:00:00.000Z'), services)!;
-  const ancient = publicIncident(incident({ id: 'd', title: 't', severity: 'SEV2', service: 'web-frontend' }, [update(2, 'investigating'), [60, { type: 'resolve', by: 'x', summary: 'y' }]], '2026-06-01T10:00:00.000Z'), services)!;
+  const old = publicIncident(
+    incident({ id: 'c', title: 't', severity: 'SEV2', service: 'web-frontend' }, [update(2, 'investigating'), [60, { type: 'resolve', by: 'x', summary: 'y' }]], '2026-11-01T10:00:00.000Z'),
+    services,
+  )!;
+  const ancient = publicIncident(
+    incident({ id: 'd', title: 't', severity: 'SEV2', service: 'web-frontend' }, [update(2, 'investigating'), [60, { type: 'resolve', by: 'x', summary: 'y' }]], '2026-06-01T10:00:00.000Z'),
+    services,
+  )!;
   const nowhere = publicIncident(incident({ id: 'e', title: 't', severity: 'SEV2' }, [update(2, 'identified')]), services)!;
 
   it('derives each service and component state from open public incidents', () => {
@@ -85,7 +91,9 @@ describe('buildStatus', () => {
 describe('html and cookies', () => {
   it('escapes every interpolated value but not nested templates', () => {
     const evil = `<img src=x onerror="alert('x')">&`;
-    expect(html`<p title="${evil}">${evil}</p>`.text).toBe('<p title="&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;">&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;</p>');
+    expect(html`<p title="${evil}">${evil}</p>`.text).toBe(
+      '<p title="&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;">&#60;img src=x onerror=&#34;alert(&#39;x&#39;)&#34;&#62;&#38;</p>',
+    );
     expect(html`<div>${html`<b>${'<i>'}</b>`}${[1, '<', null, undefined, false]}</div>`.text).toBe('<div><b>&#60;i&#62;</b>1&#60;</div>');
   });
 

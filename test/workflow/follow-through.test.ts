@@ -76,11 +76,14 @@ async function start(id: string, declaration: { title: string; severity: string;
 
 /** Skipped time fires timers at once, but deliveries take real milliseconds: wait until none is in flight. */
 async function settled(handle: { query: (q: typeof stateQuery) => Promise<IncidentState> }): Promise<IncidentState> {
-  return vi.waitFor(async () => {
-    const state = await handle.query(stateQuery);
-    expect(state.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
-    return state;
-  }, { timeout: 10_000, interval: 50 });
+  return vi.waitFor(
+    async () => {
+      const state = await handle.query(stateQuery);
+      expect(state.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
+      return state;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
 }
 
 /** Pages (not reminders or rest notices) the receiver accepted for one incident, in order. */
@@ -194,14 +197,17 @@ describe('going on call', () => {
     const handle = await env.client.workflow.start('oncallNotices', { workflowId: 'oncall-notices-platform', taskQueue: TASK_QUEUE, args: [{ team: 'platform' }] });
     started.push(handle);
     await env.sleep('8 days');
-    const notices = await vi.waitFor(() => {
-      const found = inbox.received
-        .map((delivery) => ({ path: delivery.path, json: delivery.json as { kind: string; headline: string; key: string } }))
-        .filter(({ json }) => json.kind === 'info' && json.headline.includes('on call for platform'));
-      // Platform hands over weekly, both rotations at once: within 8 days, one primary and one secondary notice.
-      expect(found.length).toBeGreaterThanOrEqual(2);
-      return found;
-    }, { timeout: 10_000, interval: 100 });
+    const notices = await vi.waitFor(
+      () => {
+        const found = inbox.received
+          .map((delivery) => ({ path: delivery.path, json: delivery.json as { kind: string; headline: string; key: string } }))
+          .filter(({ json }) => json.kind === 'info' && json.headline.includes('on call for platform'));
+        // Platform hands over weekly, both rotations at once: within 8 days, one primary and one secondary notice.
+        expect(found.length).toBeGreaterThanOrEqual(2);
+        return found;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     for (const { path, json } of notices) {
       const startedAt = Number(json.key.split(':')[2]);
       expect(startedAt).toBeGreaterThan(from);
@@ -211,4 +217,3 @@ describe('going on call', () => {
     }
   });
 });
-

@@ -35,11 +35,25 @@ function text(form: Form, name: string): string | undefined {
   return trimmed.length ? trimmed : undefined;
 }
 
-const FIELD_LABELS: Record<string, string> = { message: 'Update', reason: 'Reason', person: 'Person', summary: 'Resolution summary', title: 'Title', owner: 'Owner', markdown: 'Postmortem', severity: 'Severity', team: 'Team', role: 'Role', status: 'Status' };
+const FIELD_LABELS: Record<string, string> = {
+  message: 'Update',
+  reason: 'Reason',
+  person: 'Person',
+  summary: 'Resolution summary',
+  title: 'Title',
+  owner: 'Owner',
+  markdown: 'Postmortem',
+  severity: 'Severity',
+  team: 'Team',
+  role: 'Role',
+  status: 'Status',
+};
 
 function check(schema: SchemaName, body: Form) {
   let failure: unknown;
-  validateBody(schema)({ body } as Request, {} as Response, (error?: unknown) => { failure = error; });
+  validateBody(schema)({ body } as Request, {} as Response, (error?: unknown) => {
+    failure = error;
+  });
   if (failure instanceof HttpError) {
     const label = failure.field ? FIELD_LABELS[failure.field] : undefined;
     throw label ? new HttpError(failure.status, failure.code, failure.message.replace(`"${failure.field}"`, label), failure.field) : failure;
@@ -63,7 +77,10 @@ export function commandFromForm(action: string, form: Form, by: string): { comma
     case 'updates': {
       const body = defined({ status: text(form, 'status'), message: text(form, 'message'), public: text(form, 'public') === 'true' });
       check('StatusUpdate', body);
-      return { command: { type: 'post-status-update', by, status: body.status as never, message: body.message as string, public: body.public as boolean }, name: body.public ? 'published' : 'updated' };
+      return {
+        command: { type: 'post-status-update', by, status: body.status as never, message: body.message as string, public: body.public as boolean },
+        name: body.public ? 'published' : 'updated',
+      };
     }
     case 'severity': {
       const body = defined({ severity: text(form, 'severity'), reason: text(form, 'reason') });

@@ -22,7 +22,12 @@ import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type A
 import { incidentPage } from './incident-page';
 import { consolePage, errorPage, listPage, loginPage } from './views';
 
-export interface ConsoleDeps { incidents: Incidents; policies: PolicyStore; token: string; logger: Logger }
+export interface ConsoleDeps {
+  incidents: Incidents;
+  policies: PolicyStore;
+  token: string;
+  logger: Logger;
+}
 
 const ID = /^[0-9a-z]{1,40}$/;
 
@@ -107,9 +112,18 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const id = String(req.params.id);
     if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
     const incident = await deps.incidents.get(id);
-    sendHtml(res, 200, consolePage(sessionOf(res), `Report: ${incident.title}`, html`<p><a href="/console/incidents/${id}">← Back to the incident</a></p>
-<h1>Closing report</h1><p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
-<pre class="markdown">${closingReport(incident, documentContext())}</pre>`));
+    sendHtml(
+      res,
+      200,
+      consolePage(
+        sessionOf(res),
+        `Report: ${incident.title}`,
+        html`<p><a href="/console/incidents/${id}">← Back to the incident</a></p>
+          <h1>Closing report</h1>
+          <p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
+          <pre class="markdown">${closingReport(incident, documentContext())}</pre>`,
+      ),
+    );
   });
 
   router.post('/incidents/:id/*action', async (req, res) => {

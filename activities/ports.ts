@@ -1,0 +1,16 @@
+/**
+ * What activities need from the process that runs them, as narrow interfaces: the current policy, and a
+ * team's overrides. The server's PolicyStore and Overrides satisfy them; activities never import server
+ * code, so a failure in one surfaces as that failure, not as an HTTP answer.
+ */
+import type { Override, Policy } from '../policy/types';
+import type { OverrideRecord, OverrideRequest } from '../workflows/oncall-overrides';
+
+export interface CurrentPolicy {
+  readonly current: Policy;
+}
+
+export interface TeamOverrides {
+  active(team: string): Promise<Override[]>;
+  add(team: string, request: OverrideRequest): Promise<OverrideRecord>;
+}
