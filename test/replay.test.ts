@@ -8,14 +8,17 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import * as workflowTypes from '../workflows';
 
 const dir = join(__dirname, 'histories');
 const histories = readdirSync(dir).filter((name) => name.endsWith('.json'));
 
-describe('replay of recorded incident histories', () => {
-  it('has histories to replay', () => {
-    // Two from before paging existed (replayed through patched()), two with it.
-    expect(histories).toEqual(expect.arrayContaining(['lifecycle-closed.json', 'continued-as-new.json', 'lifecycle-paged.json', 'continued-as-new-paged.json']));
+describe('replay of recorded workflow histories', () => {
+  it('has histories to replay, for every workflow type', () => {
+    // Two from before paging existed (replayed through patched()), two with it, one with the bounded state.
+    expect(histories).toEqual(expect.arrayContaining(['lifecycle-closed.json', 'continued-as-new.json', 'lifecycle-paged.json', 'continued-as-new-paged.json', 'bounded-lifecycle.json']));
+    const recordedTypes = new Set(histories.map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')).events[0].workflowExecutionStartedEventAttributes.workflowType.name));
+    expect([...recordedTypes].sort()).toEqual(Object.keys(workflowTypes).sort());
   });
 
   it.each(histories)('%s replays deterministically', async (name) => {

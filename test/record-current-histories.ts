@@ -1,0 +1,107 @@
+/**
+ * `npm run record-history:current`: run every long-lived workflow type through the whole stack (embedded
+ * server, workers, store, intake, overrides) and save each one's history under test/histories/, so the
+ * replay test holds today's code to them: the incident with its archived timeline, an alert group, a
+ * team's overrides and on-call notices, and an action item's follow-through. A file that exists is never
+ * overwritten: histories recorded by older code prove that running workflows still replay.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startStack } from '../server/stack';
+import { createLogger } from '../server/log';
+import { findBinary, TEMPORAL_CLI } from '../server/temporal/binaries';
+import { actionItemWorkflowId } from '../workflows/action-item';
+import { incidentWorkflowId, teamWorkflowId } from '../workflows/messages';
+import { startWebhookReceiver } from './channels/receivers';
+import { testPolicyDir } from './support/policy';
+import { until } from './support/wait';
+
+const dir = join(__dirname, 'histories');
+const fixture = (name: string) =>
+  JSON.parse(
+    readFileSync(join(__dirname, 'fixtures', 'alerts', `${name}.json`), 'utf8')
+      .split('{{RUN}}')
+      .join('record'),
+  );
+
+async function main() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-record-current-'));
+  const inbox = await startWebhookReceiver();
+  process.env.RECORD_AM_TOKEN = 'record-token';
+  // The test policy (people reached at the local receiver) with an Alertmanager integration.
+  const policyDir = testPolicyDir({ webhookUrl: inbox.url });
+  writeFileSync(join(policyDir, 'integrations.yaml'), 'intake:\n  alertmanager: { tokenEnv: RECORD_AM_TOKEN }\n');
+  const stack = await startStack({ port: 0, host: '127.0.0.1', dataDir, policy: { kind: 'directory', dir: policyDir }, token: 'record', headless: true, logger: createLogger('warn') });
+  const cli = findBinary(TEMPORAL_CLI).found!.path;
+  const save = (name: string, workflowId: string) => {
+    const path = join(dir, `${name}.json`);
+    if (existsSync(path)) return console.log(`kept test/histories/${name}.json (recorded earlier)`);
+    writeFileSync(path, execFileSync(cli, ['workflow', 'show', '--address', stack.temporalAddress, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' }));
+    console.log(`saved test/histories/${name}.json`);
+  };
+  const api = async (method: string, path: string, body?: unknown, token = stack.token): Promise<any> => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answer = await response.json();
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  try {
+    // An incident through its whole lifecycle, with enough events that its timeline is archived.
+    const incident = await api('POST', '/api/v1/incidents', { title: 'Checkout errors', severity: 'SEV2', service: 'checkout-api' });
+    await until('a first page', () => inbox.received.some((hook) => hook.body.includes(incident.id)), 30_000);
+    await api('POST', `/api/v1/incidents/${incident.id}/acknowledge`, {});
+    for (let n = 1; n <= 30; n += 1) await api('POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'investigating', message: `Update ${n}` });
+    await api('POST', `/api/v1/incidents/${incident.id}/roles`, { role: 'commander', person: 'carol' });
+    await api('POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'monitoring', message: 'Fix deployed' });
+    await api('POST', `/api/v1/incidents/${incident.id}/resolve`, { summary: 'Rolled back' });
+    await api('POST', `/api/v1/incidents/${incident.id}/action-items`, { title: 'Canary deploys', owner: 'bob', dueAt: new Date(Date.now() + 3 * 24 * 3600_000).toISOString() });
+    await api('POST', `/api/v1/incidents/${incident.id}/postmortem`, { markdown: '# Postmortem' });
+    await until(
+      'the action item workflow',
+      async () =>
+        (await stack.client.workflow
+          .getHandle(actionItemWorkflowId(incident.id, 'AI-1'))
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          )) || undefined,
+      30_000,
+    );
+    await api('POST', `/api/v1/incidents/${incident.id}/action-items/AI-1/complete`, {});
+    await stack.client.workflow.getHandle(incidentWorkflowId(incident.id)).result();
+    save('bounded-lifecycle', incidentWorkflowId(incident.id));
+    await stack.client.workflow.getHandle(actionItemWorkflowId(incident.id, 'AI-1')).result();
+    save('action-item', actionItemWorkflowId(incident.id, 'AI-1'));
+
+    // An alert group: firing, a repeat, then recovery.
+    const firing = fixture('alertmanager-firing-group');
+    const accepted = await api('POST', '/api/v1/webhooks/alertmanager', firing, 'record-token');
+    await api('POST', '/api/v1/webhooks/alertmanager', firing, 'record-token');
+    await api('POST', '/api/v1/webhooks/alertmanager', fixture('alertmanager-all-resolved'), 'record-token');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    save('alert-group', accepted.groups[0]);
+
+    // A team's overrides, and its on-call notices.
+    const now = Date.now();
+    await api('POST', '/api/v1/oncall/payments/overrides', { person: 'bob', from: new Date(now + 1000).toISOString(), to: new Date(now + 4000).toISOString(), reason: 'Dentist swap' });
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    save('oncall-overrides', teamWorkflowId('oncall-overrides', 'payments'));
+    save('oncall-notices', teamWorkflowId('oncall-notices', 'payments'));
+  } finally {
+    await stack.stop();
+    await inbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
