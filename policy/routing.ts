@@ -7,6 +7,8 @@ export interface Route {
   severity?: string;
   /** Names (or indexes) of the rules that decided something, for the incident's timeline. */
   matchedRules: string[];
+  /** Neither a rule nor a known service decided the team: the alert went to the default team. */
+  unrouted: boolean;
 }
 
 /** Reads a dotted path such as labels.service; non-string leaves are compared as their string form. */
@@ -33,7 +35,7 @@ export function ruleMatches(rule: RoutingRule, alert: unknown): boolean {
  * then to the default team: every alert reaches someone.
  */
 export function routeAlert(policy: Policy, alert: unknown): Route {
-  const route: Route = { matchedRules: [] };
+  const route: Route = { matchedRules: [], unrouted: false };
   policy.routing.rules.forEach((rule, index) => {
     if (!ruleMatches(rule, alert)) return;
     let decided = false;
@@ -45,6 +47,10 @@ export function routeAlert(policy: Policy, alert: unknown): Route {
     }
     if (decided) route.matchedRules.push(rule.name ?? `rule ${index + 1}`);
   });
+  // A `service` label naming a service in policy routes by itself when no rule decided the service.
+  const labelled = field(alert, 'labels.service');
+  if (route.service === undefined && labelled !== undefined && Object.hasOwn(policy.services, labelled)) route.service = labelled;
+  route.unrouted = route.service === undefined && route.team === undefined;
   route.team ??= (route.service ? policy.services[route.service]?.team : undefined) ?? policy.routing.defaultTeam;
   return route;
 }

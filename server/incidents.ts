@@ -9,7 +9,7 @@ import { incidentView, type IncidentView } from '../workflows/incident-view';
 import type { TimelineArchive } from '../store/timeline';
 import type { IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
-import { HttpError } from './http/errors';
+import { HttpError, refusalError } from './http/errors';
 import type { Policy } from '../policy/types';
 import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalToHttp, withEngine } from './temporal/calls';
@@ -160,7 +160,7 @@ export class Incidents {
   /** Send a command; the workflow's validator refuses what the lifecycle forbids before anything is recorded. */
   async command(id: string, command: Command): Promise<IncidentView> {
     const unknown = this.options.policy && commandReferenceRefusal(command, this.options.policy());
-    if (unknown) throw new HttpError(400, 'invalid', unknown.reason, unknown.field);
+    if (unknown) throw refusalError(unknown);
     return this.call(async () => {
       const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
       try {

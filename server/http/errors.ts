@@ -1,3 +1,5 @@
+import type { Refusal } from '../../workflows/incident-state';
+
 /** An error a caller may see: a status, a stable code, a message that says what to do, and the field at fault. */
 export class HttpError extends Error {
   constructor(
@@ -12,6 +14,12 @@ export class HttpError extends Error {
   toJSON() {
     return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } };
   }
+}
+
+/** A refusal from the domain (a use case or the incident's lifecycle), answered once, here. */
+export function refusalError(refusal: Refusal): HttpError {
+  const status = refusal.kind === 'not-found' ? 404 : refusal.kind === 'invalid' ? 400 : 409;
+  return new HttpError(status, refusal.kind === 'not-found' ? 'not_found' : refusal.kind, refusal.reason, refusal.field);
 }
 
 const CODES: Record<number, string> = { 400: 'invalid', 413: 'too_large', 415: 'unsupported' };

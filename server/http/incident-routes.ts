@@ -8,7 +8,8 @@ import type { PolicyStore } from '../policy-store';
 import { closingReport } from '../documents/closing-report';
 import { draftCustomerMessage } from '../documents/customer-message';
 import { draftPostmortem } from '../documents/postmortem';
-import { HttpError } from './errors';
+import { HttpError, refusalError } from './errors';
+import { resolveDeclaration } from '../../usecases/declaration';
 import { validateBody, type SchemaName } from './schemas';
 
 const INCIDENT_ID = /^[0-9a-z]{1,40}$/;
@@ -68,16 +69,9 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
   const router = Router();
 
   router.post('/', validateBody('Declaration'), async (req, res) => {
-    const { title, severity, summary, reporter } = req.body;
-    const policy = policies.current;
-    if (!policy.severities.some((s) => s.name === severity)) {
-      throw new HttpError(400, 'invalid', `unknown severity "${severity}"; policy ${policy.version} defines ${policy.severities.map((s) => s.name).join(', ')}`, 'severity');
-    }
-    const service: string | undefined = req.body.service;
-    const owner = service ? policy.services[service] : undefined;
-    if (service && Object.keys(policy.services).length > 0 && !owner) throw new HttpError(400, 'invalid', `unknown service "${service}"; add it to config/services.yaml`, 'service');
-    const team: string | undefined = req.body.team ?? owner?.team;
-    if (req.body.team && Object.keys(policy.teams).length > 0 && !policy.teams[req.body.team]) throw new HttpError(400, 'invalid', `unknown team "${req.body.team}"`, 'team');
+    const { title, severity, service, team, summary, reporter } = req.body;
+    const resolved = resolveDeclaration(policies.current, { title, severity, service, team, summary, reporter: reporter ?? res.locals.principal });
+    if (!resolved.ok) throw refusalError(resolved.refusal);
     const key = req.get('Idempotency-Key');
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new HttpError(400, 'invalid', 'Idempotency-Key must be 1 to 200 characters', 'Idempotency-Key');
     const { created, incident } = await incidents.declare({ title, severity, team, service, summary, reporter: reporter ?? res.locals.principal }, policies.incidentPolicy(), key);

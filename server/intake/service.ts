@@ -8,11 +8,11 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { parseDuration } from '../../policy/duration';
-import { routeAlert, ruleMatches } from '../../policy/routing';
+import { routeAlert } from '../../policy/routing';
+import { resolveDeclaration } from '../../usecases/declaration';
 import type { IntakeIntegration, Policy } from '../../policy/types';
 import { alertGroupWorkflowPrefix, alertsSignal, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
 import type { AlertBatch } from '../../workflows/alert-group-rules';
-import type { Declaration } from '../../workflows/incident-state';
 import { TASK_QUEUE } from '../../workflows/messages';
 import type { Logger } from '../log';
 import type { PolicyStore } from '../policy-store';
@@ -68,25 +68,24 @@ export function declarationFor(
   const known = policy.severities.map((severity) => severity.name);
   const pick = (...candidates: (string | undefined)[]) => candidates.find((candidate) => candidate !== undefined && known.includes(candidate));
   const severity = pick(overrides.severity, route.severity, integration.defaultSeverity) ?? known[known.length - 1];
-  // A `service` label that names a service in policy routes by itself when no rule decided the service.
-  const labelled = alert.view.labels.service;
-  const service = overrides.service ?? route.service ?? (labelled && policy.services[labelled] ? labelled : undefined);
-  const ruleTeam = policy.routing.rules.find((rule) => rule.team !== undefined && ruleMatches(rule, alert.view))?.team;
-  const team = overrides.team ?? ruleTeam ?? (service ? policy.services[service]?.team : undefined) ?? route.team;
-  const unrouted = !service && !overrides.team && !ruleTeam;
+  const service = overrides.service ?? route.service;
+  // A service named by the integration brings its owner (the resolver's rule); otherwise routing decided.
+  const team = overrides.team ?? (overrides.service !== undefined ? undefined : route.team);
+  const unrouted = overrides.team === undefined && overrides.service === undefined && route.unrouted;
   const notes = [
     alert.description,
-    unrouted ? `No routing rule matched this alert; it went to the default team${team ? ` ${team}` : ''}. Reassign it if another team owns it.` : undefined,
+    unrouted ? `No routing rule matched this alert; it went to the default team${route.team ? ` ${route.team}` : ''}. Reassign it if another team owns it.` : undefined,
     route.matchedRules.length ? `Routed by: ${route.matchedRules.join(', ')}.` : undefined,
   ].filter((note): note is string => Boolean(note));
-  const declaration: Omit<Declaration, 'id'> = {
-    title: alert.title,
-    severity,
-    ...(team ? { team } : {}),
-    ...(service ? { service } : {}),
-    ...(notes.length ? { summary: notes.join('\n\n') } : {}),
-    reporter: name,
-  };
+  const request = { title: alert.title, severity, service, team, ...(notes.length ? { summary: notes.join('\n\n') } : {}), reporter: name };
+  // Intake never drops an alert: a name the policy no longer knows falls back to what routing decided.
+  const resolved = resolveDeclaration(policy, request);
+  const fallback = resolveDeclaration(policy, { ...request, service: undefined, team: route.team });
+  const declaration = resolved.ok
+    ? resolved.declaration
+    : fallback.ok
+      ? fallback.declaration
+      : { title: request.title, severity, reporter: name, ...(request.summary ? { summary: request.summary } : {}) };
   return { declaration, unrouted };
 }
 

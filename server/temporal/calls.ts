@@ -4,7 +4,8 @@
  */
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { HttpError } from '../http/errors';
+import { HttpError, refusalError } from '../http/errors';
+import type { Refusal } from '../../workflows/incident-state';
 import type { EngineWatch } from './engine-watch';
 
 /** Calls to Temporal give up after this long. */
@@ -57,9 +58,7 @@ export function refusalToHttp(error: unknown): HttpError | undefined {
   if (!(error instanceof WorkflowUpdateFailedError) || !(error.cause instanceof ApplicationFailure)) return undefined;
   const type = error.cause.type ?? '';
   if (!type.startsWith('Refused:')) return undefined;
-  const kind = type.slice('Refused:'.length);
+  const kind = type.slice('Refused:'.length) as Refusal['kind'];
   const field = (error.cause.details?.[0] as string | null | undefined) ?? undefined;
-  if (kind === 'not-found') return new HttpError(404, 'not_found', error.cause.message, field);
-  if (kind === 'invalid') return new HttpError(400, 'invalid', error.cause.message, field);
-  return new HttpError(409, 'conflict', error.cause.message, field);
+  return refusalError({ kind, reason: error.cause.message, field });
 }

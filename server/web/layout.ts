@@ -6,19 +6,22 @@ export const STYLESHEET_PATH = '/status/marshal.css';
 
 export function page(options: { title: string; body: Html; header?: Html; home?: string }): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${options.title}</title>
-        <link rel="stylesheet" href="${STYLESHEET_PATH}" />
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="site"><a class="brand" href="${options.home ?? '/status'}">Marshal</a>${options.header ?? ''}</header>
-        <main id="main" tabindex="-1">${options.body}</main>
-      </body>
-    </html> `.text;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title}</title>
+<link rel="stylesheet" href="${STYLESHEET_PATH}">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site"><a class="brand" href="${options.home ?? '/status'}">Marshal</a>${options.header ?? ''}</header>
+<main id="main" tabindex="-1">
+${options.body}
+</main>
+</body>
+</html>
+`.text;
 }
 
 /** No scripts, no framing, forms post only to us. */

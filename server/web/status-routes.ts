@@ -30,11 +30,7 @@ export function statusRoutes(incidents: Incidents, policies: PolicyStore): Route
       sendHtml(
         res,
         503,
-        page({
-          title: 'Status temporarily unavailable',
-          body: html`<h1>Service status</h1>
-            <p role="alert">The status page is temporarily unavailable. Please try again in a minute.</p>`,
-        }),
+        page({ title: 'Status temporarily unavailable', body: html`<h1>Service status</h1><p role="alert">The status page is temporarily unavailable. Please try again in a minute.</p>` }),
       );
     }
   });

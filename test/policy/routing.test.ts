@@ -11,6 +11,7 @@ describe('routeAlert', () => {
       team: 'payments',
       severity: 'SEV2',
       matchedRules: ['checkout alerts', 'critical means SEV2 until a person raises it'],
+      unrouted: false,
     });
   });
 
@@ -21,6 +22,6 @@ describe('routeAlert', () => {
   });
 
   it('sends an alert nothing matches to the default team', () => {
-    expect(routeAlert(policy, { labels: { foo: 'bar' } })).toEqual({ team: 'platform', matchedRules: [] });
+    expect(routeAlert(policy, { labels: { foo: 'bar' } })).toEqual({ team: 'platform', matchedRules: [], unrouted: true });
   });
 });

@@ -5,7 +5,8 @@
 import type { Request, Response } from 'express';
 import type { Policy } from '../../../policy/types';
 import { PHASES, type Command, type Declaration } from '../../../workflows/incident-state';
-import { HttpError } from '../../http/errors';
+import { HttpError, refusalError } from '../../http/errors';
+import { resolveDeclaration } from '../../../usecases/declaration';
 import { validateBody, type SchemaName } from '../../http/schemas';
 import type { ListFilters } from '../../incidents';
 
@@ -123,15 +124,11 @@ export function commandFromForm(action: string, form: Form, by: string): { comma
 export function declarationFromForm(form: Form, policy: Policy, reporter: string): { declaration: Omit<Declaration, 'id'>; key?: string } {
   const body = defined({ title: text(form, 'title'), severity: text(form, 'severity'), service: text(form, 'service'), team: text(form, 'team'), summary: text(form, 'summary') });
   check('Declaration', body);
-  const severity = body.severity as string;
-  if (!policy.severities.some((s) => s.name === severity)) throw new HttpError(400, 'invalid', `unknown severity "${severity}"`, 'severity');
-  const service = body.service as string | undefined;
-  if (service && !policy.services[service]) throw new HttpError(400, 'invalid', `unknown service "${service}"`, 'service');
-  const team = (body.team as string | undefined) ?? (service ? policy.services[service].team : undefined);
-  if (body.team && !policy.teams[body.team as string]) throw new HttpError(400, 'invalid', `unknown team "${String(body.team)}"`, 'team');
+  const resolved = resolveDeclaration(policy, { ...(body as { title: string; severity: string; service?: string; team?: string; summary?: string }), reporter });
+  if (!resolved.ok) throw refusalError(resolved.refusal);
   const key = text(form, 'idempotencyKey');
   return {
-    declaration: { title: body.title as string, severity, service, team, summary: body.summary as string | undefined, reporter },
+    declaration: resolved.declaration,
     key: key && key.length <= 200 ? `console:${key}` : undefined,
   };
 }

@@ -19,13 +19,11 @@ export function customerMessageForm(session: Session, incident: IncidentView, dr
     session,
     `${base}/updates`,
     `Customer message: ${draft.statusLabel} (${draft.impactLabel.toLowerCase()})`,
-    html` <input type="hidden" name="public" value="true" />
-      <p class="muted">
-        Drafted from the affected components (${draft.components.join(', ') || 'none named'}), the severity and where the public story
-        stands${draft.follows ? `, following the "${draft.follows.status}" update` : ''}. Edit it, then publish: it appears on the status page at once.
-      </p>
-      ${selectField({ id: 'cm-status', name: 'status', label: 'Status shown to customers', choices: statusChoices, selected: draft.status })}
-      ${textArea({ id: 'cm-message', name: 'message', label: 'Message to customers', value: draft.message, required: true })}`,
+    html`
+<input type="hidden" name="public" value="true">
+<p class="muted">Drafted from the affected components (${draft.components.join(', ') || 'none named'}), the severity and where the public story stands${draft.follows ? `, following the "${draft.follows.status}" update` : ''}. Edit it, then publish: it appears on the status page at once.</p>
+${selectField({ id: 'cm-status', name: 'status', label: 'Status shown to customers', choices: statusChoices, selected: draft.status })}
+${textArea({ id: 'cm-message', name: 'message', label: 'Message to customers', value: draft.message, required: true })}`,
     'Publish to status page',
   );
 }
@@ -34,80 +32,88 @@ export function actionForms(session: Session, incident: IncidentView, policy: Po
   const base = `/console/incidents/${incident.id}`;
   const resolved = Boolean(incident.resolvedAt);
   return html`<div class="grid">
-    ${
-      !incident.acknowledgedAt && !resolved
-        ? html`<fieldset>
-            <legend>Acknowledge</legend>
-            <p>Take the incident: paging stops.</p>
-            ${buttonForm(session, `${base}/acknowledge`, 'Acknowledge')}
-          </fieldset>`
-        : ''
-    }
-    ${postForm(
-      session,
-      `${base}/updates`,
-      'Post a status update',
-      html` ${selectField({ id: 'u-status', name: 'status', label: 'Status', choices: statusChoices, selected: incident.statusUpdates[incident.statusUpdates.length - 1]?.status ?? 'investigating' })}
-      ${textArea({ id: 'u-message', name: 'message', label: 'Update', required: true })} ${checkbox({ id: 'u-public', name: 'public', label: 'Public: show this update on the status page' })}`,
-      'Post update',
-    )}
-    ${postForm(
-      session,
-      `${base}/severity`,
-      'Change severity',
-      html` ${selectField({ id: 's-severity', name: 'severity', label: 'New severity', choices: incident.policy.severities.map((s) => s.name), selected: incident.severity })}
-      ${textField({ id: 's-reason', name: 'reason', label: 'Reason', required: true, maxlength: 2000 })}`,
-      'Change severity',
-    )}
-    ${postForm(
-      session,
-      `${base}/roles`,
-      'Assign a role',
-      html` ${selectField({ id: 'r-role', name: 'role', label: 'Role', choices: [...ROLES] })} ${textField({ id: 'r-person', name: 'person', label: 'Person', required: true, maxlength: 200 })}`,
-      'Assign role',
-    )}
-    ${postForm(
-      session,
-      `${base}/team`,
-      'Reassign to another team',
-      html` ${selectField({ id: 't-team', name: 'team', label: 'Team', choices: Object.keys(policy.teams).sort(), selected: incident.team })}
-      ${textField({ id: 't-reason', name: 'reason', label: 'Reason', required: true, maxlength: 2000 })}`,
-      'Reassign team',
-    )}
-    ${!resolved ? postForm(session, `${base}/resolve`, 'Resolve', html` ${textArea({ id: 'z-summary', name: 'summary', label: 'Resolution summary', required: true })}`, 'Resolve incident') : ''}
-  </div>`;
+${!incident.acknowledgedAt && !resolved ? html`<fieldset><legend>Acknowledge</legend><p>Take the incident: paging stops.</p>${buttonForm(session, `${base}/acknowledge`, 'Acknowledge')}</fieldset>` : ''}
+${postForm(
+  session,
+  `${base}/updates`,
+  'Post a status update',
+  html`
+${selectField({ id: 'u-status', name: 'status', label: 'Status', choices: statusChoices, selected: incident.statusUpdates[incident.statusUpdates.length - 1]?.status ?? 'investigating' })}
+${textArea({ id: 'u-message', name: 'message', label: 'Update', required: true })}
+${checkbox({ id: 'u-public', name: 'public', label: 'Public: show this update on the status page' })}`,
+  'Post update',
+)}
+${postForm(
+  session,
+  `${base}/severity`,
+  'Change severity',
+  html`
+${selectField({ id: 's-severity', name: 'severity', label: 'New severity', choices: incident.policy.severities.map((s) => s.name), selected: incident.severity })}
+${textField({ id: 's-reason', name: 'reason', label: 'Reason', required: true, maxlength: 2000 })}`,
+  'Change severity',
+)}
+${postForm(
+  session,
+  `${base}/roles`,
+  'Assign a role',
+  html`
+${selectField({ id: 'r-role', name: 'role', label: 'Role', choices: [...ROLES] })}
+${textField({ id: 'r-person', name: 'person', label: 'Person', required: true, maxlength: 200 })}`,
+  'Assign role',
+)}
+${postForm(
+  session,
+  `${base}/team`,
+  'Reassign to another team',
+  html`
+${selectField({ id: 't-team', name: 'team', label: 'Team', choices: Object.keys(policy.teams).sort(), selected: incident.team })}
+${textField({ id: 't-reason', name: 'reason', label: 'Reason', required: true, maxlength: 2000 })}`,
+  'Reassign team',
+)}
+${
+  !resolved
+    ? postForm(
+        session,
+        `${base}/resolve`,
+        'Resolve',
+        html`
+${textArea({ id: 'z-summary', name: 'summary', label: 'Resolution summary', required: true })}`,
+        'Resolve incident',
+      )
+    : ''
+}
+</div>`;
 }
 
 export function actionItemForms(session: Session, incident: IncidentView): Html {
   const base = `/console/incidents/${incident.id}`;
   const open = incident.actionItems.filter((item) => item.state === 'open');
   return html`${open.map(
-    (item) =>
-      html`<div class="card">
-        <p><strong>${item.id}</strong> ${item.title}</p>
-        ${buttonForm(session, `${base}/action-items/${item.id}/complete`, 'Complete', { label: `Complete ${item.id}` })}
-        ${postForm(session, `${base}/action-items/${item.id}/waive`, `Waive ${item.id}`, textField({ id: `w-${item.id}`, name: 'reason', label: 'Reason for waiving', required: true, maxlength: 2000 }), 'Waive', { secondary: true })}
-      </div>`,
+    (item) => html`<div class="card"><p><strong>${item.id}</strong> ${item.title}</p>
+${buttonForm(session, `${base}/action-items/${item.id}/complete`, 'Complete', { label: `Complete ${item.id}` })}
+${postForm(session, `${base}/action-items/${item.id}/waive`, `Waive ${item.id}`, textField({ id: `w-${item.id}`, name: 'reason', label: 'Reason for waiving', required: true, maxlength: 2000 }), 'Waive', { secondary: true })}
+</div>`,
   )}
-  ${postForm(
-    session,
-    `${base}/action-items`,
-    'Add an action item',
-    html` ${textField({ id: 'a-title', name: 'title', label: 'Action', required: true })} ${textField({ id: 'a-owner', name: 'owner', label: 'Owner', required: true, maxlength: 200 })}
-    ${textField({ id: 'a-due', name: 'due', label: 'Due date', type: 'date', hint: 'Due at 17:00 UTC on that day; without one, the due period of the severity policy applies.' })}`,
-    'Add action item',
-  )}`;
+${postForm(
+  session,
+  `${base}/action-items`,
+  'Add an action item',
+  html`
+${textField({ id: 'a-title', name: 'title', label: 'Action', required: true })}
+${textField({ id: 'a-owner', name: 'owner', label: 'Owner', required: true, maxlength: 200 })}
+${textField({ id: 'a-due', name: 'due', label: 'Due date', type: 'date', hint: 'Due at 17:00 UTC on that day; without one, the due period of the severity policy applies.' })}`,
+  'Add action item',
+)}`;
 }
 
 export function postmortemForm(session: Session, incident: IncidentView, draft: string): Html {
-  if (!incident.resolvedAt)
-    return html`<p>The postmortem can be published once the incident is resolved. The draft below grows with the timeline.</p>
-      <pre class="markdown">${draft}</pre>`;
+  if (!incident.resolvedAt) return html`<p>The postmortem can be published once the incident is resolved. The draft below grows with the timeline.</p><pre class="markdown">${draft}</pre>`;
   return postForm(
     session,
     `/console/incidents/${incident.id}/postmortem`,
     incident.postmortem ? 'Edit and publish again' : 'Edit and publish the postmortem',
-    html` ${textArea({ id: 'pm-markdown', name: 'markdown', label: 'Postmortem (Markdown)', value: incident.postmortem?.markdown ?? draft, required: true, markdown: true, maxlength: 200000, hint: 'Drafted from the timeline. Blameless: write about systems and conditions, not people.' })}`,
+    html`
+${textArea({ id: 'pm-markdown', name: 'markdown', label: 'Postmortem (Markdown)', value: incident.postmortem?.markdown ?? draft, required: true, markdown: true, maxlength: 200000, hint: 'Drafted from the timeline. Blameless: write about systems and conditions, not people.' })}`,
     'Publish postmortem',
   );
 }

@@ -119,9 +119,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
         sessionOf(res),
         `Report: ${incident.title}`,
         html`<p><a href="/console/incidents/${id}">← Back to the incident</a></p>
-          <h1>Closing report</h1>
-          <p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
-          <pre class="markdown">${closingReport(incident, documentContext())}</pre>`,
+<h1>Closing report</h1><p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
+<pre class="markdown">${closingReport(incident, documentContext())}</pre>`,
       ),
     );
   });

@@ -18,10 +18,7 @@ export function flash(messages: Flash): Html {
 
 export function consolePage(session: Session | undefined, title: string, body: Html): string {
   const header = session
-    ? html`<nav aria-label="Console">
-        <a href="/console">Incidents</a><a href="/status">Status page</a
-        ><span class="muted-inverse">Signed in as ${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}
-      </nav>`
+    ? html`<nav aria-label="Console"><a href="/console">Incidents</a><a href="/status">Status page</a><span class="muted-inverse">Signed in as ${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
     : html`<nav aria-label="Console"><a href="/status">Status page</a></nav>`;
   return page({ title: `${title} · Marshal console`, body, header, home: '/console' });
 }
@@ -31,14 +28,14 @@ export function loginPage(challenge: string, options: { error?: string; next?: s
     undefined,
     'Sign in',
     html`<h1>Sign in to the incident console</h1>
-      ${flash({ error: options.error })}
-      <form class="stack card" method="post" action="/console/login">
-        <input type="hidden" name="_login" value="${challenge}" />
-        <input type="hidden" name="next" value="${options.next ?? '/console'}" />
-        ${textField({ id: 'login-name', name: 'name', label: 'Your name', value: options.name, required: true, hint: 'Recorded on the timeline for everything you do here.', autocomplete: 'name', maxlength: 200 })}
-        ${textField({ id: 'login-token', name: 'token', label: 'Admin token', type: 'password', required: true, hint: 'Printed by npm start and saved in data/admin-token.', autocomplete: 'current-password' })}
-        <p><button type="submit">Sign in</button></p>
-      </form>`,
+${flash({ error: options.error })}
+<form class="stack card" method="post" action="/console/login">
+<input type="hidden" name="_login" value="${challenge}">
+<input type="hidden" name="next" value="${options.next ?? '/console'}">
+${textField({ id: 'login-name', name: 'name', label: 'Your name', value: options.name, required: true, hint: 'Recorded on the timeline for everything you do here.', autocomplete: 'name', maxlength: 200 })}
+${textField({ id: 'login-token', name: 'token', label: 'Admin token', type: 'password', required: true, hint: 'Printed by npm start and saved in data/admin-token.', autocomplete: 'current-password' })}
+<p><button type="submit">Sign in</button></p>
+</form>`,
   );
 }
 
@@ -46,84 +43,57 @@ export function listPage(session: Session, policy: Policy, filters: ListFilters,
   const any: [string, string] = ['', 'Any'];
   const severities = policy.severities.map((s) => s.name);
   const body = html`<h1>Incidents</h1>
-    ${flash(messages)}
-    <form class="card filters" method="get" action="/console" aria-label="Filter incidents">
-      ${selectField({
-        id: 'f-status',
-        name: 'status',
-        label: 'Status',
-        choices: [
-          ['open', 'Open (not closed)'],
-          ['resolved', 'Resolved'],
-          ['closed', 'Closed'],
-          ['all', 'All'],
-        ],
-        selected: filters.status ?? 'open',
-      })}
-      ${selectField({ id: 'f-team', name: 'team', label: 'Team', choices: [any, ...Object.keys(policy.teams).sort()], selected: filters.team })}
-      ${selectField({ id: 'f-severity', name: 'severity', label: 'Severity', choices: [any, ...severities], selected: filters.severity })}
-      ${selectField({ id: 'f-service', name: 'service', label: 'Service', choices: [any, ...Object.keys(policy.services).sort()], selected: filters.service })}
-      <div><button type="submit">Filter</button></div>
-    </form>
-    <p class="muted" role="status">${incidents.length} incident${incidents.length === 1 ? '' : 's'}</p>
-    ${
-      incidents.length === 0
-        ? html`<p>No incidents match these filters.</p>`
-        : html`<div class="table-wrap">
-            <table class="stackable">
-              <caption class="sr-only">
-                Incidents
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Incident</th>
-                  <th scope="col">Severity</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Phase</th>
-                  <th scope="col">Team</th>
-                  <th scope="col">Service</th>
-                  <th scope="col">Declared</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${incidents.map(
-                  (incident) =>
-                    html`<tr>
-                      <td data-label="Incident"><a href="/console/incidents/${incident.id}">${incident.title || incident.id}</a> <span class="muted">${incident.id}</span></td>
-                      <td data-label="Severity">${incident.severity}</td>
-                      <td data-label="Status">${incident.status}</td>
-                      <td data-label="Phase">${incident.phase}</td>
-                      <td data-label="Team">${incident.team ?? '—'}</td>
-                      <td data-label="Service">${incident.service ?? '—'}</td>
-                      <td data-label="Declared">${time(incident.declaredAt)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
-          </div>`
-    }
-    <h2 id="declare-heading">Declare an incident</h2>
-    ${postForm(
-      session,
-      '/console/incidents',
-      'New incident',
-      html` <input type="hidden" name="idempotencyKey" value="${randomBytes(12).toString('base64url')}" />
-        ${textField({ id: 'd-title', name: 'title', label: 'Title', required: true, maxlength: 200, hint: 'Internal: customers see a plain description on the status page, not this title.' })}
-        ${selectField({ id: 'd-severity', name: 'severity', label: 'Severity', choices: policy.severities.map((s) => [s.name, `${s.name}${s.description ? ` — ${s.description}` : ''}`] as [string, string]), selected: severities[1] ?? severities[0] })}
-        ${selectField({ id: 'd-service', name: 'service', label: 'Service', choices: [['', 'Not known yet'], ...Object.keys(policy.services).sort()] })}
-        ${selectField({ id: 'd-team', name: 'team', label: 'Team', choices: [['', "The service's owner"], ...Object.keys(policy.teams).sort()] })}
-        ${textArea({ id: 'd-summary', name: 'summary', label: 'What is happening' })}`,
-      'Declare incident',
-    )}`;
+${flash(messages)}
+<form class="card filters" method="get" action="/console" aria-label="Filter incidents">
+${selectField({
+  id: 'f-status',
+  name: 'status',
+  label: 'Status',
+  choices: [
+    ['open', 'Open (not closed)'],
+    ['resolved', 'Resolved'],
+    ['closed', 'Closed'],
+    ['all', 'All'],
+  ],
+  selected: filters.status ?? 'open',
+})}
+${selectField({ id: 'f-team', name: 'team', label: 'Team', choices: [any, ...Object.keys(policy.teams).sort()], selected: filters.team })}
+${selectField({ id: 'f-severity', name: 'severity', label: 'Severity', choices: [any, ...severities], selected: filters.severity })}
+${selectField({ id: 'f-service', name: 'service', label: 'Service', choices: [any, ...Object.keys(policy.services).sort()], selected: filters.service })}
+<div><button type="submit">Filter</button></div>
+</form>
+<p class="muted" role="status">${incidents.length} incident${incidents.length === 1 ? '' : 's'}</p>
+${
+  incidents.length === 0
+    ? html`<p>No incidents match these filters.</p>`
+    : html`<div class="table-wrap"><table class="stackable">
+<caption class="sr-only">Incidents</caption>
+<thead><tr><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Phase</th><th scope="col">Team</th><th scope="col">Service</th><th scope="col">Declared</th></tr></thead>
+<tbody>${incidents.map(
+        (incident) => html`<tr>
+<td data-label="Incident"><a href="/console/incidents/${incident.id}">${incident.title || incident.id}</a> <span class="muted">${incident.id}</span></td>
+<td data-label="Severity">${incident.severity}</td><td data-label="Status">${incident.status}</td><td data-label="Phase">${incident.phase}</td>
+<td data-label="Team">${incident.team ?? '—'}</td><td data-label="Service">${incident.service ?? '—'}</td><td data-label="Declared">${time(incident.declaredAt)}</td></tr>`,
+      )}</tbody>
+</table></div>`
+}
+<h2 id="declare-heading">Declare an incident</h2>
+${postForm(
+  session,
+  '/console/incidents',
+  'New incident',
+  html`
+<input type="hidden" name="idempotencyKey" value="${randomBytes(12).toString('base64url')}">
+${textField({ id: 'd-title', name: 'title', label: 'Title', required: true, maxlength: 200, hint: 'Internal: customers see a plain description on the status page, not this title.' })}
+${selectField({ id: 'd-severity', name: 'severity', label: 'Severity', choices: policy.severities.map((s) => [s.name, `${s.name}${s.description ? ` — ${s.description}` : ''}`] as [string, string]), selected: severities[1] ?? severities[0] })}
+${selectField({ id: 'd-service', name: 'service', label: 'Service', choices: [['', 'Not known yet'], ...Object.keys(policy.services).sort()] })}
+${selectField({ id: 'd-team', name: 'team', label: 'Team', choices: [['', "The service's owner"], ...Object.keys(policy.teams).sort()] })}
+${textArea({ id: 'd-summary', name: 'summary', label: 'What is happening' })}`,
+  'Declare incident',
+)}`;
   return consolePage(session, 'Incidents', body);
 }
 
 export function errorPage(session: Session | undefined, title: string, message: string): string {
-  return consolePage(
-    session,
-    title,
-    html`<h1>${title}</h1>
-      ${flash({ error: message })}
-      <p><a href="/console">Back to the incidents</a></p>`,
-  );
+  return consolePage(session, title, html`<h1>${title}</h1>${flash({ error: message })}<p><a href="/console">Back to the incidents</a></p>`);
 }
