@@ -7,7 +7,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, ty
 import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase, type TimelineEvent } from '../workflows/incident-state';
 import { incidentView, type IncidentView } from '../workflows/incident-view';
 import type { TimelineArchive } from '../store/timeline';
-import type { IncidentInput } from '../workflows/incident';
+import type { incident as incidentWorkflow, IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
 import { HttpError, refusalError } from './http/errors';
 import type { Policy } from '../policy/types';
@@ -104,7 +104,7 @@ export class Incidents {
     const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit };
     return this.call(async () => {
       try {
-        await this.client.workflow.start('incident', {
+        await this.client.workflow.start<typeof incidentWorkflow>('incident', {
           workflowId: incidentWorkflowId(id),
           taskQueue: this.options.taskQueue ?? TASK_QUEUE,
           args: [input],

@@ -5,6 +5,7 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Override } from '../policy/types';
 import { TASK_QUEUE } from '../workflows/messages';
+import type { oncallOverrides } from '../workflows/oncall-overrides';
 import { addOverrideUpdate, overridesQuery, overridesWorkflowId, removeOverrideUpdate, type OverrideRecord, type OverrideRequest } from '../workflows/oncall-overrides';
 import { HttpError } from './http/errors';
 import { refusalToHttp, withEngine } from './temporal/calls';
@@ -33,7 +34,7 @@ export class Overrides {
 
   async add(team: string, request: OverrideRequest): Promise<OverrideRecord> {
     return withEngine(this.client, async () => {
-      const startWorkflowOperation = new WithStartWorkflowOperation('oncallOverrides', {
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof oncallOverrides>('oncallOverrides', {
         workflowId: overridesWorkflowId(team, this.taskQueue),
         taskQueue: this.taskQueue,
         args: [{ team }],

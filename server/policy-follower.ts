@@ -69,6 +69,8 @@ export class PolicyFollower {
   private told: string;
   private timer?: NodeJS.Timeout;
   private checking?: Promise<CheckOutcome>;
+  /** The newest version, when it was rejected: asked again, the answer is still that rejection. */
+  private rejected?: CheckOutcome;
 
   constructor(
     private readonly source: PolicySource,
@@ -101,14 +103,16 @@ export class PolicyFollower {
   private async checkOnce(): Promise<CheckOutcome> {
     const seen = fingerprint(this.source);
     const active = () => this.store.current.version;
-    if (seen === this.lastSeen && this.told === active()) return { outcome: 'unchanged', version: seen, active: active() };
+    if (seen === this.lastSeen && this.told === active()) return this.rejected ?? { outcome: 'unchanged', version: seen, active: active() };
     const { version, result } = readPolicy(this.source);
     this.store.offer(result, version, describeSource(this.source));
     this.lastSeen = seen;
     if (!result.ok) {
       this.logger.warn({ version, errors: result.errors }, 'policy version rejected; the last good version stays active');
-      return { outcome: 'rejected', version, active: active(), errors: result.errors };
+      this.rejected = { outcome: 'rejected', version, active: active(), errors: result.errors };
+      return this.rejected;
     }
+    this.rejected = undefined;
     if (this.told === active()) return { outcome: 'unchanged', version, active: active() };
     this.logger.info({ version }, 'policy version applied');
     // Open incidents are told of every applied version; if telling them fails, the next check tries again.

@@ -23,6 +23,7 @@ import { registerSearchAttributes } from './temporal/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
 import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHealth } from './worker-supervisor';
 import { storeTaskQueue, TASK_QUEUE, teamWorkflowId } from '../workflows/messages';
+import type { oncallNotices } from '../workflows/oncall-notices';
 import { createTimelineArchiveActivities } from '../activities/timeline-archive';
 import { openStore, type Store } from '../store';
 import { createOnCallNoticeActivities } from '../activities/oncall-notices';
@@ -121,7 +122,12 @@ export function adminToken(dataDir: string, fromEnv?: string): string {
 /** Each team in the policy gets its on-call notices workflow; one already running is left as it is. */
 async function startOnCallNotices(client: Client, policies: PolicyStore, taskQueue: string): Promise<void> {
   for (const team of Object.keys(policies.current.teams)) {
-    await client.workflow.start('oncallNotices', { workflowId: teamWorkflowId('oncall-notices', team, taskQueue), taskQueue, args: [{ team }], workflowIdConflictPolicy: 'USE_EXISTING' });
+    await client.workflow.start<typeof oncallNotices>('oncallNotices', {
+      workflowId: teamWorkflowId('oncall-notices', team, taskQueue),
+      taskQueue,
+      args: [{ team }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
   }
 }
 

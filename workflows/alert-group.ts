@@ -27,6 +27,7 @@ import {
 } from '@temporalio/workflow';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { IntakeActivities } from '../activities/intake';
+import type { incident } from './incident';
 import type { AlertObservation, Declaration, IncidentPolicy } from './incident-state';
 import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentWorkflowId, searchAttributes } from './messages';
 import { emptyGroup, incidentEnded, incidentOpened, isIdle, planBatch, prune, waves, type AlertBatch, type GroupState, type Plan } from './alert-group-rules';
@@ -149,7 +150,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
       ...(declaration.team ? [{ key: searchAttributes.team, value: declaration.team }] : []),
       ...(declaration.service ? [{ key: searchAttributes.service, value: declaration.service }] : []),
     ];
-    const child = await startChild('incident', {
+    const child = await startChild<typeof incident>('incident', {
       workflowId,
       args: [{ declaration: { id, ...declaration }, policy: batch.policy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,

@@ -11,7 +11,7 @@ import { parseDuration } from '../../policy/duration';
 import { routeAlert } from '../../policy/routing';
 import { resolveDeclaration } from '../../usecases/declaration';
 import type { IntakeIntegration, Policy } from '../../policy/types';
-import { alertGroupWorkflowPrefix, alertsSignal, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
+import { alertGroupWorkflowPrefix, alertsSignal, type alertGroup, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
 import type { AlertBatch } from '../../workflows/alert-group-rules';
 import { TASK_QUEUE } from '../../workflows/messages';
 import type { Logger } from '../log';
@@ -156,7 +156,7 @@ export class Intake {
       () =>
         Promise.all([
           ...batches.map(({ group, batch }, index) =>
-            this.client.workflow.signalWithStart('alertGroup', {
+            this.client.workflow.signalWithStart<typeof alertGroup, [AlertBatch]>('alertGroup', {
               workflowId: workflowIds[index],
               taskQueue: this.taskQueue,
               args: [{ integration: name, group } satisfies AlertGroupInput],
@@ -195,7 +195,7 @@ export class Intake {
     };
     const { declaration, unrouted } = declarationFor(policy, integration.name, integration.config, alert, heartbeat);
     const ping: HeartbeatPing = { kind, everyMs: parseDuration(heartbeat.every), declaration, policy: this.policies.incidentPolicy(), ...(unrouted ? { unrouted } : {}) };
-    await this.client.workflow.signalWithStart('alertGroup', {
+    await this.client.workflow.signalWithStart<typeof alertGroup, [HeartbeatPing]>('alertGroup', {
       workflowId: heartbeatWorkflowId(integration.name),
       taskQueue: this.taskQueue,
       args: [{ integration: integration.name, group: 'heartbeat' } satisfies AlertGroupInput],

@@ -84,6 +84,8 @@ describe('policies from git', () => {
 
     const reload = await api.post('/api/v1/policies/reload', {});
     expect(reload.body).toMatchObject({ outcome: 'rejected', version: broken, active: good });
+    // Asked again (or after the interval's own check got there first), the newest commit is still refused.
+    expect((await api.post('/api/v1/policies/reload', {})).body).toMatchObject({ outcome: 'rejected', version: broken, active: good, errors: reload.body.errors });
     expect(reload.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ file: 'config/teams/platform.yaml', line, message: expect.stringContaining('zed') })]));
 
     expect((await api.get('/api/v1/policies/current')).body.version).toBe(good);
