@@ -10,7 +10,8 @@ import { registerCommands, type Context } from './commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit';
 import { registerPolicyCommands } from './policy-commands';
 
-const DEFAULT_URL = 'http://127.0.0.1:8080';
+/** The server `npm start` runs on this machine, on MARSHAL_PORT if set (as the server reads it). */
+const DEFAULT_URL = `http://127.0.0.1:${process.env.MARSHAL_PORT || 8080}`;
 
 const oneLine = (text: string) => text.trim().replace(/\s*\n\s*/g, ' ');
 
@@ -46,7 +47,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine output: print the raw JSON body of the answer')
     .addHelpText(
       'after',
-      `\nEnvironment:\n  MARSHAL_URL       API base URL (default ${DEFAULT_URL})\n  MARSHAL_TOKEN     admin token\n  MARSHAL_DATA_DIR  where the server saved its admin token (default ./data)\n\n${EXIT_CODES_HELP}\n`,
+      `\nEnvironment:\n  MARSHAL_URL       API base URL (default http://127.0.0.1:$MARSHAL_PORT, else :8080: now ${DEFAULT_URL})\n  MARSHAL_TOKEN     admin token\n  MARSHAL_DATA_DIR  where the server saved its admin token (default ./data)\n\n${EXIT_CODES_HELP}\n`,
     )
     // Subcommands inherit both: commander's usage errors are thrown (mapped to exit 2) and printed as one line.
     .exitOverride()

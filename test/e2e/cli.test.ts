@@ -125,6 +125,19 @@ describe('marshal CLI', () => {
     );
   });
 
+  it('finds the server on MARSHAL_PORT when MARSHAL_URL is unset', async () => {
+    const { MARSHAL_URL: _unset, ...env } = process.env;
+    const run = await new Promise<{ code: number; stdout: string }>((done) =>
+      execFile(
+        process.execPath,
+        [join(repoRoot, 'cli', 'bin.js'), 'list'],
+        { cwd: mkdtempSync(join(tmpdir(), 'marshal-cli-')), env: { ...env, MARSHAL_TOKEN: stack.token, MARSHAL_PORT: new URL(stack.url).port } },
+        (error, stdout) => done({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout }),
+      ),
+    );
+    expect(run.code).toBe(0);
+  });
+
   it('maps failures to documented exit codes with one line on stderr', async () => {
     const port = await closedPort();
     const [missing, usage, wrongToken, unreachable, rejected] = await Promise.all([
