@@ -163,7 +163,8 @@ function readPid(pidFile: string): number | undefined {
   }
 }
 
-const alive = (pid: number) => {
+/** Whether a process is still there (signal 0 checks without touching it). */
+export const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;

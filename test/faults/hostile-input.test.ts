@@ -12,20 +12,11 @@ import pino from 'pino';
 import { describe, it } from 'vitest';
 import type { Command } from '../../workflows/incident-state';
 import { findBinary, TEMPORAL_CLI } from '../../server/temporal/binaries';
-import { freePort, startDevServer } from '../../server/temporal/dev-server';
+import { alive, freePort, startDevServer } from '../../server/temporal/dev-server';
 import { fixture, policyDirWith, runId } from '../intake/support';
 import { apiClient, repoRoot, startTestStack } from '../support/stack';
 import { seededRandom } from '../support/wait';
 import { sleep, until, verdict } from './support';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('hostile input', () => {
   it('hostile strings straight into the workflow fail one call each; the worker keeps paging', async () => {
