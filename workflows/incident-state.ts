@@ -438,10 +438,11 @@ function glance(event: TimelineEvent): TimelineEvent {
 
 /** The archive holds every event up to `throughSeq`: keep a glance of the latest of them, and all after. */
 export function markArchived(state: IncidentState, throughSeq: number): IncidentState {
-  const archived = state.timeline.filter((event) => event.seq <= throughSeq);
-  const rest = state.timeline.filter((event) => event.seq > throughSeq);
+  const through = Math.max(state.archivedThrough, throughSeq);
+  const archived = state.timeline.filter((event) => event.seq <= through);
+  const rest = state.timeline.filter((event) => event.seq > through);
   const pendingBytes = rest.reduce((sum, event) => sum + JSON.stringify(event).length, 0);
-  return { ...state, archivedThrough: Math.max(state.archivedThrough, throughSeq), pendingBytes, timeline: [...keepLast(archived, KEPT.archivedEvents).map(glance), ...rest] };
+  return { ...state, archivedThrough: through, pendingBytes, timeline: [...keepLast(archived, KEPT.archivedEvents).map(glance), ...rest] };
 }
 
 /** Events recorded but not yet archived. */

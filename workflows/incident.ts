@@ -223,18 +223,23 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   }
 
   const archive = archiving(workflowInfo().taskQueue);
-  /** Write every event not yet archived, in batches, and keep only a glance of them. */
-  const flush = async () => {
-    while (unarchived(state).length > 0) {
-      const batch = unarchived(state).slice(0, ARCHIVE_BATCH);
-      await archive.archiveTimeline({ incidentId: state.id, events: batch });
-      state = markArchived(state, batch[batch.length - 1].seq);
-    }
-  };
+  /**
+   * Write every event not yet archived, in batches, and keep only a glance of them. One flush at a time:
+   * a caller that comes while one runs shares it (it keeps going until nothing is left).
+   */
+  let flushing: Promise<void> | undefined;
+  const flush = (): Promise<void> =>
+    (flushing ??= (async () => {
+      while (unarchived(state).length > 0) {
+        const batch = unarchived(state).slice(0, ARCHIVE_BATCH);
+        await archive.archiveTimeline({ incidentId: state.id, events: batch });
+        state = markArchived(state, batch[batch.length - 1].seq);
+      }
+    })().finally(() => (flushing = undefined)));
   if (archives) {
     void (async () => {
       for (;;) {
-        await condition(() => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || state.pendingBytes >= ARCHIVE_AFTER_BYTES);
+        await condition(() => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || (state.lastSeq > state.archivedThrough && state.pendingBytes >= ARCHIVE_AFTER_BYTES));
         await flush();
       }
     })();

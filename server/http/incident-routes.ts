@@ -74,7 +74,7 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
     if (!resolved.ok) throw refusalError(resolved.refusal);
     const key = req.get('Idempotency-Key');
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new HttpError(400, 'invalid', 'Idempotency-Key must be 1 to 200 characters', 'Idempotency-Key');
-    const { created, incident } = await incidents.declare({ title, severity, team, service, summary, reporter: reporter ?? res.locals.principal }, policies.incidentPolicy(), key);
+    const { created, incident } = await incidents.declare(resolved.declaration, policies.incidentPolicy(), key);
     if (created) metrics.declared.inc({ severity });
     res.status(created ? 201 : 200).json(latestOf(incident));
   });
