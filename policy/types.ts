@@ -129,7 +129,7 @@ export interface IntakeIntegration {
 
 export interface IntegrationsPolicy {
   intake: Record<string, IntakeIntegration>;
-  smtp?: { host: string; port: number; from: string; userEnv?: string; passwordEnv?: string };
+  smtp?: { host: string; port: number; from: string; userEnv?: string; passwordEnv?: string; tls?: 'implicit' | 'starttls' | 'none' };
   slack?: { defaultWebhookUrlEnv?: string };
 }
 

@@ -19,17 +19,25 @@ export interface SmtpSettings {
   from: string;
   user?: string;
   password?: string;
+  /**
+   * `implicit`: TLS from the first byte (port 465); `starttls`: upgrade, and refuse a server that cannot;
+   * `none`: plain (a local relay). Default: implicit on 465, else STARTTLS when the server offers it.
+   */
+  tls?: 'implicit' | 'starttls' | 'none';
 }
 
-/** Resolves config/integrations.yaml's smtp section against the environment; a named but unset variable is an error. */
+/**
+ * Resolves config/integrations.yaml's smtp section against the environment. Credentials are optional (a
+ * local relay takes mail without login): with neither variable set, Marshal sends without logging in; with
+ * only one set, the configuration is half done and refused.
+ */
 export function smtpSettingsFromPolicy(smtp: NonNullable<IntegrationsPolicy['smtp']>, env: NodeJS.ProcessEnv = process.env): SmtpSettings {
-  const read = (name: string | undefined) => {
-    if (name === undefined) return undefined;
-    const value = env[name];
-    if (!value) throw new Error(`SMTP: environment variable ${name} named in config/integrations.yaml is not set`);
-    return value;
-  };
-  return { host: smtp.host, port: smtp.port, from: smtp.from, user: read(smtp.userEnv), password: read(smtp.passwordEnv) };
+  const user = smtp.userEnv ? env[smtp.userEnv] || undefined : undefined;
+  const password = smtp.passwordEnv ? env[smtp.passwordEnv] || undefined : undefined;
+  if (Boolean(user) !== Boolean(password) && smtp.userEnv && smtp.passwordEnv) {
+    throw new Error(`SMTP: set both ${smtp.userEnv} and ${smtp.passwordEnv} to log in, or neither to send without login`);
+  }
+  return { host: smtp.host, port: smtp.port, from: smtp.from, user, password, tls: smtp.tls };
 }
 
 /** `<32 hex>@marshal`: the key may hold characters a Message-ID may not, so it is hashed, not embedded. */
@@ -47,13 +55,15 @@ export function emailSubject(n: Notification): string {
 const transports = new Map<string, Transporter<SMTPTransport.SentMessageInfo>>();
 
 function transportFor(s: SmtpSettings) {
-  const cacheKey = JSON.stringify([s.host, s.port, s.secure, s.user, s.password]);
+  const cacheKey = JSON.stringify([s.host, s.port, s.secure, s.tls, s.user, s.password]);
   let transport = transports.get(cacheKey);
   if (!transport) {
     transport = createTransport({
       host: s.host,
       port: s.port,
-      secure: s.secure ?? s.port === 465,
+      secure: s.secure ?? (s.tls ? s.tls === 'implicit' : s.port === 465),
+      requireTLS: s.tls === 'starttls',
+      ignoreTLS: s.tls === 'none',
       auth: s.user ? { user: s.user, pass: s.password ?? '' } : undefined,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSmtpTransports, deliver, messageIdFor, PermanentDeliveryError, TransientDeliveryError } from '../../activities/channels';
+import { closeSmtpTransports, deliver, messageIdFor, PermanentDeliveryError, smtpSettingsFromPolicy, TransientDeliveryError } from '../../activities/channels';
 import type { SmtpSettings } from '../../activities/channels';
 import { notification } from './fixtures';
 import { startSmtpServer, type SmtpTestServer } from './receivers';
@@ -79,6 +79,32 @@ describe('SMTP with authentication', () => {
     } finally {
       closeSmtpTransports();
       await smtp.close();
+    }
+  });
+});
+
+describe('SMTP settings', () => {
+  const smtp = { host: 'localhost', port: 2525, from: 'marshal@example.com', userEnv: 'T_SMTP_USER', passwordEnv: 'T_SMTP_PASSWORD' };
+
+  it('sends without login to a local relay when neither credential variable is set; refuses half a login', () => {
+    expect(smtpSettingsFromPolicy(smtp, {})).toMatchObject({ user: undefined, password: undefined });
+    expect(smtpSettingsFromPolicy(smtp, { T_SMTP_USER: 'u', T_SMTP_PASSWORD: 'p' })).toMatchObject({ user: 'u', password: 'p' });
+    expect(() => smtpSettingsFromPolicy(smtp, { T_SMTP_USER: 'u' })).toThrow(/both T_SMTP_USER and T_SMTP_PASSWORD/);
+  });
+
+  it('honours the TLS setting against a real server that offers no STARTTLS', async () => {
+    const server = await startSmtpServer();
+    try {
+      const base = { host: server.host, port: server.port, from: 'marshal@example.com' };
+      const contact = { kind: 'email', address: 'dana@example.com' } as const;
+      await deliver(notification(), contact, { smtp: { ...base, tls: 'none' } });
+      expect(server.received).toHaveLength(1);
+      // Required STARTTLS against a server that cannot: refused, nothing sent in the clear.
+      await expect(deliver(notification(), contact, { smtp: { ...base, tls: 'starttls' } })).rejects.toThrow();
+      expect(server.received).toHaveLength(1);
+    } finally {
+      closeSmtpTransports();
+      await server.close();
     }
   });
 });
