@@ -203,9 +203,9 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     stoppers.push(async () => follower.stop());
     let publicUrl = '';
     const workers: SupervisedWorker[] = [];
+    if (!config.noWorker || store) installRuntimeLogging(logger);
     const workerHealth = (): WorkerHealth => combinedHealth(workers.map((worker) => worker.health()));
     if (!config.noWorker) {
-      installRuntimeLogging(logger);
       const activities = {
         ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl }),
         ...createIntakeActivities(client),
@@ -218,7 +218,6 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     }
     if (store) {
       // The store's own queue: archiving runs where the store is, whichever worker runs the incident.
-      installRuntimeLogging(logger);
       const { worker, connection: storeConnection } = await createWorker({
         target,
         taskQueue: storeTaskQueue(taskQueue),

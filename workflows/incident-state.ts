@@ -273,7 +273,7 @@ export function initialState(id: string, policy: IncidentPolicy): IncidentState 
 }
 
 /** Events people (and their tools) cause, as opposed to Marshal's own bookkeeping and alerts. */
-export const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
+const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
 
 const keepLast = <T>(items: T[], count: number) => (items.length > count ? items.slice(items.length - count) : items);
 const shorten = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);

@@ -6,7 +6,7 @@
  * or the integration is over its rate — never 4xx for a well-formed request, since Alertmanager drops those.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { findTextFault } from '../../common/text';
+import { textFaultError } from '../http/text-guard';
 import { asHttpError, HttpError } from '../http/errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, authenticate } from './auth';
 import { fromEvents, fromGeneric, fromPrometheus, type IntakeKind, type Normalized } from './normalize';
@@ -58,8 +58,8 @@ function parseJson(body: Buffer): unknown {
   } catch (error) {
     throw new IntakeRefusal(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
   }
-  const fault = findTextFault(parsed);
-  if (fault) throw new IntakeRefusal(400, 'invalid', `"${fault.field}" ${fault.problem}`, fault.field);
+  const fault = textFaultError(parsed);
+  if (fault) throw fault;
   return parsed;
 }
 
