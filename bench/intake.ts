@@ -9,10 +9,10 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../server/log';
+import { createLogger } from '../server/runtime/log';
 import { alertGroupWorkflowId } from '../server/intake/service';
-import { startStack } from '../server/stack';
-import { startDevServer } from '../server/temporal/dev-server';
+import { startStack } from '../server/runtime/stack';
+import { startDevServer } from '../server/runtime/dev-server';
 import { alertGroupQuery, alertsSignal } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/messages';
 import { describeMachine, machine, writeResult } from './support';

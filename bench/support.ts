@@ -5,7 +5,7 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { binaryVersion, findBinary, TEMPORAL_CLI } from '../server/temporal/binaries';
+import { binaryVersion, findBinary, TEMPORAL_CLI } from '../server/runtime/binaries';
 
 export interface Machine {
   cpus: number;

@@ -8,11 +8,11 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createIntakeActivities } from '../activities/intake';
 import { createPagingActivities } from '../activities/paging';
-import { createLogger } from '../server/log';
-import { Overrides } from '../server/overrides';
-import { readPolicy } from '../server/policy-follower';
-import { PolicyStore } from '../server/policy-store';
-import { installRuntimeLogging } from '../server/worker';
+import { createLogger } from '../server/runtime/log';
+import { Overrides } from '../engine/overrides';
+import { readPolicy } from '../server/runtime/policy-follower';
+import { PolicyStore } from '../server/runtime/policy-store';
+import { installRuntimeLogging } from '../server/runtime/worker';
 
 async function main() {
   const address = process.env.TEMPORAL_ADDRESS!;

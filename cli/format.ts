@@ -2,8 +2,8 @@
 import { outstandingDuties, type TimelineEvent } from '../workflows/incident-state';
 import type { IncidentView } from '../workflows/incident-view';
 
-export type { IncidentSummary } from '../server/incidents';
-import type { IncidentSummary } from '../server/incidents';
+export type { IncidentSummary } from '../engine/incidents';
+import type { IncidentSummary } from '../engine/incidents';
 
 /**
  * Text from the API (titles, messages, alert summaries) is untrusted: control characters would break

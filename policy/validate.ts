@@ -6,7 +6,7 @@ import { formatInstant } from './clock';
 import { formatDuration, parseDuration } from './duration';
 import { coverageGaps } from './schedule';
 import { problem, type SourceFile } from './source';
-import type { PolicySources } from './load';
+import type { PolicySources } from './io/load';
 import type { Policy, ServicePolicy } from './types';
 import { checkAckWindow, checkTeam, type Findings } from './validate-team';
 

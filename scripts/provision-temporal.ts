@@ -3,7 +3,7 @@
  * `npm start` and `npm test` do not wait for them. A failure here only warns; start-up tries again and
  * explains what to do.
  */
-import { findBinary, notFoundMessage, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../server/temporal/binaries';
+import { findBinary, notFoundMessage, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../server/runtime/binaries';
 
 for (const spec of [TEMPORAL_CLI, TEMPORAL_TEST_SERVER]) {
   const { found, tried } = findBinary(spec);

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { findBinary, notFoundMessage, TEMPORAL_TEST_SERVER } from '../server/temporal/binaries';
-import { startDevServer } from '../server/temporal/dev-server';
+import { findBinary, notFoundMessage, TEMPORAL_TEST_SERVER } from '../server/runtime/binaries';
+import { startDevServer } from '../server/runtime/dev-server';
 import { openStore } from '../store';
-import { workflowBundleOptions } from '../server/worker';
+import { workflowBundleOptions } from '../server/runtime/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {

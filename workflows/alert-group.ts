@@ -83,7 +83,7 @@ const { intakeIncidentStanding, intakeAcknowledge } = proxyLocalActivities<Intak
   retry: { initialInterval: '500ms', maximumInterval: '10s' },
 });
 
-/** Same shape as the ids the API hands out (server/incidents.ts newIncidentId). */
+/** Same shape as the ids the API hands out (engine/incidents.ts newIncidentId). */
 function newIncidentId(): string {
   const hex = uuid4().replace(/-/g, '').slice(0, 16);
   return BigInt(`0x${hex}`).toString(36).padStart(13, '0').slice(0, 10);

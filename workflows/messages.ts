@@ -35,7 +35,7 @@ export const followUpSignal = defineSignal<[{ to: string; headline: string; deta
 /** A new policy version was applied to the running service. */
 export const policySignal = defineSignal<[IncidentPolicy]>('policy');
 
-/** Custom search attributes, registered on the embedded server at start (see server/temporal). */
+/** Custom search attributes, registered on the embedded server at start (see engine/search-attributes.ts). */
 export const searchAttributes = {
   severity: defineSearchAttributeKey('MarshalSeverity', SearchAttributeType.KEYWORD),
   team: defineSearchAttributeKey('MarshalTeam', SearchAttributeType.KEYWORD),

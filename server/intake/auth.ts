@@ -5,7 +5,7 @@
  * comparison is constant-time.
  */
 import { createHmac } from 'node:crypto';
-import { sameSecret } from '../http/secrets';
+import { sameSecret } from '../api/secrets';
 import type { IntakeIntegration } from '../../policy/types';
 
 export const SIGNATURE_HEADER = 'x-marshal-signature';

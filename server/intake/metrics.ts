@@ -1,4 +1,4 @@
-/** Intake's Prometheus counters, on the service's one registry (server/metrics.ts). */
+/** Intake's Prometheus counters, on the service's one registry (server/runtime/metrics.ts). */
 import { Counter, type Registry } from 'prom-client';
 
 export function createIntakeMetrics(registry: Registry) {

@@ -6,8 +6,8 @@
  * or the integration is over its rate — never 4xx for a well-formed request, since Alertmanager drops those.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { textFaultError } from '../http/text-guard';
-import { asHttpError, HttpError } from '../http/errors';
+import { textFaultError } from '../api/text-guard';
+import { asHttpError, HttpError } from '../api/errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, authenticate } from './auth';
 import { fromEvents, fromGeneric, fromPrometheus, type IntakeKind, type Normalized } from './normalize';
 import { checkShape, type IntakeSchemaName } from './schemas';
@@ -172,11 +172,9 @@ export function intakeRouter(intake: Intake): express.Router {
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
     const type = (error as { type?: string }).type;
     let answer: HttpError | undefined =
-      error instanceof HttpError
-        ? error
-        : type === 'entity.too.large'
-          ? new IntakeRefusal(413, 'too_large', `the body is larger than ${INTAKE_BODY_LIMIT_BYTES / 1024} KB (PagerDuty's limit); send fewer alerts per message`)
-          : asHttpError(error);
+      type === 'entity.too.large'
+        ? new IntakeRefusal(413, 'too_large', `the body is larger than ${INTAKE_BODY_LIMIT_BYTES / 1024} KB (PagerDuty's limit); send fewer alerts per message`)
+        : asHttpError(error);
     if (!answer) return next(error);
     const integration = String(res.locals.integration ?? req.params?.name ?? 'unknown');
     intake.metrics.requests.inc({ integration, outcome: answer.status === 503 && answer.code === 'over_capacity' ? 'throttled' : (OUTCOME[answer.status] ?? String(answer.status)) });

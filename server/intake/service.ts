@@ -14,9 +14,9 @@ import type { IntakeIntegration, Policy } from '../../policy/types';
 import { alertGroupWorkflowPrefix, alertsSignal, type alertGroup, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
 import type { AlertBatch } from '../../workflows/alert-group-rules';
 import { TASK_QUEUE } from '../../workflows/messages';
-import type { Logger } from '../log';
-import type { PolicyStore } from '../policy-store';
-import { withEngine, type CallOptions } from '../temporal/calls';
+import type { Logger } from '../runtime/log';
+import type { PolicyStore } from '../runtime/policy-store';
+import { withEngine, type CallOptions } from '../../engine/calls';
 import type { IntakeMetrics } from './metrics';
 import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
 import { RateLimiter } from './rate-limit';
@@ -119,7 +119,7 @@ export class Intake {
 
   /**
    * Hand a delivery's alerts to their groups. Resolves once Temporal has durably accepted every signal;
-   * throws HttpError 503 when it cannot (the sender retries, and a retry only adds a delivery count).
+   * throws EngineUnavailableError when it cannot (the sender retries, and a retry only adds a delivery count).
    */
   async accept(integration: ResolvedIntegration, normalized: Normalized): Promise<Accepted> {
     const policy = this.policies.current;

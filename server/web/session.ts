@@ -5,7 +5,7 @@
  * the login form, before a session exists, uses a double-submit cookie instead.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { sameSecret } from '../http/secrets';
+import { sameSecret } from '../api/secrets';
 import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = 'marshal_session';

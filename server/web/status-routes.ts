@@ -3,9 +3,9 @@
  * (JSON) and the shared stylesheet. Everything it shows goes through `publicIncident`.
  */
 import { Router } from 'express';
-import type { Incidents } from '../incidents';
-import type { PolicyStore } from '../policy-store';
-import { HttpError } from '../http/errors';
+import type { Incidents } from '../../engine/incidents';
+import type { PolicyStore } from '../runtime/policy-store';
+import { EngineUnavailableError } from '../../engine/errors';
 import { html } from './html';
 import { page, sendHtml, STYLESHEET_PATH } from './layout';
 import { StatusSource } from './status-source';
@@ -25,7 +25,7 @@ export function statusRoutes(incidents: Incidents, policies: PolicyStore): Route
       sendHtml(res, 200, statusPage(await source.current()), { cache: 'no-cache' });
     } catch (error) {
       // Customers get a page, not JSON, when the engine is briefly away; anything else is a bug for the error handler.
-      if (!(error instanceof HttpError && error.status === 503)) throw error;
+      if (!(error instanceof EngineUnavailableError)) throw error;
       res.set('Retry-After', '5');
       sendHtml(
         res,

@@ -3,8 +3,8 @@
  * each public severity, and a query reads each one. Only public projections are kept, and only for closed
  * incidents (they can no longer change), so a busy status page does not replay every old history.
  */
-import type { Incidents, IncidentSummary } from '../incidents';
-import type { PolicyStore } from '../policy-store';
+import type { Incidents, IncidentSummary } from '../../engine/incidents';
+import type { PolicyStore } from '../runtime/policy-store';
 import { buildStatus, HISTORY_DAYS, publicIncident, type PublicIncident, type PublicStatus } from './status-model';
 
 const CONCURRENT_QUERIES = 8;

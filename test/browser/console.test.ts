@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/stack';
+import type { Stack } from '../../server/runtime/stack';
 import { repoRoot, startTestStack } from '../support/stack';
 
 const ARTIFACTS = join(repoRoot, 'test', 'artifacts', 'browser');

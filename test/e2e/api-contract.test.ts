@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Ajv2020 from 'ajv/dist/2020';
-import { startDevServer } from '../../server/temporal/dev-server';
+import { startDevServer } from '../../server/runtime/dev-server';
 import { apiClient, startTestStack, useTestStack } from '../support/stack';
 
 const file = useTestStack();

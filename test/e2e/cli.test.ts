@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import type { Stack } from '../../server/stack';
+import type { Stack } from '../../server/runtime/stack';
 import { repoRoot, startTestStack } from '../support/stack';
 
 let stack: Stack;

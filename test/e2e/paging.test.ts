@@ -99,7 +99,7 @@ describe('a worker killed mid-escalation', () => {
 
   function startWorker(): Promise<ChildProcess> {
     // node itself runs the worker (not the tsx CLI wrapper), so SIGKILL reaches the worker and nothing is orphaned.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/runtime/worker-main.ts'], {
       cwd: repoRoot,
       env: {
         ...process.env,

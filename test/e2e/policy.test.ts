@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Stack } from '../../server/stack';
+import type { Stack } from '../../server/runtime/stack';
 import { apiClient, repoRoot, startTestStack } from '../support/stack';
 
 const repo = mkdtempSync(join(tmpdir(), 'marshal-policy-repo-'));

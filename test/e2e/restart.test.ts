@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/temporal/dev-server';
+import { freePort } from '../../server/runtime/dev-server';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, repoRoot } from '../support/stack';
@@ -26,7 +26,7 @@ afterAll(async () => {
 /** Start `npm start`'s entry point and wait for its banner; returns what it printed and how long it took. */
 async function start(env: Record<string, string>) {
   const started = Date.now();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'server/main.ts'], {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'server/runtime/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, MARSHAL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

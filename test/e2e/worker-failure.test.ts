@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, expect, it } from 'vitest';
-import { workflowsPath } from '../../server/worker';
+import { workflowsPath } from '../../server/runtime/worker';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
 import { until } from '../support/wait';
 

@@ -11,8 +11,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, it } from 'vitest';
 import type { Command } from '../../workflows/incident-state';
-import { findBinary, TEMPORAL_CLI } from '../../server/temporal/binaries';
-import { alive, freePort, startDevServer } from '../../server/temporal/dev-server';
+import { findBinary, TEMPORAL_CLI } from '../../server/runtime/binaries';
+import { alive, freePort, startDevServer } from '../../server/runtime/dev-server';
 import { fixture, policyDirWith, runId } from '../intake/support';
 import { apiClient, repoRoot, startTestStack } from '../support/stack';
 import { seededRandom } from '../support/wait';
@@ -176,7 +176,7 @@ describe('hostile input', () => {
     };
     const start = () =>
       new Promise<ChildProcess>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', 'server/runtime/main.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
         child.stdout!.on('data', (chunk) => {
           output += chunk;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
-import { startDevServer, type DevServer } from '../../server/temporal/dev-server';
+import { startDevServer, type DevServer } from '../../server/runtime/dev-server';
 import type { IncidentView } from '../../workflows/incident-view';
 import { startWebhookReceiver } from '../channels/receivers';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';

@@ -39,7 +39,7 @@ export function faultPolicyDir(webhookUrl: string, ackTimeout: string, extra: Re
 /** `npm run worker` as a child process (so it can be SIGKILLed), resolved once it polls. */
 export function startWorkerProcess(env: { temporalAddress: string; taskQueue: string; policyDir: string }): Promise<ChildProcess> {
   // node --import tsx rather than the tsx CLI: the pid we kill is the worker itself, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker-main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/runtime/worker-main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,

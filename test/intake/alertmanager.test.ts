@@ -4,7 +4,7 @@
  * grouping follow policy, and bad requests are refused with nothing recorded.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/stack';
+import type { Stack } from '../../server/runtime/stack';
 import { signBody } from '../../server/intake/auth';
 import { alertsSignal } from '../../workflows/alert-group';
 import { apiClient, startTestStack } from '../support/stack';

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/stack';
-import { freePort, startDevServer, type DevServer } from '../../server/temporal/dev-server';
+import type { Stack } from '../../server/runtime/stack';
+import { freePort, startDevServer, type DevServer } from '../../server/runtime/dev-server';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, policyDirWith, runId, settledGroup } from './support';
 

@@ -3,7 +3,7 @@
  * with a Datadog template, rate limits and heartbeats — over real HTTP on the dev server.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/stack';
+import type { Stack } from '../../server/runtime/stack';
 import { heartbeatWorkflowId } from '../../workflows/alert-group';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repositoryCodeowners } from '../../cli/policy-commands';
-import { loadPolicyDir } from '../../policy/load';
+import { loadPolicyDir } from '../../policy/io/load';
 import { repoRoot } from '../support/stack';
 
 const run = async (args: string[], cwd = repoRoot) => {

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generatePolicyDir, generatePolicyFiles } from '../../policy/generate';
-import { loadPolicyDir } from '../../policy/load';
+import { generatePolicyDir, generatePolicyFiles } from '../../bench/policy-generator';
+import { loadPolicyDir } from '../../policy/io/load';
 import { onCallAt } from '../../policy/oncall';
 
 describe('generatePolicyDir', () => {

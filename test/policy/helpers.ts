@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPolicyDir } from '../../policy/load';
+import { loadPolicyDir } from '../../policy/io/load';
 import type { Policy, RotationLayer, TeamPolicy } from '../../policy/types';
 
 export const configDir = join(__dirname, '..', '..', 'config');

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadPolicyDir } from '../../policy/load';
+import { loadPolicyDir } from '../../policy/io/load';
 import type { PolicyLoadResult, PolicyProblem } from '../../policy/types';
 import { configCopy, configDir } from './helpers';
 

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { createLogger } from '../../server/log';
-import { startStack, type Stack, type StackConfig } from '../../server/stack';
+import { createLogger } from '../../server/runtime/log';
+import { startStack, type Stack, type StackConfig } from '../../server/runtime/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from './policy';
 

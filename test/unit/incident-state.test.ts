@@ -1,6 +1,6 @@
 /** The lifecycle rules as a pure fold: no Temporal, just events in and state out. */
 import { describe, expect, it } from 'vitest';
-import { loadPolicyDir } from '../../policy/load';
+import { loadPolicyDir } from '../../policy/io/load';
 import {
   canClose,
   declare,

@@ -1,6 +1,6 @@
 /** Incidents for document and status-model tests, built with the real pure fold and the shipped policy. */
 import { join } from 'node:path';
-import { loadPolicyDir } from '../../policy/load';
+import { loadPolicyDir } from '../../policy/io/load';
 import type { Policy } from '../../policy/types';
 import { declare, decide, record, type Command, type Declaration, type IncidentPolicy } from '../../workflows/incident-state';
 import { incidentView, type IncidentView } from '../../workflows/incident-view';

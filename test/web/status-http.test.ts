@@ -4,7 +4,7 @@
  * appear in /status or /api/v1/status, which answer without a token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/stack';
+import type { Stack } from '../../server/runtime/stack';
 import type { PublicStatus } from '../../server/web/status-model';
 import { apiClient, startTestStack } from '../support/stack';
 

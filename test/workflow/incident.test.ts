@@ -8,13 +8,13 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStoreWorker } from '../support/store';
 import { inject } from 'vitest';
-import { loadPolicyDir } from '../../policy/load';
+import { loadPolicyDir } from '../../policy/io/load';
 import type { IncidentInput } from '../../workflows/incident';
 import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
 import { commandUpdate, policySignal, stateQuery } from '../../workflows/messages';
-import { createLogger } from '../../server/log';
-import { installRuntimeLogging } from '../../server/worker';
-import { registerSearchAttributes } from '../../server/temporal/search-attributes';
+import { createLogger } from '../../server/runtime/log';
+import { installRuntimeLogging } from '../../server/runtime/worker';
+import { registerSearchAttributes } from '../../engine/search-attributes';
 import { repoRoot } from '../support/stack';
 
 let env: TestWorkflowEnvironment;

@@ -1,14 +1,14 @@
 /**
  * Console forms → the same commands and declarations the API accepts, checked against the same JSON
- * Schemas (server/http/schemas.ts), so a form cannot send what the API would refuse as malformed.
+ * Schemas (server/api/schemas.ts), so a form cannot send what the API would refuse as malformed.
  */
 import type { Request, Response } from 'express';
 import type { Policy } from '../../../policy/types';
 import { PHASES, type Command, type Declaration } from '../../../workflows/incident-state';
-import { HttpError, refusalError } from '../../http/errors';
+import { HttpError, refusalError } from '../../api/errors';
 import { resolveDeclaration } from '../../../usecases/declaration';
-import { validateBody, type SchemaName } from '../../http/schemas';
-import type { ListFilters } from '../../incidents';
+import { validateBody, type SchemaName } from '../../api/schemas';
+import type { ListFilters } from '../../../engine/incidents';
 
 type Form = Record<string, unknown>;
 

@@ -9,14 +9,14 @@ import type { Command } from '../../../workflows/incident-state';
 import { draftCustomerMessage } from '../../documents/customer-message';
 import { closingReport } from '../../documents/closing-report';
 import { draftPostmortem } from '../../documents/postmortem';
-import { asHttpError, HttpError } from '../../http/errors';
-import type { Incidents } from '../../incidents';
-import type { Logger } from '../../log';
-import type { PolicyStore } from '../../policy-store';
+import { asHttpError, HttpError } from '../../api/errors';
+import type { Incidents } from '../../../engine/incidents';
+import type { Logger } from '../../runtime/log';
+import type { PolicyStore } from '../../runtime/policy-store';
 import { html } from '../html';
 import { sendHtml } from '../layout';
-import { sameSecret } from '../../http/secrets';
-import { refuseUnstorableText } from '../../http/text-guard';
+import { sameSecret } from '../../api/secrets';
+import { refuseUnstorableText } from '../../api/text-guard';
 import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { incidentPage } from './incident-page';
@@ -88,8 +88,9 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       const { declaration, key } = declarationFromForm(req.body, policy, sessionOf(res).name);
       const { incident } = await deps.incidents.declare(declaration, deps.policies.incidentPolicy(), key);
       res.redirect(303, `/console/incidents/${incident.id}?done=declared`);
-    } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
+    } catch (failure) {
+      const error = asHttpError(failure);
+      if (!error) throw failure;
       sendHtml(res, error.status, listPage(sessionOf(res), policy, { status: 'open' }, await deps.incidents.list({ status: 'open' }).catch(() => []), { error: error.message }));
     }
   });
@@ -133,8 +134,10 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       const { command, name } = commandFromForm(action, req.body, sessionOf(res).name);
       await deps.incidents.command(id, command as Command);
       res.redirect(303, `/console/incidents/${id}?done=${name}`);
-    } catch (error) {
-      if (!(error instanceof HttpError) || error.status === 404 || error.status === 503) throw error;
+    } catch (failure) {
+      // Unknown incidents and an absent engine get the error page; refusals are shown on the incident.
+      const error = asHttpError(failure);
+      if (!error || error.status === 404 || error.status === 503) throw failure;
       await show(req, res, error.status, { error: error.message });
     }
   });

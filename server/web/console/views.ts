@@ -1,7 +1,7 @@
 /** Console pages other than the incident page: the shell, sign-in, the list with filters and the declare form. */
 import { randomBytes } from 'node:crypto';
 import type { Policy } from '../../../policy/types';
-import type { IncidentSummary, ListFilters } from '../../incidents';
+import type { IncidentSummary, ListFilters } from '../../../engine/incidents';
 import { html, time, type Html } from '../html';
 import { page } from '../layout';
 import type { Session } from '../session';

@@ -9,10 +9,10 @@ import { incidentView, type IncidentView } from '../workflows/incident-view';
 import type { TimelineArchive } from '../store/timeline';
 import type { incident as incidentWorkflow, IncidentInput } from '../workflows/incident';
 import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
-import { HttpError, refusalError } from './http/errors';
 import type { Policy } from '../policy/types';
 import { commandReferenceRefusal } from '../usecases/command-references';
-import { refusalToHttp, withEngine } from './temporal/calls';
+import { refusalOf, withEngine } from './calls';
+import { refused, RefusedError } from './errors';
 
 export interface IncidentSummary {
   id: string;
@@ -139,7 +139,7 @@ export class Incidents {
       try {
         return await this.client.workflow.getHandle(incidentWorkflowId(id)).query(stateQuery);
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `no incident ${id}`);
+        if (error instanceof WorkflowNotFoundError) throw refused('not-found', `no incident ${id}`);
         throw error;
       }
     });
@@ -160,14 +160,14 @@ export class Incidents {
   /** Send a command; the workflow's validator refuses what the lifecycle forbids before anything is recorded. */
   async command(id: string, command: Command): Promise<IncidentView> {
     const unknown = this.options.policy && commandReferenceRefusal(command, this.options.policy());
-    if (unknown) throw refusalError(unknown);
+    if (unknown) throw new RefusedError(unknown);
     return this.call(async () => {
       const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
       try {
         await handle.executeUpdate(commandUpdate, { args: [command] });
         return await this.view(id, await handle.query(stateQuery));
       } catch (error) {
-        const refusal = refusalToHttp(error);
+        const refusal = refusalOf(error);
         if (refusal) throw refusal;
         if (error instanceof WorkflowNotFoundError) {
           // The workflow exists but has completed: the incident is closed. Otherwise it never existed.
@@ -175,8 +175,8 @@ export class Incidents {
             () => true,
             (failure) => (failure instanceof WorkflowNotFoundError ? false : Promise.reject(failure)),
           );
-          if (closed) throw new HttpError(409, 'conflict', `incident ${id} is closed`);
-          throw new HttpError(404, 'not_found', `no incident ${id}`);
+          if (closed) throw refused('conflict', `incident ${id} is closed`);
+          throw refused('not-found', `no incident ${id}`);
         }
         throw error;
       }

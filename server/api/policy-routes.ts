@@ -1,7 +1,7 @@
 /** /api/v1/policies: what is active, what happened to every version, and a reload on demand. */
 import { Router } from 'express';
-import type { PolicyFollower } from '../policy-follower';
-import type { PolicyStore } from '../policy-store';
+import type { PolicyFollower } from '../runtime/policy-follower';
+import type { PolicyStore } from '../runtime/policy-store';
 
 export function policyRoutes(store: PolicyStore, follower: PolicyFollower): Router {
   const router = Router();

@@ -1,11 +1,11 @@
 /**
- * Every Temporal call the server makes goes through here: a deadline so callers hear 503 instead of
- * waiting forever, and one translation of workflow refusals into HTTP answers.
+ * Every Temporal call Marshal's clients make goes through here: a deadline so callers hear "unavailable"
+ * instead of waiting forever, and one translation of workflow refusals into domain errors.
  */
 import { isGrpcServiceError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { HttpError, refusalError } from '../http/errors';
-import type { Refusal } from '../../workflows/incident-state';
+import type { Refusal } from '../workflows/incident-state';
+import { EngineUnavailableError, RefusedError } from './errors';
 import type { EngineWatch } from './engine-watch';
 
 /** Calls to Temporal give up after this long. */
@@ -16,11 +16,11 @@ const CALL_DEADLINE_MS = 10_000;
  * closed (and do not start while it is), so every sender hears 503 well within its timeout.
  */
 export interface CallOptions {
-  /** Give up (503) while, or as soon as, this watch finds the engine down. */
+  /** Give up (unavailable) while, or as soon as, this watch finds the engine down. */
   watch?: EngineWatch;
 }
 
-const unavailable = () => new HttpError(503, 'engine_unavailable', 'the Temporal engine is unreachable; retry shortly');
+const unavailable = () => new EngineUnavailableError();
 
 /** gRPC codes that mean "the engine is not there right now": retry later. */
 const UNAVAILABLE_CODES = new Set([1 /* CANCELLED: our own deadline ran out */, 4 /* DEADLINE_EXCEEDED */, 14 /* UNAVAILABLE */, 8 /* RESOURCE_EXHAUSTED */]);
@@ -44,7 +44,7 @@ export async function withEngine<T>(client: Client, fn: () => Promise<T>, option
     call.catch(() => undefined); // abandoned when the watch answers first
     return await Promise.race([call, watch.untilDown().then(() => Promise.reject(unavailable()))]);
   } catch (error) {
-    if (error instanceof HttpError) throw error;
+    if (error instanceof EngineUnavailableError) throw error;
     if (isEngineUnavailable(error)) throw unavailable();
     throw error;
   }
@@ -52,13 +52,13 @@ export async function withEngine<T>(client: Client, fn: () => Promise<T>, option
 
 /**
  * Workflows refuse commands with an ApplicationFailure typed `Refused:<kind>` (see incident-state.ts):
- * not-found → 404, invalid → 400, conflict → 409. Anything else is not a refusal.
+ * with the kind and the field at fault. Anything else is not a refusal.
  */
-export function refusalToHttp(error: unknown): HttpError | undefined {
+export function refusalOf(error: unknown): RefusedError | undefined {
   if (!(error instanceof WorkflowUpdateFailedError) || !(error.cause instanceof ApplicationFailure)) return undefined;
   const type = error.cause.type ?? '';
   if (!type.startsWith('Refused:')) return undefined;
   const kind = type.slice('Refused:'.length) as Refusal['kind'];
   const field = (error.cause.details?.[0] as string | null | undefined) ?? undefined;
-  return refusalError({ kind, reason: error.cause.message, field });
+  return new RefusedError({ kind, reason: error.cause.message, field });
 }

@@ -2,9 +2,9 @@
 import { Router, type Request } from 'express';
 import { PHASES, type Command } from '../../workflows/incident-state';
 import type { IncidentView } from '../../workflows/incident-view';
-import type { Incidents, ListFilters } from '../incidents';
-import type { Metrics } from '../metrics';
-import type { PolicyStore } from '../policy-store';
+import type { Incidents, ListFilters } from '../../engine/incidents';
+import type { Metrics } from '../runtime/metrics';
+import type { PolicyStore } from '../runtime/policy-store';
 import { closingReport } from '../documents/closing-report';
 import { draftCustomerMessage } from '../documents/customer-message';
 import { draftPostmortem } from '../documents/postmortem';

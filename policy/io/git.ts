@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicyDir } from './load';
-import type { PolicyLoadResult } from './types';
+import type { PolicyLoadResult } from '../types';
 
 const git = (repo: string, args: string[], input?: Buffer) => execFileSync('git', ['-C', repo, ...args], { input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
 

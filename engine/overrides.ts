@@ -7,8 +7,8 @@ import type { Override } from '../policy/types';
 import { TASK_QUEUE } from '../workflows/messages';
 import type { oncallOverrides } from '../workflows/oncall-overrides';
 import { addOverrideUpdate, overridesQuery, overridesWorkflowId, removeOverrideUpdate, type OverrideRecord, type OverrideRequest } from '../workflows/oncall-overrides';
-import { HttpError } from './http/errors';
-import { refusalToHttp, withEngine } from './temporal/calls';
+import { refusalOf, withEngine } from './calls';
+import { refused } from './errors';
 
 export class Overrides {
   constructor(
@@ -43,7 +43,7 @@ export class Overrides {
       try {
         return await this.client.workflow.executeUpdateWithStart(addOverrideUpdate, { args: [request], startWorkflowOperation });
       } catch (error) {
-        throw refusalToHttp(error) ?? error;
+        throw refusalOf(error) ?? error;
       }
     });
   }
@@ -53,8 +53,8 @@ export class Overrides {
       try {
         return await this.client.workflow.getHandle(overridesWorkflowId(team, this.taskQueue)).executeUpdate(removeOverrideUpdate, { args: [{ id, by }] });
       } catch (error) {
-        if (error instanceof WorkflowNotFoundError) throw new HttpError(404, 'not_found', `no override ${id} for team ${team}`);
-        throw refusalToHttp(error) ?? error;
+        if (error instanceof WorkflowNotFoundError) throw refused('not-found', `no override ${id} for team ${team}`);
+        throw refusalOf(error) ?? error;
       }
     });
   }

@@ -2,8 +2,8 @@
  * The policy the service runs under, and what happened to every version it was offered. A version that
  * fails validation is recorded as rejected and the last good one stays active.
  */
-import type { Policy, PolicyLoadResult, PolicyProblem } from '../policy/types';
-import type { IncidentPolicy } from '../workflows/incident-state';
+import type { Policy, PolicyLoadResult, PolicyProblem } from '../../policy/types';
+import type { IncidentPolicy } from '../../workflows/incident-state';
 
 export interface PolicyHistoryEntry {
   version: string;

@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import type { IntegrationsPolicy, Policy, PolicyLoadResult, PolicyProblem, RoutingRule, ServicePolicy, SeverityPolicy, TeamPolicy } from './types';
-import { parseSourceFile, problem, type SourceFile } from './source';
-import { validatePolicy } from './validate';
-import { findTextFault } from '../common/text';
+import type { IntegrationsPolicy, Policy, PolicyLoadResult, PolicyProblem, RoutingRule, ServicePolicy, SeverityPolicy, TeamPolicy } from '../types';
+import { parseSourceFile, problem, type SourceFile } from '../source';
+import { validatePolicy } from '../validate';
+import { findTextFault } from '../../common/text';
 
 // Re-exported: the located-problem helpers have always been reachable from here.
-export { locate, parseSourceFile, problem, type SourceFile } from './source';
+export { locate, parseSourceFile, problem, type SourceFile } from '../source';
 
-const schemaDir = join(__dirname, '..', 'config', 'schema');
+const schemaDir = join(__dirname, '..', '..', 'config', 'schema');
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: true, discriminator: true, verbose: true });
 const validators = new Map<string, ValidateFunction>();
 

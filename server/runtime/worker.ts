@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { register } from 'tsx/cjs/api';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from './log';
-import { TASK_QUEUE } from '../workflows/messages';
-import type { TemporalTarget } from './temporal/connection';
+import { TASK_QUEUE } from '../../workflows/messages';
+import type { TemporalTarget } from '../../engine/connection';
 
-export const workflowsPath = join(__dirname, '..', 'workflows', 'index.ts');
+export const workflowsPath = join(__dirname, '..', '..', 'workflows', 'index.ts');
 /** Repairs text in failures so a caller's string can never fail a whole activation (see the module). */
-export const failureConverterPath = join(__dirname, '..', 'workflows', 'failure-converter.ts');
+export const failureConverterPath = join(__dirname, '..', '..', 'workflows', 'failure-converter.ts');
 /** What every workflow bundle is built from: the worker's own, the tests' shared one and the benchmarks'. */
 export const workflowBundleOptions = { workflowsPath, failureConverterPath };
 

@@ -2,8 +2,8 @@
 import { Router, type Request } from 'express';
 import { onCallAt } from '../../policy/oncall';
 import type { Policy } from '../../policy/types';
-import type { Overrides } from '../overrides';
-import type { PolicyStore } from '../policy-store';
+import type { Overrides } from '../../engine/overrides';
+import type { PolicyStore } from '../runtime/policy-store';
 import { HttpError } from './errors';
 import { validateBody } from './schemas';
 

@@ -5,9 +5,9 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadPolicyAtCommit, resolveRef } from '../policy/git';
-import { contentVersion, loadPolicyDir } from '../policy/load';
-import type { PolicyLoadResult, PolicyProblem } from '../policy/types';
+import { loadPolicyAtCommit, resolveRef } from '../../policy/io/git';
+import { contentVersion, loadPolicyDir } from '../../policy/io/load';
+import type { PolicyLoadResult, PolicyProblem } from '../../policy/types';
 import type { Logger } from './log';
 import type { PolicyStore } from './policy-store';
 

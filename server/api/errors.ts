@@ -1,4 +1,5 @@
 import type { Refusal } from '../../workflows/incident-state';
+import { EngineUnavailableError, RefusedError } from '../../engine/errors';
 
 /** An error a caller may see: a status, a stable code, a message that says what to do, and the field at fault. */
 export class HttpError extends Error {
@@ -25,12 +26,15 @@ export function refusalError(refusal: Refusal): HttpError {
 const CODES: Record<number, string> = { 400: 'invalid', 413: 'too_large', 415: 'unsupported' };
 
 /**
- * The HttpError a failure stands for, or undefined for a bug (answered 500 and logged). Body parsers
+ * The HttpError a failure stands for, or undefined for a bug (answered 500 and logged). The engine-client
+ * layer's domain errors get their status here and nowhere else. Body parsers
  * (JSON, forms, raw intake bodies) throw http-errors marked `expose` for what the client did wrong:
  * bad JSON, a body over the limit, an unknown Content-Encoding or charset, a corrupt gzip stream.
  */
 export function asHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
+  if (error instanceof RefusedError) return refusalError(error.refusal);
+  if (error instanceof EngineUnavailableError) return new HttpError(503, 'engine_unavailable', error.message);
   // A path with broken percent-encoding (e.g. /incidents/%E0%A4%A) cannot name anything.
   if (error instanceof URIError) return new HttpError(400, 'invalid', 'the URL path is not valid percent-encoded UTF-8');
   const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };
