@@ -31,7 +31,11 @@ export default tseslint.config(
           patterns: [
             nodeBuiltins,
             serverCode,
-            { group: ['**/activities/**', '**/store/**', '**/usecases/**', '**/engine/**'], allowTypeImports: true, message: 'Workflows reach activities through proxyActivities: import their types only.' },
+            {
+              group: ['**/activities/**', '**/store/**', '**/usecases/**', '**/engine/**'],
+              allowTypeImports: true,
+              message: 'Workflows reach activities through proxyActivities: import their types only.',
+            },
           ],
         },
       ],

@@ -5,7 +5,7 @@
  * acknowledgement is refused by the incident's own rules and reported as such, not retried.
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { commandUpdate, searchAttributes } from '../workflows/messages';
+import { commandUpdate, searchAttributes } from '../workflows/incident-contract';
 
 /** `open` until resolved; `missing` when no such workflow exists. */
 export type IncidentStanding = 'open' | 'resolved' | 'closed' | 'missing';

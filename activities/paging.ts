@@ -11,7 +11,7 @@ import { onCallAt } from '../policy/oncall';
 import { restOverride } from '../policy/rest';
 import type { Policy } from '../policy/types';
 import type { CurrentPolicy, TeamOverrides } from './ports';
-import { searchAttributes } from '../workflows/messages';
+import { searchAttributes } from '../workflows/incident-contract';
 import type { NotificationKind } from '../workflows/incident-state';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
 import type { Notification } from './channels/types';

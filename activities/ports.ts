@@ -4,7 +4,7 @@
  * code, so a failure in one surfaces as that failure, not as an HTTP answer.
  */
 import type { Override, Policy } from '../policy/types';
-import type { OverrideRecord, OverrideRequest } from '../workflows/oncall-overrides';
+import type { OverrideRecord, OverrideRequest } from '../workflows/oncall-overrides-contract';
 
 export interface CurrentPolicy {
   readonly current: Policy;

@@ -10,11 +10,12 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../server/runtime/log';
-import { alertGroupWorkflowId } from '../server/intake/service';
+import { alertGroupWorkflowId } from '../engine/alert-groups';
 import { startStack } from '../server/runtime/stack';
 import { startDevServer } from '../server/runtime/dev-server';
-import { alertGroupQuery, alertsSignal } from '../workflows/alert-group';
-import { stateQuery } from '../workflows/messages';
+import { alertGroupQuery, alertsSignal } from '../workflows/alert-group-contract';
+import type { alertGroup, AlertBatch } from '../workflows/alert-group';
+import { stateQuery } from '../workflows/incident-contract';
 import { describeMachine, machine, writeResult } from './support';
 
 const seconds = Number(process.argv[2] ?? 30);
@@ -144,7 +145,7 @@ async function main() {
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < ceilingDeadline) {
         const index = ceilingCalls++;
-        await stack.client.workflow.signalWithStart('alertGroup', {
+        await stack.client.workflow.signalWithStart<typeof alertGroup, [AlertBatch]>('alertGroup', {
           workflowId: `bench-ceiling-${run}-${Math.floor(index / GROUP_SIZE)}`,
           taskQueue: 'bench-ceiling-unpolled',
           args: [{ integration: 'bench', group: 'ceiling' }],

@@ -7,6 +7,7 @@
  * Run: npx tsx bench/latency.ts [seconds per rate=20] [rates=1,10,50] [--pragmas=journal_mode=wal,…] [--name=latency].
  * Writes bench/results/<name>.json.
  */
+import type { floor } from './floor-workflow';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +107,7 @@ async function main() {
   // Warm up both paths: bundles loaded, connections open.
   for (let i = 0; i < 3; i += 1) {
     await declare(`warm-up ${i}`);
-    await stack.client.workflow.execute('floor', { workflowId: `floor-warm-${i}-${Date.now()}`, taskQueue: 'bench-floor', args: [`warm-${i}`] });
+    await stack.client.workflow.execute<typeof floor>('floor', { workflowId: `floor-warm-${i}-${Date.now()}`, taskQueue: 'bench-floor', args: [`warm-${i}`] });
   }
   await inbox.waitFor(3, 30_000);
 
@@ -118,7 +119,7 @@ async function main() {
     const floorRun = await openLoop(rate, async (index) => {
       const id = `floor-${rate}-${index}-${Date.now()}`;
       const t0 = Date.now();
-      await stack.client.workflow.execute('floor', { workflowId: id, taskQueue: 'bench-floor', args: [id] });
+      await stack.client.workflow.execute<typeof floor>('floor', { workflowId: id, taskQueue: 'bench-floor', args: [id] });
       floorResultMs.push(Date.now() - t0);
       floorMs.push(ran.get(id)! - t0);
     });

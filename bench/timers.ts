@@ -22,7 +22,7 @@ import { startStack } from '../server/runtime/stack';
 import { startDevServer, SQLITE_PRAGMAS } from '../server/runtime/dev-server';
 import { workflowBundleOptions } from '../server/runtime/worker';
 import { startWebhookReceiver } from '../test/channels/receivers';
-import { stateQuery, incidentWorkflowId } from '../workflows/messages';
+import { stateQuery, incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir, setSeverityField } from './policy-edits';
 import { describeMachine, machine, machineCpu, processUsage, sleep, summary, writeResult } from './support';
 

@@ -7,8 +7,19 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, ty
 import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase, type TimelineEvent } from '../workflows/incident-state';
 import { incidentView, type IncidentView } from '../workflows/incident-view';
 import type { TimelineArchive } from '../store/timeline';
-import type { incident as incidentWorkflow, IncidentInput } from '../workflows/incident';
-import { commandUpdate, incidentIdFromWorkflowId, incidentWorkflowId, policySignal, searchAttributes, stateQuery, TASK_QUEUE } from '../workflows/messages';
+import type { incident as incidentWorkflow } from '../workflows/incident';
+import {
+  commandUpdate,
+  incidentIdFromHex,
+  incidentIdFromWorkflowId,
+  incidentStartOptions,
+  incidentWorkflowId,
+  policySignal,
+  searchAttributes,
+  stateQuery,
+  type IncidentInput,
+} from '../workflows/incident-contract';
+import { TASK_QUEUE } from '../workflows/queues';
 import type { Policy } from '../policy/types';
 import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalOf, withEngine } from './calls';
@@ -55,7 +66,7 @@ export function visibilityQuery(filters: ListFilters, taskQueue = TASK_QUEUE): s
 /** Short ids people can read out on a call. With an Idempotency-Key the id is derived from it, so a retry finds the same incident. */
 export function newIncidentId(idempotencyKey?: string): string {
   const bytes = idempotencyKey ? createHash('sha256').update(idempotencyKey).digest() : randomBytes(8);
-  return bytes.readBigUInt64BE(0).toString(36).padStart(13, '0').slice(0, 10);
+  return incidentIdFromHex(bytes.subarray(0, 8).toString('hex'));
 }
 
 function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
@@ -108,14 +119,7 @@ export class Incidents {
           workflowId: incidentWorkflowId(id),
           taskQueue: this.options.taskQueue ?? TASK_QUEUE,
           args: [input],
-          memo: { title: declaration.title, declaredAt: new Date().toISOString() },
-          typedSearchAttributes: [
-            { key: searchAttributes.severity, value: declaration.severity },
-            { key: searchAttributes.phase, value: 'discover' },
-            { key: searchAttributes.status, value: 'open' },
-            ...(declaration.team ? [{ key: searchAttributes.team, value: declaration.team }] : []),
-            ...(declaration.service ? [{ key: searchAttributes.service, value: declaration.service }] : []),
-          ],
+          ...incidentStartOptions(declaration, new Date().toISOString()),
           // An id is used once, even after the incident closed: a repeated key must find that incident.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });

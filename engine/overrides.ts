@@ -4,9 +4,9 @@
  */
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Override } from '../policy/types';
-import { TASK_QUEUE } from '../workflows/messages';
+import { TASK_QUEUE } from '../workflows/queues';
 import type { oncallOverrides } from '../workflows/oncall-overrides';
-import { addOverrideUpdate, overridesQuery, overridesWorkflowId, removeOverrideUpdate, type OverrideRecord, type OverrideRequest } from '../workflows/oncall-overrides';
+import { addOverrideUpdate, overridesQuery, overridesWorkflowId, removeOverrideUpdate, type OverrideRecord, type OverrideRequest } from '../workflows/oncall-overrides-contract';
 import { refusalOf, withEngine } from './calls';
 import { refused } from './errors';
 

@@ -4,7 +4,7 @@
  */
 import type { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { searchAttributes } from '../workflows/messages';
+import { searchAttributes } from '../workflows/incident-contract';
 
 export async function registerSearchAttributes(connection: Connection, namespace: string): Promise<void> {
   const keyword = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;

@@ -21,7 +21,7 @@ import { PolicyStore } from '../server/runtime/policy-store';
 import { startWebhookReceiver } from './channels/receivers';
 import { testPolicyDir } from './support/policy';
 import type { IncidentPolicy } from '../workflows/incident-state';
-import { incidentWorkflowId } from '../workflows/messages';
+import { incidentWorkflowId } from '../workflows/incident-contract';
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'marshal-record-'));

@@ -4,22 +4,10 @@
  * and tells the team lead once the item is overdue by the severity's escalation period. Every reminder
  * goes back to the incident as a signal, so it is delivered and recorded on the incident's timeline.
  */
-import { condition, defineSignal, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+import { actionItemClosedSignal, type ActionItemInput } from './action-item-contract';
 import { parseDuration } from '../policy/duration';
-import { followUpSignal, incidentWorkflowId } from './messages';
-
-export interface ActionItemInput {
-  incidentId: string;
-  itemId: string;
-  title: string;
-  owner: string;
-  dueAt: string;
-  escalateAfter?: string;
-}
-
-export const actionItemWorkflowId = (incidentId: string, itemId: string) => `action-item-${incidentId}-${itemId}`;
-/** The item was completed or waived on the incident. */
-export const actionItemClosedSignal = defineSignal('closed');
+import { followUpSignal, incidentWorkflowId } from './incident-contract';
 
 const DAY = 24 * 3600 * 1000;
 

@@ -13,8 +13,6 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
@@ -25,55 +23,14 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { IntakeActivities } from '../activities/intake';
 import type { incident } from './incident';
-import type { AlertObservation, Declaration, IncidentPolicy } from './incident-state';
-import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentWorkflowId, searchAttributes } from './messages';
+import type { AlertObservation } from './incident-state';
+import { alertGroupQuery, alertsSignal, heartbeatSignal, type AlertGroupInput, type HeartbeatState } from './alert-group-contract';
+import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentIdFromHex, incidentStartOptions, incidentWorkflowId } from './incident-contract';
 import { emptyGroup, incidentEnded, incidentOpened, isIdle, planBatch, prune, waves, type AlertBatch, type GroupState, type Plan } from './alert-group-rules';
 
 export type { AlertBatch, GroupState, IncomingAlert } from './alert-group-rules';
-
-/** A sender's dead man's switch: `ping` when it checks in, `arm` when Marshal starts and knows it should. */
-export interface HeartbeatPing {
-  kind: 'ping' | 'arm';
-  everyMs: number;
-  declaration: Omit<Declaration, 'id'>;
-  policy: IncidentPolicy;
-  unrouted?: boolean;
-}
-
-export interface HeartbeatState {
-  everyMs: number;
-  lastPingAt?: string;
-  dueAt: number;
-  /** A missed-ping alert is open; the next ping resolves it. */
-  missed?: { occurredAt: string };
-  declaration: Omit<Declaration, 'id'>;
-  policy: IncidentPolicy;
-  unrouted?: boolean;
-}
-
-export interface AlertGroupInput {
-  integration: string;
-  /** The group key in words, e.g. `alertname=HighLatency, service=checkout` (the id is its hash). */
-  group: string;
-  carried?: { state: GroupState; heartbeat?: HeartbeatState };
-  /** Continue as new after this many history events even if the server has not suggested it yet. */
-  historyLimit?: number;
-  /** End after this long with no incident open and nothing to remember; the next alert starts it again. */
-  idleMs?: number;
-}
-
-/** `pending` counts batches received and not yet applied (including one being applied). */
-export type AlertGroupView = GroupState & { heartbeat?: HeartbeatState; pending: number };
-
-export const alertGroupWorkflowPrefix = 'alert-group-';
-export const heartbeatWorkflowId = (integration: string) => `alert-heartbeat-${integration}`;
-/** Alerts for the group; one signal per accepted delivery. */
-export const alertsSignal = defineSignal<[AlertBatch]>('alerts');
-export const heartbeatSignal = defineSignal<[HeartbeatPing]>('heartbeat');
-export const alertGroupQuery = defineQuery<AlertGroupView>('alertGroup');
 
 const DEFAULT_HISTORY_LIMIT = 2_000;
 const DEFAULT_IDLE_MS = 3600_000;
@@ -83,11 +40,8 @@ const { intakeIncidentStanding, intakeAcknowledge } = proxyLocalActivities<Intak
   retry: { initialInterval: '500ms', maximumInterval: '10s' },
 });
 
-/** Same shape as the ids the API hands out (engine/incidents.ts newIncidentId). */
-function newIncidentId(): string {
-  const hex = uuid4().replace(/-/g, '').slice(0, 16);
-  return BigInt(`0x${hex}`).toString(36).padStart(13, '0').slice(0, 10);
-}
+/** Same shape as the ids the API hands out, from the workflow's deterministic random. */
+const newIncidentId = () => incidentIdFromHex(uuid4().replace(/-/g, '').slice(0, 16));
 
 const heartbeatKey = (integration: string) => `heartbeat:${integration}`;
 
@@ -143,19 +97,11 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     const id = newIncidentId();
     const workflowId = incidentWorkflowId(id);
     const { declaration } = batch;
-    const typedSearchAttributes: SearchAttributePair[] = [
-      { key: searchAttributes.severity, value: declaration.severity },
-      { key: searchAttributes.phase, value: 'discover' },
-      { key: searchAttributes.status, value: 'open' },
-      ...(declaration.team ? [{ key: searchAttributes.team, value: declaration.team }] : []),
-      ...(declaration.service ? [{ key: searchAttributes.service, value: declaration.service }] : []),
-    ];
     const child = await startChild<typeof incident>('incident', {
       workflowId,
       args: [{ declaration: { id, ...declaration }, policy: batch.policy }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      memo: { title: declaration.title, declaredAt: new Date().toISOString(), alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) },
-      typedSearchAttributes,
+      ...incidentStartOptions(declaration, new Date().toISOString(), { alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) }),
     });
     child.result().then(
       () => ended.add(id),

@@ -19,7 +19,8 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { parseDuration } from '../policy/duration';
-import { actionItem, actionItemClosedSignal, actionItemWorkflowId } from './action-item';
+import { actionItem } from './action-item';
+import { actionItemClosedSignal, actionItemWorkflowId } from './action-item-contract';
 import * as followThrough from './follow-through';
 import {
   canClose,
@@ -31,29 +32,16 @@ import {
   resumeState,
   unarchived,
   type Command,
-  type Declaration,
   type IncidentPolicy,
   type IncidentState,
   type Refusal,
   severityPolicy,
   type EventBody,
 } from './incident-state';
-import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery, storeTaskQueue } from './messages';
+import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery } from './incident-contract';
+import type { IncidentInput } from './incident-contract';
+import { storeTaskQueue } from './queues';
 import type { TimelineArchiveActivities } from '../activities/timeline-archive';
-
-export interface IncidentInput {
-  declaration: Declaration;
-  policy: IncidentPolicy;
-  /** Set only when a run continues as new: the state the previous run ended with. */
-  carried?: IncidentState;
-  /** Set when a run that started before paging existed continues as new: it keeps not paging. */
-  withoutFollowThrough?: boolean;
-  /**
-   * Continue as new after this many history events even if the server has not suggested it yet.
-   * Tests lower it to exercise the hand-over; the default stays well below the server's limits.
-   */
-  historyLimit?: number;
-}
 
 const DEFAULT_HISTORY_LIMIT = 10_000;
 

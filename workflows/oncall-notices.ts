@@ -5,6 +5,7 @@
  */
 import { continueAsNew, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { OnCallNoticeActivities } from '../activities/oncall-notices';
+import type { OnCallNoticesInput } from './oncall-notices-contract';
 
 const activities = proxyActivities<OnCallNoticeActivities>({
   startToCloseTimeout: '1 minute',
@@ -14,7 +15,7 @@ const activities = proxyActivities<OnCallNoticeActivities>({
 /** Re-plan at least this often: policy and overrides change between shifts. */
 const REPLAN_MS = 6 * 3600 * 1000;
 
-export async function oncallNotices(input: { team: string; after?: number }): Promise<void> {
+export async function oncallNotices(input: OnCallNoticesInput): Promise<void> {
   let after = input.after ?? Date.now();
   for (let round = 0; round < 500; round += 1) {
     const next = await activities.nextShiftStarts({ team: input.team, after });

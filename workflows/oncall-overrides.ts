@@ -3,39 +3,8 @@
  * workflow per team (id `oncall-overrides-<team>`) holds them durably, keeps an audit trail of who added
  * or removed what, and ends each override with a timer when its window closes.
  */
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, defineQuery, defineUpdate, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Override, RotationName } from '../policy/types';
-import { TASK_QUEUE, teamWorkflowId } from './messages';
-
-export interface OverrideRecord extends Override {
-  from: string;
-  to: string;
-  state: 'active' | 'ended' | 'removed';
-  createdAt: string;
-  createdBy: string;
-  endedAt?: string;
-  removedBy?: string;
-}
-
-export interface OverrideRequest {
-  person: string;
-  replaces?: string;
-  rotation?: RotationName;
-  from: string;
-  to: string;
-  reason: string;
-  by: string;
-}
-
-export interface OverridesInput {
-  team: string;
-  carried?: { records: OverrideRecord[]; nextId: number };
-}
-
-export const overridesWorkflowId = (team: string, taskQueue = TASK_QUEUE) => teamWorkflowId('oncall-overrides', team, taskQueue);
-export const overridesQuery = defineQuery<OverrideRecord[]>('overrides');
-export const addOverrideUpdate = defineUpdate<OverrideRecord, [OverrideRequest]>('addOverride');
-export const removeOverrideUpdate = defineUpdate<OverrideRecord, [{ id: string; by: string }]>('removeOverride');
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { addOverrideUpdate, overridesQuery, removeOverrideUpdate, type OverrideRecord, type OverridesInput } from './oncall-overrides-contract';
 
 /** Ended and removed overrides stay visible for this long, for the audit trail. */
 const AUDIT_KEPT_MS = 90 * 24 * 3600 * 1000;

@@ -5,18 +5,16 @@
  * 2xx only once every signal is durably accepted; the group workflow does ordering, dedup and opening
  * incidents. No state here beyond rate-limit buckets.
  */
-import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { parseDuration } from '../../policy/duration';
 import { routeAlert } from '../../policy/routing';
 import { resolveDeclaration } from '../../usecases/declaration';
 import type { IntakeIntegration, Policy } from '../../policy/types';
-import { alertGroupWorkflowPrefix, alertsSignal, type alertGroup, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
+import type { HeartbeatPing } from '../../workflows/alert-group-contract';
 import type { AlertBatch } from '../../workflows/alert-group-rules';
-import { TASK_QUEUE } from '../../workflows/messages';
 import type { Logger } from '../runtime/log';
 import type { PolicyStore } from '../runtime/policy-store';
-import { withEngine, type CallOptions } from '../../engine/calls';
+import type { CallOptions } from '../../engine/calls';
+import { alertGroupWorkflowId, type AlertGroups } from '../../engine/alert-groups';
 import type { IntakeMetrics } from './metrics';
 import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
 import { RateLimiter } from './rate-limit';
@@ -34,10 +32,6 @@ export interface Accepted {
   groups: string[];
   pings: number;
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-export const alertGroupWorkflowId = (integration: string, group: string) => `${alertGroupWorkflowPrefix}${sha256(`${integration}\n${group}`).slice(0, 32)}`;
 
 /** Reads a dotted path; a bare name means a label (`service` → labels.service). */
 function fieldOf(view: object, path: string): string | undefined {
@@ -93,12 +87,11 @@ export class Intake {
   readonly limiter = new RateLimiter();
 
   constructor(
-    private readonly client: Client,
+    private readonly groups: AlertGroups,
     private readonly policies: PolicyStore,
     readonly metrics: IntakeMetrics,
     private readonly logger: Logger,
     readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly taskQueue = TASK_QUEUE,
     /** How intake calls the engine: giving up at once when the engine watch finds it down. */
     private readonly call: CallOptions = {},
   ) {}
@@ -150,22 +143,10 @@ export class Intake {
       };
       return { group, batch };
     });
-    const workflowIds = batches.map(({ group }) => alertGroupWorkflowId(name, group));
-    await withEngine(
-      this.client,
-      () =>
-        Promise.all([
-          ...batches.map(({ group, batch }, index) =>
-            this.client.workflow.signalWithStart<typeof alertGroup, [AlertBatch]>('alertGroup', {
-              workflowId: workflowIds[index],
-              taskQueue: this.taskQueue,
-              args: [{ integration: name, group } satisfies AlertGroupInput],
-              signal: alertsSignal,
-              signalArgs: [batch],
-            }),
-          ),
-          ...(pings > 0 ? [this.signalHeartbeat(integration, 'ping')] : []),
-        ]),
+    const heartbeats = pings > 0 ? this.heartbeatPings(integration, 'ping') : [];
+    await this.groups.deliver(
+      batches.map(({ group, batch }) => ({ integration: name, group, batch })),
+      heartbeats,
       this.call,
     );
     if (normalized.truncatedAlerts)
@@ -175,18 +156,19 @@ export class Intake {
       batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0),
     );
     if (pings > 0) this.metrics.heartbeats.inc({ integration: name }, pings);
-    return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: workflowIds, pings };
+    return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: batches.map(({ group }) => alertGroupWorkflowId(name, group)), pings };
   }
 
   /** A heartbeat ping (or, at start, an arm): the integration's `alert-heartbeat-<name>` workflow resets its timer. */
   async ping(integration: ResolvedIntegration): Promise<void> {
-    await withEngine(this.client, () => this.signalHeartbeat(integration, 'ping'), this.call);
+    await this.groups.deliver([], this.heartbeatPings(integration, 'ping'), this.call);
     this.metrics.heartbeats.inc({ integration: integration.name });
   }
 
-  private async signalHeartbeat(integration: ResolvedIntegration, kind: HeartbeatPing['kind']): Promise<void> {
+  /** The ping for an integration that promises heartbeats (none for one that does not). */
+  private heartbeatPings(integration: ResolvedIntegration, kind: HeartbeatPing['kind']): { integration: string; ping: HeartbeatPing }[] {
     const heartbeat = integration.config.heartbeat;
-    if (!heartbeat) return;
+    if (!heartbeat) return [];
     const policy = this.policies.current;
     const alert = {
       view: { source: integration.kind, integration: integration.name, labels: { alertname: 'MissedHeartbeat', integration: integration.name }, annotations: {} },
@@ -194,20 +176,16 @@ export class Intake {
       description: `${integration.name} promised a heartbeat every ${heartbeat.every} and missed it: its alerts may not be reaching Marshal.`,
     };
     const { declaration, unrouted } = declarationFor(policy, integration.name, integration.config, alert, heartbeat);
-    const ping: HeartbeatPing = { kind, everyMs: parseDuration(heartbeat.every), declaration, policy: this.policies.incidentPolicy(), ...(unrouted ? { unrouted } : {}) };
-    await this.client.workflow.signalWithStart<typeof alertGroup, [HeartbeatPing]>('alertGroup', {
-      workflowId: heartbeatWorkflowId(integration.name),
-      taskQueue: this.taskQueue,
-      args: [{ integration: integration.name, group: 'heartbeat' } satisfies AlertGroupInput],
-      signal: heartbeatSignal,
-      signalArgs: [ping],
-    });
+    return [{ integration: integration.name, ping: { kind, everyMs: parseDuration(heartbeat.every), declaration, policy: this.policies.incidentPolicy(), ...(unrouted ? { unrouted } : {}) } }];
   }
 
   /** At start: every integration that promises heartbeats is watched from now, even if it never pings. */
   async armHeartbeats(): Promise<number> {
     const watched = INTAKE_KINDS.flatMap((kind) => this.integrationsOfKind(kind)).filter((integration) => integration.config.heartbeat);
-    await withEngine(this.client, () => Promise.all(watched.map((integration) => this.signalHeartbeat(integration, 'arm'))));
+    await this.groups.deliver(
+      [],
+      watched.flatMap((integration) => this.heartbeatPings(integration, 'arm')),
+    );
     return watched.length;
   }
 }

@@ -7,7 +7,7 @@ import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { searchAttributes } from '../../workflows/messages';
+import { searchAttributes } from '../../workflows/incident-contract';
 import { binaryVersion, findBinary, notFoundMessage, TEMPORAL_CLI } from './binaries';
 
 export interface DevServerOptions {

@@ -22,8 +22,9 @@ import { EngineWatch } from '../../engine/engine-watch';
 import { registerSearchAttributes } from '../../engine/search-attributes';
 import { createWorker, installRuntimeLogging } from './worker';
 import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHealth } from './worker-supervisor';
-import { storeTaskQueue, TASK_QUEUE, teamWorkflowId } from '../../workflows/messages';
-import type { oncallNotices } from '../../workflows/oncall-notices';
+import { storeTaskQueue, TASK_QUEUE } from '../../workflows/queues';
+import { startOnCallNotices } from '../../engine/oncall-notices';
+import { AlertGroups } from '../../engine/alert-groups';
 import { createTimelineArchiveActivities } from '../../activities/timeline-archive';
 import { openStore, type Store } from '../../store';
 import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
@@ -119,18 +120,6 @@ export function adminToken(dataDir: string, fromEnv?: string): string {
   return token;
 }
 
-/** Each team in the policy gets its on-call notices workflow; one already running is left as it is. */
-async function startOnCallNotices(client: Client, policies: PolicyStore, taskQueue: string): Promise<void> {
-  for (const team of Object.keys(policies.current.teams)) {
-    await client.workflow.start<typeof oncallNotices>('oncallNotices', {
-      workflowId: teamWorkflowId('oncall-notices', team, taskQueue),
-      taskQueue,
-      args: [{ team }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-  }
-}
-
 export interface Stack {
   url: string;
   token: string;
@@ -195,7 +184,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       async () => {
         const { missed } = await incidents.applyPolicy(policies.incidentPolicy());
         if (missed.length > 0) throw new Error(`could not tell incidents ${missed.join(', ')} of the new policy; retrying at the next check`);
-        if (!config.noWorker) await startOnCallNotices(client, policies, taskQueue);
+        if (!config.noWorker) await startOnCallNotices(client, Object.keys(policies.current.teams), taskQueue);
       },
       logger,
     );
@@ -214,7 +203,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue, activities });
       workers.push(superviseWorker('incidents', worker, workerConnection, logger, config.onWorkerFailure));
       stoppers.push(() => workers[0].stop());
-      await startOnCallNotices(client, policies, taskQueue);
+      await startOnCallNotices(client, Object.keys(policies.current.teams), taskQueue);
     }
     if (store) {
       // The store's own queue: archiving runs where the store is, whichever worker runs the incident.
@@ -237,7 +226,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     const engineWatch = new EngineWatch(target.address);
     engineWatch.start();
     stoppers.push(async () => engineWatch.stop());
-    const intake = new Intake(client, policies, createIntakeMetrics(metrics.registry), logger, process.env, config.taskQueue, { watch: engineWatch });
+    const intake = new Intake(new AlertGroups(client, config.taskQueue), policies, createIntakeMetrics(metrics.registry), logger, process.env, { watch: engineWatch });
     const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth });
     const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
       const listening = app.listen(config.port, config.host, () => resolveListen(listening));

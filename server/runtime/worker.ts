@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { register } from 'tsx/cjs/api';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from './log';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { TASK_QUEUE } from '../../workflows/queues';
 import type { TemporalTarget } from '../../engine/connection';
 
 export const workflowsPath = join(__dirname, '..', '..', 'workflows', 'index.ts');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import { searchAttributes } from '../../workflows/messages';
+import { searchAttributes } from '../../workflows/incident-contract';
 import { useTestStack } from '../support/stack';
 
 const file = useTestStack();

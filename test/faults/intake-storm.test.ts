@@ -6,7 +6,7 @@
  */
 import { seededRandom } from '../support/wait';
 import { it } from 'vitest';
-import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group';
+import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group-contract';
 import type { IncidentView } from '../../workflows/incident-view';
 import { startTestStack } from '../support/stack';
 import { runId } from '../intake/support';

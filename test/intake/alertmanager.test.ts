@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/runtime/stack';
 import { signBody } from '../../server/intake/auth';
-import { alertsSignal } from '../../workflows/alert-group';
+import { alertsSignal } from '../../workflows/alert-group-contract';
+import type { alertGroup, AlertBatch } from '../../workflows/alert-group';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';
 
@@ -152,7 +153,7 @@ describe('Alertmanager webhook', () => {
       policy: stack.policies.incidentPolicy(),
       receivedAt: new Date().toISOString(),
     });
-    const handle = await stack.client.workflow.signalWithStart('alertGroup', {
+    const handle = await stack.client.workflow.signalWithStart<typeof alertGroup, [AlertBatch]>('alertGroup', {
       workflowId,
       taskQueue: stack.taskQueue,
       args: [{ integration: 'alertmanager', group: 'continue-as-new', historyLimit: 40 }],

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/runtime/stack';
-import { heartbeatWorkflowId } from '../../workflows/alert-group';
+import { heartbeatWorkflowId } from '../../workflows/alert-group-contract';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';
 

@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group';
+import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group-contract';
 import { repoRoot } from '../support/stack';
 
 /** Fixtures carry {{RUN}} in fingerprints, keys and labels so parallel test files never share an alert group. */

@@ -5,7 +5,7 @@
  * incident still answers, pages and closes.
  */
 import type { Client } from '@temporalio/client';
-import { ALERT_BATCH_LIMIT, alertBatchSignal, incidentWorkflowId, stateQuery } from '../../workflows/messages';
+import { ALERT_BATCH_LIMIT, alertBatchSignal, incidentWorkflowId, stateQuery } from '../../workflows/incident-contract';
 import type { IncidentState } from '../../workflows/incident-state';
 import type { TestStack } from './stack';
 import { apiClient } from './stack';

@@ -6,7 +6,7 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createTimelineArchiveActivities } from '../../activities/timeline-archive';
 import { openStore, type Store } from '../../store';
-import { storeTaskQueue, TASK_QUEUE } from '../../workflows/messages';
+import { storeTaskQueue, TASK_QUEUE } from '../../workflows/queues';
 
 export async function startStoreWorker(connection: NativeConnection, taskQueue = TASK_QUEUE): Promise<{ store: Store; stop(): Promise<void> }> {
   const store = await openStore({ dir: join(mkdtempSync(join(tmpdir(), 'marshal-store-')), 'store'), template: inject('storeTemplatePath') });

@@ -16,7 +16,11 @@ import { PolicyStore } from '../../server/runtime/policy-store';
 import { registerSearchAttributes } from '../../engine/search-attributes';
 import { installRuntimeLogging } from '../../server/runtime/worker';
 import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
-import { commandUpdate, stateQuery, TASK_QUEUE } from '../../workflows/messages';
+import { commandUpdate, stateQuery } from '../../workflows/incident-contract';
+import { TASK_QUEUE } from '../../workflows/queues';
+import type { incident } from '../../workflows/incident';
+import type { oncallNotices } from '../../workflows/oncall-notices';
+import { oncallNoticesWorkflowId } from '../../workflows/oncall-notices-contract';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from '../support/policy';
 import { startStoreWorker } from '../support/store';
@@ -69,7 +73,7 @@ afterEach(async () => {
 });
 
 async function start(id: string, declaration: { title: string; severity: string; team?: string; service?: string }) {
-  const handle = await env.client.workflow.start('incident', { workflowId: `incident-${id}`, taskQueue: TASK_QUEUE, args: [{ declaration: { id, ...declaration }, policy }] });
+  const handle = await env.client.workflow.start<typeof incident>('incident', { workflowId: `incident-${id}`, taskQueue: TASK_QUEUE, args: [{ declaration: { id, ...declaration }, policy }] });
   started.push(handle);
   return handle;
 }
@@ -194,7 +198,7 @@ describe('follow-up deadlines', () => {
 describe('going on call', () => {
   it('tells each person when their shift starts', async () => {
     const from = await env.currentTimeMs();
-    const handle = await env.client.workflow.start('oncallNotices', { workflowId: 'oncall-notices-platform', taskQueue: TASK_QUEUE, args: [{ team: 'platform' }] });
+    const handle = await env.client.workflow.start<typeof oncallNotices>('oncallNotices', { workflowId: oncallNoticesWorkflowId('platform'), taskQueue: TASK_QUEUE, args: [{ team: 'platform' }] });
     started.push(handle);
     await env.sleep('8 days');
     const notices = await vi.waitFor(

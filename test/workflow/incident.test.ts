@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startStoreWorker } from '../support/store';
 import { inject } from 'vitest';
 import { loadPolicyDir } from '../../policy/io/load';
-import type { IncidentInput } from '../../workflows/incident';
+import type { incident } from '../../workflows/incident';
+import type { IncidentInput } from '../../workflows/incident-contract';
 import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
-import { commandUpdate, policySignal, stateQuery } from '../../workflows/messages';
+import { commandUpdate, policySignal, stateQuery } from '../../workflows/incident-contract';
 import { createLogger } from '../../server/runtime/log';
 import { installRuntimeLogging } from '../../server/runtime/worker';
 import { registerSearchAttributes } from '../../engine/search-attributes';
@@ -43,7 +44,7 @@ afterAll(async () => {
 });
 
 function start(input: Omit<IncidentInput, 'policy'>, id: string) {
-  return env.client.workflow.start('incident', { workflowId: `incident-${id}`, taskQueue, args: [{ policy, ...input }] });
+  return env.client.workflow.start<typeof incident>('incident', { workflowId: `incident-${id}`, taskQueue, args: [{ policy, ...input }] });
 }
 
 describe('incident workflow', () => {

@@ -1,19 +1,51 @@
 /**
- * The incident workflow's message contract, shared by the workflow and every client (server, tests).
- * Updates carry commands that need an answer or a refusal; the query reads the whole state.
+ * The incident workflow's contract, shared by the workflow and every client (engine, tests): its id, its
+ * input, how it is started (memo and search attributes), and its messages. Updates carry commands that
+ * need an answer or a refusal; the query reads the whole state.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { AlertObservation, Command, IncidentPolicy, IncidentState } from './incident-state';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { AlertObservation, Command, Declaration, IncidentPolicy, IncidentState } from './incident-state';
 
-export const TASK_QUEUE = 'marshal';
 export const incidentWorkflowId = (id: string) => `incident-${id}`;
-/** Per-team workflows; deployments sharing a namespace are kept apart by task queue. */
-export const teamWorkflowId = (kind: 'oncall-notices' | 'oncall-overrides', team: string, taskQueue = TASK_QUEUE) => (taskQueue === TASK_QUEUE ? `${kind}-${team}` : `${taskQueue}/${kind}-${team}`);
-/** The queue of the store's activities (archiving), served by the process that holds the store. */
-export const storeTaskQueue = (taskQueue: string) => `${taskQueue}-store`;
 export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.replace(/^incident-/, '');
 
+/**
+ * Incident ids are short, for reading out on a call: the first 64 bits of random (or, with an
+ * Idempotency-Key, derived) bytes in base 36. The API and alert groups each bring their own bytes.
+ */
+export const incidentIdFromHex = (hex16: string) => BigInt(`0x${hex16}`).toString(36).padStart(13, '0').slice(0, 10);
+
+export interface IncidentInput {
+  declaration: Declaration;
+  policy: IncidentPolicy;
+  /** Set only when a run continues as new: the state the previous run ended with. */
+  carried?: IncidentState;
+  /** Set when a run that started before paging existed continues as new: it keeps not paging. */
+  withoutFollowThrough?: boolean;
+  /**
+   * Continue as new after this many history events even if the server has not suggested it yet.
+   * Tests lower it to exercise the hand-over; the default stays well below the server's limits.
+   */
+  historyLimit?: number;
+}
+
+/**
+ * How every incident starts, from the API or from an alert group: its memo (the list shows the title and
+ * the declaration time, which a run that continued as new would otherwise lose) and its first search
+ * attributes, which the workflow keeps current from then on.
+ */
+export function incidentStartOptions(declaration: Omit<Declaration, 'id'>, declaredAt: string, memo: Record<string, string> = {}) {
+  const typedSearchAttributes: SearchAttributePair[] = [
+    { key: searchAttributes.severity, value: declaration.severity },
+    { key: searchAttributes.phase, value: 'discover' },
+    { key: searchAttributes.status, value: 'open' },
+    ...(declaration.team ? [{ key: searchAttributes.team, value: declaration.team }] : []),
+    ...(declaration.service ? [{ key: searchAttributes.service, value: declaration.service }] : []),
+  ];
+  return { memo: { title: declaration.title, declaredAt, ...memo }, typedSearchAttributes };
+}
 export const stateQuery = defineQuery<IncidentState>('state');
 /**
  * Every command goes through one update so its validator and handler share a single code path. It answers
