@@ -8,6 +8,8 @@ import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/wo
 import { actionItemClosedSignal, type ActionItemInput } from './action-item-contract';
 import { parseDuration } from '../policy/duration';
 import { followUpSignal, incidentWorkflowId } from './incident-contract';
+import { climbDeadlineLadder } from './follow-through/waiting';
+import { wording } from './follow-through/wording';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -18,32 +20,22 @@ export async function actionItem(input: ActionItemInput): Promise<void> {
   });
   const incident = getExternalWorkflowHandle(incidentWorkflowId(input.incidentId));
   const due = Date.parse(input.dueAt);
-  const steps: { at: number; to: 'owner' | 'lead'; headline: string; detail: string }[] = [
-    { at: due - DAY, to: 'owner', headline: `Action item due tomorrow: ${input.title}`, detail: `${input.itemId} is due ${input.dueAt}.` },
-    { at: due, to: 'owner', headline: `Action item due now: ${input.title}`, detail: `${input.itemId} was due ${input.dueAt}. Complete it, or waive it with a reason.` },
-    ...(input.escalateAfter
-      ? [
-          {
-            at: due + parseDuration(input.escalateAfter),
-            to: 'lead' as const,
-            headline: `Action item overdue: ${input.title}`,
-            detail: `${input.itemId}, owned by ${input.owner}, is ${input.escalateAfter} past its due date (${input.dueAt}).`,
-          },
-        ]
-      : []),
-  ];
-  const begun = Date.now();
-  for (const step of steps) {
-    // "Due tomorrow" makes no sense for an item created less than a day before its due date.
-    if (step.at < begun && step.headline.startsWith('Action item due tomorrow')) continue;
-    if (step.at > Date.now() && (await condition(() => closed, step.at - Date.now()))) return;
-    if (closed) return;
-    // The incident is gone only if it closed, and it closes only when this item is done: nothing left to say.
-    const delivered = await incident.signal(followUpSignal, { to: step.to === 'owner' ? input.owner : 'lead', headline: step.headline, detail: step.detail }).then(
+  // The incident is gone only if it closed, and it closes only when this item is done: nothing left to say.
+  const tell = (to: string, message: { headline: string; detail: string }) => () =>
+    incident.signal(followUpSignal, { to, ...message }).then(
       () => true,
       () => false,
     );
-    if (!delivered) return;
-  }
+  const begun = Date.now();
+  const ended = await climbDeadlineLadder(
+    [
+      // "Due tomorrow" makes no sense for an item created less than a day before its due date.
+      { at: due - DAY, skip: due - DAY < begun, send: tell(input.owner, wording.actionItemDueTomorrow(input)) },
+      { at: due, send: tell(input.owner, wording.actionItemDueNow(input)) },
+      ...(input.escalateAfter ? [{ at: due + parseDuration(input.escalateAfter), send: tell('lead', wording.actionItemOverdue(input, input.escalateAfter)) }] : []),
+    ],
+    () => closed,
+  );
+  if (ended !== 'climbed') return;
   await condition(() => closed);
 }

@@ -193,8 +193,8 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     },
   };
   if (followsThrough) {
-    setHandler(followUpSignal, ({ to, headline, detail }) => {
-      const send = () => (to === 'lead' ? followThrough.notifyLead(ctx, headline, detail) : followThrough.notify(ctx, to, 'reminder', headline, detail));
+    setHandler(followUpSignal, ({ to, ...message }) => {
+      const send = () => (to === 'lead' ? followThrough.notifyLead(ctx, message) : followThrough.notify(ctx, to, 'reminder', message));
       void followThrough.keepRunning(ctx, 'followUp', send);
     });
     for (const loop of [
