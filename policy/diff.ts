@@ -173,7 +173,8 @@ export function policyDiff(base: Policy, head: Policy, options: DiffOptions): st
     ...teamsSection(policies, changed, from, to, options.days, limit),
     ...section(
       '### First pages that reach nobody',
-      changed.flatMap((id) => newFirstPageGaps(base, head, id, from, to)),
+      // A team whose first page goes to another team's rotation can lose its cover without changing itself.
+      [...new Set([...changed, ...affectedTeams(base, head, new Set(changed))])].sort().flatMap((id) => newFirstPageGaps(base, head, id, from, to)),
       limit,
     ),
     ...section('### People and rotation sizes', [...peopleRemoved(base, head), ...changed.flatMap((id) => rotationSizeChanges(base, head, id))], limit),

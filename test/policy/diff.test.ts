@@ -98,4 +98,16 @@ describe('policyDiff', () => {
     expect(markdown).toContain('**payments**');
     expect(markdown).not.toContain('First pages that reach nobody');
   });
+
+  it('finds a first page left with nobody by a change to the other team whose rotation it pages', () => {
+    const crossTeam = edit((h) => {
+      h.teams.web.escalation.default.levels[0].targets = [{ kind: 'rotation', rotation: 'primary', team: 'platform' }];
+    });
+    const head = structuredClone(crossTeam);
+    head.version = 'head';
+    head.teams.platform.rotations.primary.layers[0].hours = { from: '09:00', to: '17:00' };
+    const markdown = policyDiff(crossTeam, head, { from, days: 14 });
+    expect(markdown).toContain('- **web**: new gap — the first page of a SEV2, SEV3, SEV4 reaches nobody');
+    expect(markdown).toContain('- **platform**: new gap — the first page of a');
+  });
 });
