@@ -68,8 +68,10 @@ export function registerPolicyCommands(program: Command): void {
     .addOption(new Option('--days <n>', 'length of the period compared').default(14).argParser(Number))
     .action((baseRef: string, headRef: string | undefined, options: { repo: string; path: string; from?: string; days: number }) => {
       const repo = repositoryRoot(resolve(options.repo));
-      const base = loadPolicyAtCommit(repo, baseRef, options.path);
-      const head = headRef ? loadPolicyAtCommit(repo, headRef, options.path) : { sha: 'work tree', result: loadPolicyDir(resolve(repo, options.path)) };
+      // Coverage gaps are what the diff is there to show, so they must not stop it; `check` judges them.
+      const structure = { skipCoverage: true };
+      const base = loadPolicyAtCommit(repo, baseRef, options.path, structure);
+      const head = headRef ? loadPolicyAtCommit(repo, headRef, options.path, structure) : { sha: 'work tree', result: loadPolicyDir(resolve(repo, options.path), structure) };
       const markdown = policyDiff(validPolicy(base.result, baseRef), validPolicy(head.result, headRef ?? 'the work tree'), { from: instant(options.from), days: options.days });
       print(markdown);
     });

@@ -3,6 +3,7 @@
  * incidents (who is paged, when, how fast help arrives), never the YAML that changed.
  */
 import { formatInstant } from './clock';
+import { hoursTable, newFirstPageGaps, peopleRemoved, rotationSizeChanges } from './diff-people';
 import { changePoints, gapChanges, shiftChanges, type ShiftChange } from './diff-shifts';
 import { formatDuration } from './duration';
 import { escalationPlan, firstPageTargets, timeToSecondHuman } from './escalation';
@@ -170,6 +171,14 @@ export function policyDiff(base: Policy, head: Policy, options: DiffOptions): st
     ...section('### Teams', [...added.map((id) => `- **${id}** is new.`), ...removed.map((id) => `- **${id}** is removed.`)], limit),
     ...escalationSection(base, head, affectedTeams(base, head, new Set(changed)), options.from, limit),
     ...teamsSection(policies, changed, from, to, options.days, limit),
+    ...section(
+      '### First pages that reach nobody',
+      // A team whose first page goes to another team's rotation can lose its cover without changing itself.
+      [...new Set([...changed, ...affectedTeams(base, head, new Set(changed))])].sort().flatMap((id) => newFirstPageGaps(base, head, id, from, to)),
+      limit,
+    ),
+    ...section('### People and rotation sizes', [...peopleRemoved(base, head), ...changed.flatMap((id) => rotationSizeChanges(base, head, id))], limit),
+    ...(changed.length > 0 ? hoursTable(base, head, from, to, 3 * limit) : []),
     ...servicesSection(base, head, limit),
   ];
   const title = `## Policy change ${base.version} → ${head.version}`;

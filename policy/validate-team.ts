@@ -12,7 +12,7 @@ export interface Findings {
 const timezoneHint = 'Use an IANA timezone name such as Europe/London, America/Denver or Australia/Sydney.';
 
 /** Rotation sizes from practice: fewer than 3 burns people out, more than about 6 and they fall out of practice. */
-const comfortableRotation = { min: 3, max: 6, hardMin: 2 };
+export const comfortableRotation = { min: 3, max: 6, hardMin: 2 };
 
 export function checkTimezone(file: SourceFile, pointer: string, zone: string, out: Findings): void {
   if (!isRealTimezone(zone)) out.errors.push(problem(file, pointer, `"${zone}" is not a timezone`, timezoneHint));

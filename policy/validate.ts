@@ -8,6 +8,7 @@ import { coverageGaps } from './schedule';
 import { problem, type SourceFile } from './source';
 import type { PolicySources } from './io/load';
 import type { Policy, ServicePolicy } from './types';
+import { checkFirstPages } from './validate-first-page';
 import { checkAckWindow, checkTeam, type Findings } from './validate-team';
 
 export const coverageHorizonDays = 14;
@@ -111,6 +112,7 @@ function checkCoverage(policy: Policy, sources: PolicySources, now: Date, out: F
       ),
     );
   }
+  checkFirstPages(policy, sources, from, to, out);
 }
 
 export function validatePolicy(

@@ -18,6 +18,7 @@ import type { Overrides } from '../engine/overrides';
 import type { PolicyFollower } from './runtime/policy-follower';
 import type { PolicyStore } from './runtime/policy-store';
 import type { WorkerHealth } from './runtime/worker-supervisor';
+import type { TrustProxy } from './runtime/listen';
 import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
 import { consoleRoutes } from './web/console/routes';
@@ -37,6 +38,8 @@ export interface AppDeps {
   intake?: Intake;
   /** The state of this process's worker; `none` where a separate worker process serves the queue. */
   workerHealth?: () => WorkerHealth;
+  /** Whose X-Forwarded-For/-Proto to believe; by default nobody's, so req.ip is the socket's address. */
+  trustProxy?: TrustProxy;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -46,7 +49,8 @@ export function createApp(deps: AppDeps): express.Express {
   const { logger, metrics } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // A client can send any X-Forwarded-For; believing it by default would let it choose its own address.
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   // Count and log every request under its route pattern, not its raw path, to keep label sets small.
   app.use((req, res, next) => {
@@ -56,7 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.latency.observe({ route, method: req.method }, seconds);
-      logger.info({ method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+      logger.info({ method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000), client: req.ip }, 'request');
     });
     next();
   });

@@ -41,7 +41,7 @@ export function repositoryRoot(dir: string): string {
  * Load and validate the policy at a commit. `policyPath` is the policy folder inside the repository
  * (default `config`). The result's version is the commit SHA.
  */
-export function loadPolicyAtCommit(repo: string, ref: string, policyPath = 'config', options: { now?: Date } = {}): { sha: string; result: PolicyLoadResult } {
+export function loadPolicyAtCommit(repo: string, ref: string, policyPath = 'config', options: { now?: Date; skipCoverage?: boolean } = {}): { sha: string; result: PolicyLoadResult } {
   const sha = resolveRef(repo, ref);
   const dir = mkdtempSync(join(tmpdir(), 'marshal-policy-'));
   try {

@@ -11,6 +11,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import { isGitRepository, repositoryRoot } from '../../policy/io/git';
 import { createApp } from '../app';
 import { Incidents } from '../../engine/incidents';
+import { listen, tlsFromEnv, trustProxyFromEnv, type TlsFiles, type TrustProxy } from './listen';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
 import { Overrides } from '../../engine/overrides';
@@ -68,6 +69,10 @@ export interface StackConfig {
   databaseUrl?: string;
   /** An initialised embedded store to copy on first start (tests make one once and share it). */
   storeTemplate?: string;
+  /** Serve HTTPS with this certificate and key (MARSHAL_TLS_CERT, MARSHAL_TLS_KEY). */
+  tls?: TlsFiles;
+  /** Whose X-Forwarded-* headers to believe (MARSHAL_TRUST_PROXY); default none. */
+  trustProxy?: TrustProxy;
 }
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -92,6 +97,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     temporal: externalTarget(env),
     temporalPort: env.MARSHAL_TEMPORAL_PORT ? Number(env.MARSHAL_TEMPORAL_PORT) : 7233,
     temporalUiPort: env.MARSHAL_TEMPORAL_UI_PORT ? Number(env.MARSHAL_TEMPORAL_UI_PORT) : 8233,
+    tls: tlsFromEnv(env),
+    trustProxy: trustProxyFromEnv(env),
   };
 }
 
@@ -227,11 +234,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     engineWatch.start();
     stoppers.push(async () => engineWatch.stop());
     const intake = new Intake(new AlertGroups(client, config.taskQueue), policies, createIntakeMetrics(metrics.registry), logger, process.env, { watch: engineWatch });
-    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth });
-    const server = await new Promise<import('node:http').Server>((resolveListen, reject) => {
-      const listening = app.listen(config.port, config.host, () => resolveListen(listening));
-      listening.once('error', reject);
-    });
+    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth, trustProxy: config.trustProxy });
+    const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(
       () =>
         new Promise((done) => {
@@ -240,11 +244,12 @@ export async function startStack(config: StackConfig): Promise<Stack> {
         }),
     );
     const { port } = server.address() as AddressInfo;
-    publicUrl = config.publicUrl ?? `http://${config.host}:${port}`;
+    const url = `${config.tls ? 'https' : 'http'}://${config.host}:${port}`;
+    publicUrl = config.publicUrl ?? url;
     // Integrations that promise heartbeats are watched from start, so a sender that never pings is noticed too.
     await intake.armHeartbeats().catch((error) => logger.warn({ err: error }, 'could not arm intake heartbeats; they arm on the first ping'));
     return {
-      url: `http://${config.host}:${port}`,
+      url,
       token,
       temporalAddress: target.address,
       temporalUiUrl: devServer?.uiUrl,

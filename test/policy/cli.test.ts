@@ -55,6 +55,33 @@ describe('marshal policy', () => {
     expect(diff.stdout).toMatch(/5m.*15m/);
   });
 
+  it('check refuses a removed follow-the-sun hub, naming the window nobody gets the first page', async () => {
+    const { repo, git } = scratchRepo();
+    await git('init', '-q', '-b', 'main');
+    await git('add', '.');
+    await git('commit', '-qm', 'base');
+    const file = join(repo, 'config', 'teams', 'payments.yaml');
+    const withoutSydney = readFileSync(file, 'utf8').replace(/      - name: sydney\n[\s\S]*?hours: \{ from: '08:00', to: '18:00' \}\n/, '');
+    // Ivan goes too: he was only on the Sydney hub.
+    const written = withoutSydney.replace(/  - id: ivan\n.*\n.*\n.*\n/, '');
+    writeFileSync(file, written);
+    const sev1Line = written.split('\n').findIndex((line, index, lines) => line.includes('- targets') && lines.slice(0, index).some((l) => l.includes('SEV1:'))) + 1;
+    const check = await run(['policy', 'check', join(repo, 'config')]);
+    expect(check.code).toBe(5);
+    // The secondary still covers the night, so only the first page's gap makes it invalid.
+    // Which UTC hours depends on the date the check runs (clocks change), so match the shape of the window.
+    expect(check.stdout).toMatch(new RegExp(`config/teams/payments\\.yaml:${sev1Line}:\\d+: error: the first page of a SEV1 for payments reaches nobody [^;]*\\d\\d:00 UTC`));
+    expect(check.stdout).toContain('Cover those hours in the rotation this level pages');
+
+    await git('commit', '-qam', 'drop the Sydney hub');
+    const diff = await run(['policy', 'diff', 'HEAD~1', 'HEAD', '--from', '2026-12-01T00:00:00Z'], repo);
+    // The diff still describes an invalid head: reviewers need to see what it would do.
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('- **payments**: new gap — the first page of a SEV1 reaches nobody 01:00–07:00 UTC daily');
+    expect(diff.stdout).toContain('- **Ivan Petrov** (payments) is removed from the policy.');
+    expect(diff.stdout).toContain('| Grace Nguyen | Australia/Sydney |');
+  });
+
   it('simulate prints the paging timeline, level by level', async () => {
     const result = await run(['policy', 'simulate', '--team', 'platform', '--severity', 'SEV1', '--at', '2026-12-02T15:00:00Z']);
     expect(result.code).toBe(0);

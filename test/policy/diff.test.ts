@@ -60,4 +60,54 @@ describe('policyDiff', () => {
     expect(markdown).toContain('- **kubernetes** changes owner: platform → **web**');
     expect(markdown).toContain('now pages nobody instead of');
   });
+
+  it("shows a removed follow-the-sun hub as a new first-page gap, people removed, a shrunken layer and everyone's hours", () => {
+    const head = edit((h) => {
+      const payments = h.teams.payments;
+      payments.rotations.primary.layers = payments.rotations.primary.layers.filter((layer) => layer.name !== 'sydney');
+      payments.rotations.secondary!.layers[0].participants = ['bob', 'erin', 'carol'];
+      payments.members = payments.members.filter((member) => member.id !== 'heidi');
+      delete h.people.heidi;
+      h.teams.platform.rotations.primary.layers[0].participants = ['mallory', 'niaj'];
+    });
+    const december = new Date('2025-12-01T00:00:00Z');
+    const markdown = policyDiff(base, head, { from: december, days: 14 });
+    expect(markdown).toContain('### First pages that reach nobody');
+    expect(markdown).toContain('- **payments**: new gap — the first page of a SEV1 reaches nobody 01:00–07:00 UTC daily (14 windows, 3d12h in the next 14 days).');
+    expect(markdown).toContain('- **payments**: new gap — the first page of a SEV2, SEV3, SEV4 reaches nobody 01:00–07:00 UTC daily');
+    expect(markdown).toContain('- **Heidi Walker** (payments) is removed from the policy.');
+    expect(markdown).toContain('- **Ivan Petrov** (payments) is no longer on any rotation.');
+    expect(markdown).toContain('- **payments** primary: layer **sydney** is removed (it had 3 people).');
+    expect(markdown).toContain('- **platform** primary: layer **weekly** falls to 2 people (was 5), below the minimum of 3.');
+    expect(markdown).toContain('| person | time zone | on call before | after | at night before | after |');
+    // Ivan held the Sydney hub's week of 1 December: 6 hours a day, all in his daytime.
+    expect(markdown).toContain('| Ivan Petrov | Australia/Sydney | 42h | 0h | 0h | 0h |');
+    // Erin takes Heidi's last secondary morning, 00:00–09:00 UTC: two of those hours are her night in Denver.
+    expect(markdown).toContain('| Erin Castillo | America/Denver | 1h | 9h | 0h | 2h |');
+    expect(markdown).not.toMatch(/\| Alice Moreau \|/);
+  });
+
+  it('does not call a first-page gap new when it was already there', () => {
+    const withoutSydney = edit((h) => {
+      h.teams.payments.rotations.primary.layers.pop();
+    });
+    const later = structuredClone(withoutSydney);
+    later.version = 'later';
+    later.teams.payments.rotations.primary.layers[0].participants = ['bob', 'alice', 'carol'];
+    const markdown = policyDiff(withoutSydney, later, { from, days: 14 });
+    expect(markdown).toContain('**payments**');
+    expect(markdown).not.toContain('First pages that reach nobody');
+  });
+
+  it('finds a first page left with nobody by a change to the other team whose rotation it pages', () => {
+    const crossTeam = edit((h) => {
+      h.teams.web.escalation.default.levels[0].targets = [{ kind: 'rotation', rotation: 'primary', team: 'platform' }];
+    });
+    const head = structuredClone(crossTeam);
+    head.version = 'head';
+    head.teams.platform.rotations.primary.layers[0].hours = { from: '09:00', to: '17:00' };
+    const markdown = policyDiff(crossTeam, head, { from, days: 14 });
+    expect(markdown).toContain('- **web**: new gap — the first page of a SEV2, SEV3, SEV4 reaches nobody');
+    expect(markdown).toContain('- **platform**: new gap — the first page of a');
+  });
 });

@@ -139,14 +139,15 @@ describe('semantic rules', () => {
     expect(find(errorsOf(load(dir)), 'does not match its file name webteam.yaml')).toMatchObject({ file: 'config/teams/webteam.yaml', line: 3 });
   });
 
-  it('a coverage gap in the next 14 days is a warning, not an error', () => {
+  it('a coverage gap in the next 14 days is a warning when the first page still reaches the team lead', () => {
     const dir = configCopy({
       'teams/web.yaml': (t) =>
         t
           .replace("        start: '2025-01-06'\n  secondary:", "        start: '2025-01-06'\n        hours: { from: '08:00', to: '20:00' }\n  secondary:")
           .replace(/  secondary:\n    layers:\n      - name: weekly\n[\s\S]*?start: '2025-01-06'\n/, '')
           .replace('{ kind: rotation, rotation: secondary }, ', '')
-          .replace('      - targets: [{ kind: rotation, rotation: secondary }]\n', ''),
+          .replace('      - targets: [{ kind: rotation, rotation: secondary }]\n', '')
+          .replace(/targets: \[\{ kind: rotation, rotation: primary \}\]/g, 'targets: [{ kind: rotation, rotation: primary }, { kind: team-lead }]'),
     });
     const result = load(dir);
     expect(errorsOf(result)).toEqual([]);
@@ -155,6 +156,42 @@ describe('semantic rules', () => {
     // 14 evenings plus the night already under way at `now`; 12h a night less the hour lost to DST.
     expect(gap?.message).toContain('15 window(s) over the next 14 days (7d in all)');
     expect(gap?.message).toContain('first Mon 24 Mar 00:00 UTC – Mon 24 Mar 07:00 UTC');
+  });
+});
+
+describe('the first page of every severity must reach someone', () => {
+  const withoutSydney = () => configCopy({ 'teams/payments.yaml': (t) => t.replace(/      - name: sydney\n[\s\S]*?hours: \{ from: '08:00', to: '18:00' \}\n/, '') });
+  const lineOf = (text: string, needle: string, after = 0) => text.split('\n').findIndex((line, index) => index >= after && line.includes(needle)) + 1;
+
+  it('a primary-only gap is an error naming the team, severities, daily window, file and line', () => {
+    const dir = withoutSydney();
+    // The secondary still covers the night, so the old "nobody on call" warning stays silent.
+    const result = loadPolicyDir(dir, { now: new Date('2025-12-01T00:00:00Z') });
+    const errors = errorsOf(result);
+    const text = readFileSync(join(dir, 'teams/payments.yaml'), 'utf8');
+    const sev1 = find(errors, 'first page of a SEV1 for payments');
+    expect(sev1).toMatchObject({ level: 'error', file: 'config/teams/payments.yaml', line: lineOf(text, '- targets', lineOf(text, 'SEV1:')) });
+    expect(sev1?.message).toContain('reaches nobody 01:00–07:00 UTC daily (14 windows, 3d12h in the next 14 days)');
+    expect(sev1?.hint).toMatch(/Cover those hours/);
+    const others = find(errors, 'first page of a SEV2, SEV3, SEV4 for payments');
+    expect(others).toMatchObject({ line: lineOf(text, '- targets', lineOf(text, 'default:')) });
+    expect(find(errors, 'nobody is on call')).toBeUndefined();
+  });
+
+  it('names the first concrete window when the gap moves with daylight saving', () => {
+    // Denver is on summer time from 9 March, London from 30 March: the gap is 00:00–07:00 UTC, then 00:00–06:00.
+    const sev1 = find(errorsOf(load(withoutSydney())), 'first page of a SEV1 for payments');
+    expect(sev1?.message).toContain('reaches nobody Mon 24 Mar 00:00 UTC – Mon 24 Mar 07:00 UTC (the first of 14 windows, 3d18h');
+  });
+
+  it('a first level that also pages a person is never a gap', () => {
+    const dir = configCopy({
+      'teams/payments.yaml': (t) =>
+        t
+          .replace(/      - name: sydney\n[\s\S]*?hours: \{ from: '08:00', to: '18:00' \}\n/, '')
+          .replace(/targets: \[\{ kind: rotation, rotation: primary \}\]/g, 'targets: [{ kind: rotation, rotation: primary }, { kind: team-lead }]'),
+    });
+    expect(errorsOf(load(dir))).toEqual([]);
   });
 });
 
