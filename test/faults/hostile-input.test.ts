@@ -3,6 +3,7 @@
  * unknown team, bad encodings, NUL in filters, a 40 MB policy file and an alias bomb, the engine down under
  * intake, and Marshal itself killed with SIGKILL (its embedded Temporal server must not outlive it).
  */
+import { asHttpError } from '../../server/api/errors';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ describe('hostile input', () => {
         for (const command of make()) {
           const status = await stack.incidents.command(id, command).then(
             () => 200,
-            (error) => Number(error.status ?? 500),
+            (error) => asHttpError(error)?.status ?? 500,
           );
           outcomes[status] = (outcomes[status] ?? 0) + 1;
         }
