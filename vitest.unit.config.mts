@@ -6,7 +6,15 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/policy/**/*.test.ts', 'test/web/documents.test.ts', 'test/web/status-model.test.ts', 'test/intake/rules.test.ts', 'test/channels/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/policy/**/*.test.ts',
+      'test/web/documents.test.ts',
+      'test/web/status-model.test.ts',
+      'test/intake/rules.test.ts',
+      'test/channels/*.test.ts',
+      'test/store/*.test.ts',
+    ],
     testTimeout: 60_000,
   },
 });

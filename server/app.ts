@@ -19,6 +19,8 @@ import type { PolicyFollower } from './runtime/policy-follower';
 import type { PolicyStore } from './runtime/policy-store';
 import type { WorkerHealth } from './runtime/worker-supervisor';
 import type { TrustProxy } from './runtime/listen';
+import type { Insight } from '../store/insight';
+import { insightRoutes } from './api/insight-routes';
 import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
 import { consoleRoutes } from './web/console/routes';
@@ -40,6 +42,8 @@ export interface AppDeps {
   workerHealth?: () => WorkerHealth;
   /** Whose X-Forwarded-For/-Proto to believe; by default nobody's, so req.ip is the socket's address. */
   trustProxy?: TrustProxy;
+  /** Analytics, action items and search across incidents (the store's projection). */
+  insight?: Insight;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -106,7 +110,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  app.use('/api/v1/incidents', incidentRoutes(deps.incidents, deps.policies, deps.metrics));
+  app.use('/api/v1/incidents', incidentRoutes(deps.incidents, deps.policies, deps.metrics, deps.insight));
+  if (deps.insight) app.use('/api/v1', insightRoutes(deps.insight, deps.policies));
   app.use('/api/v1/policies', policyRoutes(deps.policies, deps.follower));
   app.use('/api/v1/oncall', oncallRoutes(deps.policies, deps.overrides));
 

@@ -16,6 +16,8 @@ export interface Database {
   exec(sql: string): Promise<void>;
   /** Run `work` on one connection (advisory locks hold per connection). */
   session<T>(work: (db: Database) => Promise<T>): Promise<T>;
+  /** Run `work` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(work: (tx: Database) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,20 @@ async function openEmbedded(dir: string | undefined, template?: string): Promise
     },
     // One connection already: PGlite serialises every call.
     session: (work) => work(database),
+    // PGlite's own transaction holds its lock, so another caller's queries wait instead of joining it.
+    transaction: (work) =>
+      db.transaction((tx) => {
+        const inside: Database = {
+          ...database,
+          query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows,
+          exec: async (sql: string) => {
+            await tx.exec(sql);
+          },
+          session: (nested) => nested(inside),
+          transaction: (nested) => nested(inside),
+        };
+        return work(inside);
+      }),
     close: () => db.close(),
   };
   return database;
@@ -66,6 +82,7 @@ async function openServer(url: string): Promise<Database> {
       await client.query(sql);
     },
     session: (work) => work(on(client)),
+    transaction: (work) => work(on(client)),
     close: async () => undefined,
   });
   await pool.query('SELECT 1');
@@ -75,6 +92,20 @@ async function openServer(url: string): Promise<Database> {
       const client = await pool.connect();
       try {
         return await work(on(client as unknown as Pool));
+      } finally {
+        client.release();
+      }
+    },
+    transaction: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(on(client as unknown as Pool));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       } finally {
         client.release();
       }

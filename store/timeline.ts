@@ -1,22 +1,43 @@
-/** The archive of every incident's timeline: appended by the incident workflow, read page by page. */
+/**
+ * The archive of every incident's timeline: appended by the incident workflow, read page by page. Each
+ * append also folds the events stored for the first time into the projection analytics read, in the same
+ * transaction: a retried append stores nothing twice and so folds nothing twice.
+ */
 import { repairText } from '../common/text';
 import type { TimelineEvent } from '../workflows/incident-state';
 import type { Database } from './database';
+import { applyProjection } from './project';
+import type { ProjectionContext } from './projection';
 
 export class TimelineArchive {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** What the fold needs of the current policy; without it, events are archived but not projected. */
+    private readonly projection?: () => ProjectionContext,
+  ) {}
 
   /** Store events; ones already stored (same incident and seq) are left as they are. */
   async append(incidentId: string, events: TimelineEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     // jsonb holds no NUL and no lone surrogate: repair rather than lose an event to a retry loop.
-    const rows = await this.db.query<{ seq: number }>(
-      `INSERT INTO timeline_events (incident_id, seq, at, type, actor, event)
-       SELECT $1, (e->>'seq')::int, (e->>'at')::timestamptz, e->>'type', e->>'by', e FROM jsonb_array_elements($2::jsonb) AS e
-       ON CONFLICT (incident_id, seq) DO NOTHING RETURNING seq`,
-      [incidentId, JSON.stringify(repairText(events))],
-    );
-    return rows.length;
+    const repaired = repairText(events);
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ seq: number }>(
+        `INSERT INTO timeline_events (incident_id, seq, at, type, actor, event)
+         SELECT $1, (e->>'seq')::int, (e->>'at')::timestamptz, e->>'type', e->>'by', e FROM jsonb_array_elements($2::jsonb) AS e
+         ON CONFLICT (incident_id, seq) DO NOTHING RETURNING seq`,
+        [incidentId, JSON.stringify(repaired)],
+      );
+      const fresh = new Set(rows.map((row) => row.seq));
+      if (this.projection && fresh.size > 0)
+        await applyProjection(
+          tx,
+          incidentId,
+          repaired.filter((event) => fresh.has(event.seq)),
+          this.projection(),
+        );
+      return rows.length;
+    });
   }
 
   /** Events after `afterSeq`, oldest first, at most `limit` (all when unset). */

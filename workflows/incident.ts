@@ -52,6 +52,11 @@ const DEFAULT_HISTORY_LIMIT = 10_000;
 const ARCHIVE_AFTER_EVENTS = 25;
 const ARCHIVE_AFTER_BYTES = 48 * 1024;
 const ARCHIVE_BATCH = 200;
+/**
+ * Since the projection (analytics, search, lists across incidents) reads the archive, events reach it
+ * within this long of being recorded; a burst within it goes in one batch.
+ */
+const PROJECT_WITHIN_MS = 1_000;
 
 const archiving = (taskQueue: string) =>
   proxyActivities<TimelineArchiveActivities>({
@@ -225,9 +230,17 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       }
     })().finally(() => (flushing = undefined)));
   if (archives) {
+    const projects = patched('projection-v1');
+    const pending = () => state.lastSeq > state.archivedThrough;
+    const batchFull = () => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || (pending() && state.pendingBytes >= ARCHIVE_AFTER_BYTES);
     void (async () => {
       for (;;) {
-        await condition(() => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || (state.lastSeq > state.archivedThrough && state.pendingBytes >= ARCHIVE_AFTER_BYTES));
+        if (projects) {
+          await condition(pending);
+          await condition(batchFull, PROJECT_WITHIN_MS);
+        } else {
+          await condition(batchFull);
+        }
         await flush();
       }
     })();

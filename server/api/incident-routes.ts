@@ -11,6 +11,8 @@ import { draftPostmortem } from '../documents/postmortem';
 import { HttpError, refusalError } from './errors';
 import { resolveDeclaration } from '../../usecases/declaration';
 import { validateBody, type SchemaName } from './schemas';
+import { queryChoice, queryValue, queryWholeNumber } from './query';
+import type { Insight } from '../../store/insight';
 
 const INCIDENT_ID = /^[0-9a-z]{1,40}$/;
 const LIST_STATUSES = ['open', 'resolved', 'closed', 'all'] as const;
@@ -25,20 +27,14 @@ function incidentId(req: Request): string {
 }
 
 function listFilters(query: Request['query']): ListFilters {
-  const one = (name: string): string | undefined => {
-    const value = query[name];
-    if (value === undefined) return undefined;
-    if (typeof value !== 'string' || value.length === 0 || value.length > 100) throw new HttpError(400, 'invalid', `query parameter "${name}" must be a single non-empty value`, name);
-    return value;
+  return {
+    status: queryChoice(query, 'status', LIST_STATUSES),
+    phase: queryChoice(query, 'phase', PHASES),
+    team: queryValue(query, 'team'),
+    severity: queryValue(query, 'severity'),
+    service: queryValue(query, 'service'),
+    limit: queryValue(query, 'limit') === undefined ? undefined : queryWholeNumber(query, 'limit', 100, 1, 1000),
   };
-  const status = one('status');
-  if (status && !(LIST_STATUSES as readonly string[]).includes(status)) throw new HttpError(400, 'invalid', `"status" must be one of ${LIST_STATUSES.join(', ')}`, 'status');
-  const phase = one('phase');
-  if (phase && !(PHASES as readonly string[]).includes(phase)) throw new HttpError(400, 'invalid', `"phase" must be one of ${PHASES.join(', ')}`, 'phase');
-  const limitText = one('limit');
-  const limit = limitText === undefined ? undefined : Number(limitText);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) throw new HttpError(400, 'invalid', '"limit" must be a whole number from 1 to 1000', 'limit');
-  return { status: status as ListFilters['status'], phase: phase as ListFilters['phase'], team: one('team'), severity: one('severity'), service: one('service'), limit };
 }
 
 /** A response holds the latest of what grows without bound; GET …/timeline pages through all of it. */
@@ -52,20 +48,13 @@ export function latestOf(incident: IncidentView): IncidentView {
   };
 }
 
-function wholeNumber(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const number = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!(number >= min && number <= max)) throw new HttpError(400, 'invalid', `"${name}" must be a whole number from ${min} to ${max}`, name);
-  return number;
-}
-
 /** What the documents need of policy: services (for components) and people (so quoted notes stay blameless). */
 const documentContext = (policies: PolicyStore) => ({
   services: policies.current.services,
   people: Object.values(policies.current.people).flatMap((person) => [person.id, person.name]),
 });
 
-export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metrics: Metrics): Router {
+export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metrics: Metrics, insight?: Insight): Router {
   const router = Router();
 
   router.post('/', validateBody('Declaration'), async (req, res) => {
@@ -80,6 +69,12 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
   });
 
   router.get('/', async (req, res) => {
+    // Full-text search reads the store (titles, summaries, updates); the other filters read Temporal's visibility.
+    const q = queryValue(req.query, 'q', 200);
+    if (q !== undefined) {
+      if (!insight) throw new HttpError(503, 'store_unavailable', 'search needs the store, which this process does not hold');
+      return void res.json({ incidents: await insight.search(q, queryWholeNumber(req.query, 'limit', 100, 1, 1000)) });
+    }
     res.json({ incidents: await incidents.list(listFilters(req.query)) });
   });
 
@@ -89,8 +84,8 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
 
   // The whole timeline, page by page: ?after=<seq>&limit=<n> (at most 1000), oldest first.
   router.get('/:id/timeline', async (req, res) => {
-    const after = wholeNumber(req.query.after, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-    const limit = wholeNumber(req.query.limit, 'limit', 500, 1, 1000);
+    const after = queryWholeNumber(req.query, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = queryWholeNumber(req.query, 'limit', 500, 1, 1000);
     const { events, total } = await incidents.timeline(incidentId(req), after, limit);
     const next = events.length === limit ? events[events.length - 1].seq : undefined;
     res.json({ events, total, ...(next !== undefined ? { next: `/api/v1/incidents/${req.params.id}/timeline?after=${next}&limit=${limit}` } : {}) });

@@ -179,7 +179,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     // The store lives with the HTTP server, which reads incidents' archived timelines from it.
     let store: Store | undefined;
     if (!config.noHttp) {
-      const opened = await openStore({ url: config.databaseUrl, dir: join(config.dataDir, 'store'), template: config.storeTemplate });
+      const opened = await openStore({ url: config.databaseUrl, dir: join(config.dataDir, 'store'), template: config.storeTemplate }, () => policies.current);
       store = opened;
       stoppers.push(() => opened.close());
     }
@@ -234,7 +234,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     engineWatch.start();
     stoppers.push(async () => engineWatch.stop());
     const intake = new Intake(new AlertGroups(client, config.taskQueue), policies, createIntakeMetrics(metrics.registry), logger, process.env, { watch: engineWatch });
-    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth, trustProxy: config.trustProxy });
+    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth, trustProxy: config.trustProxy, insight: store?.insight });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(
       () =>
