@@ -63,6 +63,14 @@ describe('Alertmanager webhook', () => {
     // Routing: labels.service=checkout → checkout-api → payments; labels.severity=critical → SEV2.
     expect(incident).toMatchObject({ service: 'checkout-api', team: 'payments', severity: 'SEV2', status: 'open', reporter: 'alertmanager' });
     expect(incident.title).toBe('HighErrorRate: Checkout error rate above 5%');
+    // The alert's context is kept per alert: its annotations and Alertmanager's generatorURL.
+    const withRunbook = incident.alerts.find((alert: any) => alert.key === `${RUN}0a1b2c01`);
+    expect(withRunbook.annotations).toEqual({
+      summary: 'Checkout error rate above 5%',
+      description: '5xx ratio is 7.2% on checkout-7d9f-abcde',
+      runbook_url: 'https://runbooks.example.com/checkout/errors',
+      generatorURL: firing.alerts[0].generatorURL,
+    });
     // One event per change of an alert's state; the HA twin only counts as a delivery.
     expect(incident.timeline.filter((event: any) => event.type === 'alert')).toHaveLength(3);
 
@@ -233,6 +241,15 @@ describe('Grafana webhook with HMAC signatures', () => {
     // source=grafana + labels.app=web-* → web-frontend → team web; critical → SEV2.
     expect(incident).toMatchObject({ service: 'web-frontend', team: 'web', severity: 'SEV2' });
     expect(incident.alerts[0].url).toBe('https://grafana.example.com/d/web-overview?orgId=1&viewPanel=4');
+    const sent = fixture('grafana-firing', { RUN }).alerts[0];
+    expect(incident.alerts[0].annotations).toMatchObject({
+      summary: sent.annotations.summary,
+      description: sent.annotations.description,
+      generatorURL: sent.generatorURL,
+      dashboardURL: sent.dashboardURL,
+      panelURL: sent.panelURL,
+      silenceURL: sent.silenceURL,
+    });
     expect((await signed(JSON.stringify(fixture('grafana-resolved', { RUN })))).status).toBe(202);
     await eventually(async () => {
       const { body: after } = await api.get(`/api/v1/incidents/${id}`);

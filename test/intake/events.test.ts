@@ -63,6 +63,11 @@ describe('PagerDuty Events API v2', () => {
     const incident = await incidentFor('payments-ledger', mine);
     expect(incident).toMatchObject({ team: 'payments', severity: 'SEV3', reporter: 'events' });
     expect(incident.alerts[0]).toMatchObject({ summary: 'Ledger replication lag above 30s on payments-ledger-2', url: 'https://nagios.example.com/host/payments-ledger-2' });
+    expect(incident.alerts[0].annotations).toEqual({
+      summary: 'Ledger replication lag above 30s on payments-ledger-2',
+      client_url: 'https://nagios.example.com/',
+      link: 'Nagios host <https://nagios.example.com/host/payments-ledger-2>',
+    });
     // A retry of the same trigger attaches (deliveries 2), on the other path too.
     expect((await pd(fixture('pagerduty-trigger', vars), '/api/v1/webhooks/events')).status).toBe(202);
     expect((await pd(fixture('pagerduty-acknowledge', vars))).body).toMatchObject({ status: 'success', dedup_key: `ledger-lag-${RUN}` });
@@ -79,6 +84,8 @@ describe('PagerDuty Events API v2', () => {
       return body.resolvedAt ? body : undefined;
     }, 'auto-resolved at SEV3');
     expect(resolved.alerts[0]).toMatchObject({ status: 'resolved', summary: 'Ledger replication lag above 30s on payments-ledger-2' });
+    // The resolve carried no payload: the trigger's context stays.
+    expect(resolved.alerts[0].annotations.link).toMatch(/payments-ledger-2/);
     expect(resolved.timeline.map((event: any) => event.type)).toContain('monitor-recovered');
     // Stale acknowledge and resolve after resolve: ignored.
     expect((await pd(fixture('pagerduty-acknowledge', vars))).status).toBe(202);
