@@ -62,6 +62,23 @@ export interface AttachedAlert {
   deliveries: number;
 }
 
+/**
+ * A change to a service the incident concerns — a deploy, a config push — as a sender reported it
+ * (PagerDuty change events). It informs the response; it never pages and changes no phase.
+ */
+export interface ChangeReport {
+  /** The integration it came through. */
+  integration: string;
+  summary: string;
+  service: string;
+  /** Where the change happened, as the sender names it (a pipeline, a host). */
+  source?: string;
+  /** When the sender says the change happened. */
+  occurredAt?: string;
+  links?: { href: string; text?: string }[];
+  details?: Record<string, string>;
+}
+
 /** What happened, without the bookkeeping every event carries. */
 export type EventBody =
   | ({ type: 'declared'; policyVersion: string } & Omit<Declaration, 'id'>)
@@ -77,6 +94,7 @@ export type EventBody =
   | { type: 'postmortem-published'; markdown: string }
   | ({ type: 'alert' } & AlertObservation)
   | { type: 'monitor-recovered' }
+  | ({ type: 'change' } & ChangeReport)
   | { type: 'escalation-started'; team: string; severity: string; reason: 'declared' | 'reassigned' | 'severity-changed' }
   | { type: 'escalation-step'; step: number; level: number; round: number; targets: string[]; unresolved: string[]; overflow: boolean }
   | { type: 'escalation-exhausted'; lead?: string }
@@ -287,7 +305,7 @@ export function initialState(id: string, policy: IncidentPolicy): IncidentState 
 }
 
 /** Events people (and their tools) cause, as opposed to Marshal's own bookkeeping and alerts. */
-const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
+const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered', 'change'].includes(event.type);
 
 const keepLast = <T>(items: T[], count: number) => (items.length > count ? items.slice(items.length - count) : items);
 const shorten = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
@@ -468,6 +486,7 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       return { ...next, postmortemDueAt: event.dueAt };
     case 'status-updated':
     case 'monitor-recovered':
+    case 'change':
     case 'escalation-started':
     case 'escalation-step':
     case 'escalation-exhausted':
@@ -488,7 +507,7 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
 function glance(event: TimelineEvent): TimelineEvent {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
-    if (key === 'labels' || key === 'annotations') continue;
+    if (key === 'labels' || key === 'annotations' || key === 'details') continue;
     kept[key] = typeof value === 'string' ? shorten(value, KEPT.archivedText) : value;
   }
   return kept as TimelineEvent;

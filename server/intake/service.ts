@@ -6,17 +6,19 @@
  * incidents. No state here beyond rate-limit buckets.
  */
 import { createHash } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { parseDuration } from '../../policy/duration';
 import { routeAlert } from '../../policy/routing';
 import { resolveDeclaration } from '../../usecases/declaration';
 import type { IntakeIntegration, Policy } from '../../policy/types';
 import { alertGroupWorkflowPrefix, alertsSignal, type alertGroup, heartbeatSignal, heartbeatWorkflowId, type AlertGroupInput, type HeartbeatPing } from '../../workflows/alert-group';
 import type { AlertBatch } from '../../workflows/alert-group-rules';
-import { TASK_QUEUE } from '../../workflows/messages';
+import { changeSignal, incidentIdFromWorkflowId, TASK_QUEUE } from '../../workflows/messages';
+import { visibilityQuery } from '../incidents';
 import type { Logger } from '../log';
 import type { PolicyStore } from '../policy-store';
 import { withEngine, type CallOptions } from '../temporal/calls';
+import type { changeOf } from './changes';
 import type { IntakeMetrics } from './metrics';
 import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
 import { RateLimiter } from './rate-limit';
@@ -176,6 +178,44 @@ export class Intake {
     );
     if (pings > 0) this.metrics.heartbeats.inc({ integration: name }, pings);
     return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: workflowIds, pings };
+  }
+
+  /**
+   * A change (deploy, config push) recorded on every open incident of the service routing finds for it.
+   * Resolves once each signal is durably accepted; 503 (thrown) when Temporal is unreachable. An incident
+   * that closed between listing and signalling is skipped. Nothing to record on is logged and counted.
+   */
+  async recordChange(integration: ResolvedIntegration, change: ReturnType<typeof changeOf>): Promise<{ service?: string; incidents: string[] }> {
+    const { name } = integration;
+    const service = routeAlert(this.policies.current, change.view).service;
+    if (!service) {
+      this.metrics.changes.inc({ integration: name, outcome: 'no_service' });
+      this.logger.info({ integration: name, summary: change.report.summary }, 'change event names no known service (no routing rule placed it); recorded nowhere');
+      return { incidents: [] };
+    }
+    const incidents = await withEngine(
+      this.client,
+      async () => {
+        const signalled: string[] = [];
+        for await (const info of this.client.workflow.list({ query: visibilityQuery({ status: 'open', service }, this.taskQueue), pageSize: 100 })) {
+          try {
+            await this.client.workflow.getHandle(info.workflowId).signal(changeSignal, { ...change.report, service });
+            signalled.push(incidentIdFromWorkflowId(info.workflowId));
+          } catch (error) {
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+          if (signalled.length >= 100) break;
+        }
+        return signalled;
+      },
+      this.call,
+    );
+    this.metrics.changes.inc({ integration: name, outcome: incidents.length ? 'recorded' : 'no_open_incident' });
+    this.logger.info(
+      { integration: name, service, incidents, summary: change.report.summary },
+      incidents.length ? 'change recorded on open incidents' : 'change event for a service with no open incident',
+    );
+    return { service, incidents };
   }
 
   /** A heartbeat ping (or, at start, an arm): the integration's `alert-heartbeat-<name>` workflow resets its timer. */
