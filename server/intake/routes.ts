@@ -12,6 +12,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, authenticate } from './auth';
 import { changeOf, type PagerDutyChangeEvent } from './changes';
 import { fromEvents, fromGeneric, fromPrometheus, type IntakeKind, type Normalized } from './normalize';
 import { checkShape, type IntakeSchemaName } from './schemas';
+import { isGrafanaTestNotification } from './test-notification';
 import type { Intake, ResolvedIntegration } from './service';
 
 export const INTAKE_BODY_LIMIT_BYTES = 512 * 1024;
@@ -98,6 +99,7 @@ export function intakeRouter(intake: Intake): express.Router {
     signature: req.get(SIGNATURE_HEADER),
     timestamp: req.get(TIMESTAMP_HEADER),
     routingKey,
+    header: (name: string) => req.get(name),
   });
 
   const named = (name: string, kind?: IntakeKind): ResolvedIntegration => {
@@ -126,7 +128,14 @@ export function intakeRouter(intake: Intake): express.Router {
     res.locals.integration = name;
     admit(integration, req);
     throttle(integration);
-    const normalized = normalize(integration, parseJson(bodyOf(req)), bodyOf(req));
+    const parsed = parseJson(bodyOf(req));
+    const normalized = normalize(integration, parsed, bodyOf(req));
+    if (kind === 'grafana' && isGrafanaTestNotification(parsed as Parameters<typeof isGrafanaTestNotification>[0])) {
+      // The contact point's Test button: it authenticated and has the right shape; that is all it checks.
+      intake.testDelivery(integration);
+      res.status(200).json({ status: 'test', integration: name, message: 'Grafana test notification received: nothing was opened and nobody was paged' });
+      return;
+    }
     const accepted = await intake.accept(integration, normalized);
     intake.metrics.requests.inc({ integration: name, outcome: 'accepted' });
     res.status(202).json({ status: 'accepted', integration: name, alerts: accepted.alerts, heartbeats: accepted.pings, groups: accepted.groups });

@@ -180,6 +180,13 @@ export class Intake {
     return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: workflowIds, pings };
   }
 
+  /** A sender's test notification (Grafana's Test button): logged and counted, nothing opened or paged. */
+  testDelivery(integration: ResolvedIntegration): void {
+    this.metrics.tests.inc({ integration: integration.name });
+    this.metrics.requests.inc({ integration: integration.name, outcome: 'test' });
+    this.logger.info({ integration: integration.name, kind: integration.kind }, 'test notification received: no incident opened, nobody paged');
+  }
+
   /**
    * A change (deploy, config push) recorded on every open incident of the service routing finds for it.
    * Resolves once each signal is durably accepted; 503 (thrown) when Temporal is unreachable. An incident

@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/stack';
-import { signBody } from '../../server/intake/auth';
+import { grafanaSignature, signBody } from '../../server/intake/auth';
+import { alertGroupWorkflowId } from '../../server/intake/service';
 import { alertsSignal } from '../../workflows/alert-group';
 import { apiClient, startTestStack } from '../support/stack';
 import { eventually, fixture, groupView, policyDirWith, runId, settledGroup } from './support';
@@ -14,6 +15,9 @@ const TOKEN = 'am-token-for-tests';
 const GRAFANA_SECRET = 'grafana-hmac-secret';
 process.env.TEST_INTAKE_AM_TOKEN = TOKEN;
 process.env.TEST_INTAKE_GRAFANA_SECRET = GRAFANA_SECRET;
+process.env.TEST_INTAKE_GRAFANA_USER = 'grafana';
+process.env.TEST_INTAKE_GRAFANA_PASSWORD = 'basic-password-for-tests';
+process.env.TEST_INTAKE_GRAFANA_HMAC = 'grafana-own-hmac-secret';
 
 let stack: Stack;
 let api: ReturnType<typeof apiClient>;
@@ -26,6 +30,9 @@ beforeAll(async () => {
   grafana: { hmacSecretEnv: TEST_INTAKE_GRAFANA_SECRET }
   events: { tokenEnv: TEST_INTAKE_UNUSED }
   am-by-service: { kind: alertmanager, tokenEnv: TEST_INTAKE_AM_TOKEN, groupBy: [alertname, service] }
+  grafana-basic: { kind: grafana, basicAuth: { userEnv: TEST_INTAKE_GRAFANA_USER, passwordEnv: TEST_INTAKE_GRAFANA_PASSWORD } }
+  grafana-signed: { kind: grafana, grafanaHmac: { secretEnv: TEST_INTAKE_GRAFANA_HMAC, timestampHeader: X-Grafana-Alerting-Timestamp } }
+  grafana-signed-plain: { kind: grafana, grafanaHmac: { secretEnv: TEST_INTAKE_GRAFANA_HMAC, header: X-Signature } }
 `);
   stack = await startTestStack({ policy: { kind: 'directory', dir: policyDir } });
   api = apiClient(stack.url, stack.token);
@@ -274,5 +281,67 @@ describe('Grafana webhook with HMAC signatures', () => {
     expect((await signed(body, timestamp + 6 * 60)).status).toBe(401);
     const unsigned = await apiClient(stack.url, undefined).send('POST', '/api/v1/webhooks/grafana', body, { 'Content-Type': 'application/json' });
     expect(unsigned.status).toBe(401);
+  });
+});
+
+describe("Grafana's own authentication options and its Test button", () => {
+  const post = (path: string, body: string, headers: Record<string, string>) => apiClient(stack.url, undefined).send('POST', path, body, { 'Content-Type': 'application/json', ...headers });
+  const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+
+  it('accepts HTTP basic authentication with the configured user and password, and nothing else', async () => {
+    const body = JSON.stringify(fixture('grafana-firing', { RUN: runId() }));
+    const accepted = await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'basic-password-for-tests'));
+    expect(accepted.status).toBe(202);
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'wrong'))).status).toBe(401);
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('someone', 'basic-password-for-tests'))).status).toBe(401);
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, { Authorization: 'Bearer basic-password-for-tests' })).status).toBe(401);
+    const none = await post('/api/v1/webhooks/grafana/grafana-basic', body, {});
+    expect(none.status).toBe(401);
+    expect(none.body.error.message).toMatch(/Basic/);
+  });
+
+  it("verifies Grafana's HMAC signature over timestamp and body, with its replay window", async () => {
+    const body = JSON.stringify(fixture('grafana-firing', { RUN: runId() }));
+    const secret = 'grafana-own-hmac-secret';
+    const now = String(Math.floor(Date.now() / 1000));
+    const signed = (timestamp: string, signedBody = body, key = secret) => ({
+      'X-Grafana-Alerting-Signature': grafanaSignature(key, signedBody, timestamp),
+      'X-Grafana-Alerting-Timestamp': timestamp,
+    });
+    const path = '/api/v1/webhooks/grafana/grafana-signed';
+    expect((await post(path, body, signed(now))).status).toBe(202);
+    expect((await post(path, body, signed(now, body, 'wrong-secret'))).status).toBe(401);
+    const tampered = await post(path, body.replace('3.4%', '0.1%'), signed(now));
+    expect(tampered.status).toBe(401);
+    expect(tampered.body.error.message).toMatch(/signature does not match/);
+    expect((await post(path, body, signed(String(Number(now) - 6 * 60)))).status).toBe(401);
+    // The timestamp header is required once configured: a body-only signature is refused.
+    expect((await post(path, body, { 'X-Grafana-Alerting-Signature': grafanaSignature(secret, body) })).status).toBe(401);
+    expect((await post(path, body, {})).status).toBe(401);
+    // Without a timestamp header configured, Grafana signs the body alone, in the header it is told to use.
+    const plain = '/api/v1/webhooks/grafana/grafana-signed-plain';
+    expect((await post(plain, body, { 'X-Signature': grafanaSignature(secret, body) })).status).toBe(202);
+    expect((await post(plain, body, { 'X-Grafana-Alerting-Signature': grafanaSignature(secret, body) })).status).toBe(401);
+  });
+
+  it('answers the contact point Test button with 200, opening no incident and paging nobody', async () => {
+    const RUN = runId();
+    const test = fixture('grafana-test-notification', { RUN });
+    const body = JSON.stringify(test);
+    const answer = await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'basic-password-for-tests'));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'test', integration: 'grafana-basic' });
+    // Nothing was handed to an alert group: the group this message would have used does not exist.
+    await expect(groupView(stack.client, alertGroupWorkflowId('grafana-basic', `group=${test.groupKey}`))).rejects.toThrow();
+    const metrics = (await api.get('/metrics')).body as string;
+    expect(metrics).toMatch(/marshal_intake_test_deliveries_total\{integration="grafana-basic"\} [1-9]/);
+    expect(metrics).toMatch(/marshal_intake_requests_total\{integration="grafana-basic",outcome="test"\} [1-9]/);
+    // The test still authenticates: a wrong password is refused like any delivery.
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'wrong'))).status).toBe(401);
+    // A real alert that merely shares the name is not a test.
+    const real = fixture('grafana-firing', { RUN });
+    real.alerts[0].labels.alertname = 'TestAlert';
+    const realAnswer = await post('/api/v1/webhooks/grafana/grafana-basic', JSON.stringify(real), basic('grafana', 'basic-password-for-tests'));
+    expect(realAnswer.status).toBe(202);
   });
 });
