@@ -211,6 +211,7 @@ export class Intake {
           } catch (error) {
             if (!(error instanceof WorkflowNotFoundError)) throw error;
           }
+          // One answer within the call deadline: a service with more open incidents than this has bigger news.
           if (signalled.length >= 100) break;
         }
         return signalled;
