@@ -4,11 +4,12 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionInfo } from '@temporalio/client';
-import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase, type TimelineEvent } from '../workflows/incident-state';
+import { declare, type Command, type Declaration, type IncidentPolicy, type IncidentState, type IncidentStatus, type Phase, type TimelineEvent, type ChangeReport } from '../workflows/incident-state';
 import { incidentView, type IncidentView } from '../workflows/incident-view';
 import type { TimelineArchive } from '../store/timeline';
 import type { incident as incidentWorkflow } from '../workflows/incident';
 import {
+  changeSignal,
   commandUpdate,
   incidentIdFromHex,
   incidentIdFromWorkflowId,
@@ -22,7 +23,7 @@ import {
 import { TASK_QUEUE } from '../workflows/queues';
 import type { Policy } from '../policy/types';
 import { commandReferenceRefusal } from '../usecases/command-references';
-import { refusalOf, withEngine } from './calls';
+import { refusalOf, withEngine, type CallOptions } from './calls';
 import { refused, RefusedError } from './errors';
 
 export interface IncidentSummary {
@@ -185,6 +186,31 @@ export class Incidents {
         throw error;
       }
     });
+  }
+
+  /**
+   * Record a change (deploy, config push) on every open incident of `service`, at most `limit` of them (one
+   * answer within the call deadline: a service with more open incidents than that has bigger news). An
+   * incident that closed between listing and signalling is skipped.
+   */
+  async recordChange(service: string, change: Omit<ChangeReport, 'service'>, options: CallOptions = {}, limit = 100): Promise<string[]> {
+    return withEngine(
+      this.client,
+      async () => {
+        const signalled: string[] = [];
+        for await (const info of this.client.workflow.list({ query: visibilityQuery({ status: 'open', service }, this.options.taskQueue), pageSize: limit })) {
+          try {
+            await this.client.workflow.getHandle(info.workflowId).signal(changeSignal, { ...change, service });
+            signalled.push(incidentIdFromWorkflowId(info.workflowId));
+          } catch (error) {
+            if (!(error instanceof WorkflowNotFoundError)) throw error;
+          }
+          if (signalled.length >= limit) break;
+        }
+        return signalled;
+      },
+      options,
+    );
   }
 
   /** Hand a newly applied policy version to every open incident; each records it on its timeline. */

@@ -119,6 +119,10 @@ export interface IntakeIntegration {
   tokenEnv?: string;
   /** HMAC-SHA256 signing secret; when set, every request must be signed. */
   hmacSecretEnv?: string;
+  /** HTTP basic authentication (Grafana's webhook option): the variables holding user and password. */
+  basicAuth?: { userEnv: string; passwordEnv: string };
+  /** Grafana's webhook HMAC signature; when set, every request must carry it. */
+  grafanaHmac?: { secretEnv: string; header?: string; timestampHeader?: string };
   enabled: boolean;
   /** Labels or dotted fields whose values group alerts into one incident. */
   groupBy?: string[];

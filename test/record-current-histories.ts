@@ -31,9 +31,10 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'marshal-record-current-'));
   const inbox = await startWebhookReceiver();
   process.env.RECORD_AM_TOKEN = 'record-token';
+  process.env.RECORD_EVENTS_KEY = 'record-events-key';
   // The test policy (people reached at the local receiver) with an Alertmanager integration.
   const policyDir = testPolicyDir({ webhookUrl: inbox.url });
-  writeFileSync(join(policyDir, 'integrations.yaml'), 'intake:\n  alertmanager: { tokenEnv: RECORD_AM_TOKEN }\n');
+  writeFileSync(join(policyDir, 'integrations.yaml'), 'intake:\n  alertmanager: { tokenEnv: RECORD_AM_TOKEN }\n  events: { tokenEnv: RECORD_EVENTS_KEY }\n');
   const stack = await startStack({ port: 0, host: '127.0.0.1', dataDir, policy: { kind: 'directory', dir: policyDir }, token: 'record', headless: true, logger: createLogger('warn') });
   const cli = findBinary(TEMPORAL_CLI).found!.path;
   const save = (name: string, workflowId: string) => {
@@ -88,6 +89,22 @@ async function main() {
     await api('POST', '/api/v1/webhooks/alertmanager', fixture('alertmanager-all-resolved'), 'record-token');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     save('alert-group', accepted.groups[0]);
+
+    // An incident whose alerts carry their context (annotations, links), told of a deploy by a change event.
+    const annotated = await api('POST', '/api/v1/webhooks/alertmanager', { ...firing, groupKey: `${firing.groupKey}-context` }, 'record-token');
+    const group = await until(
+      'the annotated group to open its incident',
+      async () => (await stack.client.workflow.getHandle(annotated.groups[0]).query<{ incident?: { id: string } }>('alertGroup')).incident,
+      30_000,
+    );
+    const change = {
+      routing_key: 'record-events-key',
+      payload: { summary: 'Deploy checkout-api v1.2.3', source: 'ci', custom_details: { service: 'checkout-api' } },
+      links: [{ href: 'https://ci.example.com/1' }],
+    };
+    await until('the change to be recorded', async () => ((await api('POST', '/v2/change/enqueue', change)).incidents as string[]).includes(group.id) || undefined, 30_000);
+    await until('the change on the timeline', async () => (await api('GET', `/api/v1/incidents/${group.id}`)).timeline.some((event: { type: string }) => event.type === 'change') || undefined, 30_000);
+    save('alert-context-change', incidentWorkflowId(group.id));
 
     // A team's overrides, and its on-call notices.
     const now = Date.now();

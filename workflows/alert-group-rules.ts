@@ -156,7 +156,9 @@ export function planBatch(state: GroupState, batch: AlertBatch, now: number): { 
         occurrences[key] = { ...known, status: 'resolved', at };
       } else {
         // Resolve before trigger: hold it, so the trigger that is still on its way ends resolved.
-        occurrences[key] = { status: 'resolved', occurredAt, at, attached: false, heldResolve: observation, summary };
+        // Held without its annotations: the group may hold thousands for ten minutes; the trigger brings them.
+        const { annotations: _context, ...held } = observation;
+        occurrences[key] = { status: 'resolved', occurredAt, at, attached: false, heldResolve: held, summary };
         counts.stale += 1;
       }
       continue;

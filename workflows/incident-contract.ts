@@ -6,7 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
-import type { AlertObservation, Command, Declaration, IncidentPolicy, IncidentState } from './incident-state';
+import type { AlertObservation, ChangeReport, Command, Declaration, IncidentPolicy, IncidentState } from './incident-state';
 
 export const incidentWorkflowId = (id: string) => `incident-${id}`;
 export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.replace(/^incident-/, '');
@@ -62,6 +62,8 @@ export const alertSignal = defineSignal<[AlertObservation]>('alert');
  */
 export const alertBatchSignal = defineSignal<[AlertObservation[]]>('alert-batch');
 export const ALERT_BATCH_LIMIT = 100;
+/** A change to the incident's service (a deploy, a config push) reported by an intake integration. */
+export const changeSignal = defineSignal<[ChangeReport]>('change');
 /** A reminder an action item's own workflow asks the incident to deliver and record. */
 export const followUpSignal = defineSignal<[{ to: string; headline: string; detail: string }]>('followUp');
 /** A new policy version was applied to the running service. */

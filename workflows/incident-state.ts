@@ -38,6 +38,11 @@ export interface AlertObservation {
   status: 'firing' | 'resolved';
   summary: string;
   labels?: Record<string, string>;
+  /**
+   * What the sender says about the alert beyond its identity: annotations (summary, description,
+   * runbook_url, …) and its links (generatorURL, dashboardURL, panelURL, silenceURL, …). Intake bounds them.
+   */
+  annotations?: Record<string, string>;
   startsAt?: string;
   url?: string;
 }
@@ -49,10 +54,29 @@ export interface AttachedAlert {
   summary: string;
   status: 'firing' | 'resolved';
   labels?: Record<string, string>;
+  /** The latest delivery's annotations and links, within KEPT's limits. */
+  annotations?: Record<string, string>;
   url?: string;
   firstSeenAt: string;
   lastSeenAt: string;
   deliveries: number;
+}
+
+/**
+ * A change to a service the incident concerns — a deploy, a config push — as a sender reported it
+ * (PagerDuty change events). It informs the response; it never pages and changes no phase.
+ */
+export interface ChangeReport {
+  /** The integration it came through. */
+  integration: string;
+  summary: string;
+  service: string;
+  /** Where the change happened, as the sender names it (a pipeline, a host). */
+  source?: string;
+  /** When the sender says the change happened. */
+  occurredAt?: string;
+  links?: { href: string; text?: string }[];
+  details?: Record<string, string>;
 }
 
 /** What happened, without the bookkeeping every event carries. */
@@ -70,6 +94,7 @@ export type EventBody =
   | { type: 'postmortem-published'; markdown: string }
   | ({ type: 'alert' } & AlertObservation)
   | { type: 'monitor-recovered' }
+  | ({ type: 'change' } & ChangeReport)
   | { type: 'escalation-started'; team: string; severity: string; reason: 'declared' | 'reassigned' | 'severity-changed' }
   | { type: 'escalation-step'; step: number; level: number; round: number; targets: string[]; unresolved: string[]; overflow: boolean }
   | { type: 'escalation-exhausted'; lead?: string }
@@ -210,6 +235,13 @@ export const KEPT = {
   alerts: 100,
   alertLabels: 30,
   labelText: 200,
+  /**
+   * An alert's annotations: the first few, each value cut, and all of them together within a budget, so that
+   * 100 annotated alerts stay far below the state budget (its `alert` events in the archive keep up to 1 KB each).
+   */
+  alertAnnotations: 20,
+  annotationText: 512,
+  alertAnnotationChars: 1536,
   remindersPerReason: 10,
   actionItems: 200,
   /**
@@ -273,7 +305,7 @@ export function initialState(id: string, policy: IncidentPolicy): IncidentState 
 }
 
 /** Events people (and their tools) cause, as opposed to Marshal's own bookkeeping and alerts. */
-const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered'].includes(event.type);
+const isHumanActivity = (event: TimelineEvent) => event.by !== 'marshal' && !['delivery', 'notified', 'alert', 'monitor-recovered', 'change'].includes(event.type);
 
 const keepLast = <T>(items: T[], count: number) => (items.length > count ? items.slice(items.length - count) : items);
 const shorten = (text: string, length: number) => (text.length > length ? `${text.slice(0, length)}…` : text);
@@ -288,6 +320,24 @@ function keptLabels(labels: Record<string, string> | undefined): Record<string, 
   );
 }
 
+/**
+ * An alert's annotations as the state keeps them: the first few (intake puts summary, description, runbook
+ * and links first), each value cut, and together within a budget so 100 alerts stay small (the archive has
+ * every delivery's annotations as intake bounded them).
+ */
+function keptAnnotations(annotations: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!annotations) return undefined;
+  let left = KEPT.alertAnnotationChars;
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(annotations).slice(0, KEPT.alertAnnotations)) {
+    if (left <= 0) break;
+    const text = shorten(String(value), Math.min(KEPT.annotationText, left));
+    kept[shorten(key, KEPT.labelText)] = text;
+    left -= text.length;
+  }
+  return kept;
+}
+
 /** The most recent alerts; when over the limit, resolved ones leave first. */
 function keptAlerts(alerts: AttachedAlert[]): AttachedAlert[] {
   if (alerts.length <= KEPT.alerts) return alerts;
@@ -300,8 +350,34 @@ function withAlert(alerts: AttachedAlert[], alert: AlertObservation, at: string)
   const { key, source, summary, status, url } = alert;
   const known = alerts.some((attached) => attached.key === key);
   return known
-    ? alerts.map((attached) => (attached.key === key ? { ...attached, status, summary: shorten(summary, KEPT.labelText), lastSeenAt: at, deliveries: attached.deliveries + 1 } : attached))
-    : keptAlerts([...alerts, { key, source, summary: shorten(summary, KEPT.labelText), status, labels: keptLabels(alert.labels), url, firstSeenAt: at, lastSeenAt: at, deliveries: 1 }]);
+    ? alerts.map((attached) =>
+        attached.key === key
+          ? {
+              ...attached,
+              status,
+              summary: shorten(summary, KEPT.labelText),
+              // A delivery without annotations (a PagerDuty resolve) keeps what the trigger said.
+              ...(alert.annotations ? { annotations: keptAnnotations(alert.annotations) } : {}),
+              lastSeenAt: at,
+              deliveries: attached.deliveries + 1,
+            }
+          : attached,
+      )
+    : keptAlerts([
+        ...alerts,
+        {
+          key,
+          source,
+          summary: shorten(summary, KEPT.labelText),
+          status,
+          labels: keptLabels(alert.labels),
+          ...(alert.annotations ? { annotations: keptAnnotations(alert.annotations) } : {}),
+          url,
+          firstSeenAt: at,
+          lastSeenAt: at,
+          deliveries: 1,
+        },
+      ]);
 }
 
 function evolveLandmarks(marks: Landmarks, event: TimelineEvent): Landmarks {
@@ -410,6 +486,7 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       return { ...next, postmortemDueAt: event.dueAt };
     case 'status-updated':
     case 'monitor-recovered':
+    case 'change':
     case 'escalation-started':
     case 'escalation-step':
     case 'escalation-exhausted':
@@ -426,11 +503,11 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
   }
 }
 
-/** An archived event as the state keeps it for a glance: long texts shortened, alert labels left out. */
+/** An archived event as the state keeps it for a glance: long texts shortened, alert labels and annotations left out. */
 function glance(event: TimelineEvent): TimelineEvent {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
-    if (key === 'labels') continue;
+    if (key === 'labels' || key === 'annotations' || key === 'details') continue;
     kept[key] = typeof value === 'string' ? shorten(value, KEPT.archivedText) : value;
   }
   return kept as TimelineEvent;

@@ -38,7 +38,7 @@ import {
   severityPolicy,
   type EventBody,
 } from './incident-state';
-import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery } from './incident-contract';
+import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, changeSignal, commandUpdate, followUpSignal, policySignal, searchAttributes, stateQuery } from './incident-contract';
 import type { IncidentInput } from './incident-contract';
 import { storeTaskQueue } from './queues';
 import type { TimelineArchiveActivities } from '../activities/timeline-archive';
@@ -175,6 +175,13 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   setHandler(alertBatchSignal, (alerts) => {
     for (const alert of alerts.slice(0, ALERT_BATCH_LIMIT)) state = observeAlert(state, alert, now(), { repeatsAsCounts: true });
     index();
+  });
+
+  // Recording an event commands nothing by itself (archiving follows from the event count as for any event),
+  // and histories from before this signal never carry it: no patch needed.
+  setHandler(changeSignal, (change) => {
+    if (state.closedAt) return;
+    state = record(state, [{ type: 'change', ...change }], now(), change.integration);
   });
 
   setHandler(policySignal, (policy: IncidentPolicy) => {

@@ -104,6 +104,15 @@ function intakeOperations(): Operation[] {
     ...webhook('generic', 'GenericAlert', 'Generic alert, e.g. from a Datadog webhook template'),
     { method: 'post', path: '/api/v1/webhooks/events', summary: 'PagerDuty Events API v2 event; answers {status, message, dedup_key}', body: 'PagerDutyEvent', public: true, answers },
     { method: 'post', path: '/v2/enqueue', summary: "PagerDuty Events API v2, at PagerDuty's own path", body: 'PagerDutyEvent', public: true, answers },
+    {
+      method: 'post',
+      path: '/v2/change/enqueue',
+      summary: 'PagerDuty change event (deploy, config push), recorded on open incidents of its service; answers 202 {status, message, service, incidents}',
+      body: 'PagerDutyChangeEvent',
+      public: true,
+      answers,
+    },
+    { method: 'post', path: '/api/v1/webhooks/events/change', summary: 'PagerDuty change event, at Marshal’s path', body: 'PagerDutyChangeEvent', public: true, answers },
     { method: 'post', path: '/api/v1/heartbeats/{integration}', summary: 'Heartbeat ping of an integration that declares one', public: true, answers },
   ];
 }

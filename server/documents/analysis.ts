@@ -48,12 +48,21 @@ export function notesOf(incident: IncidentView): { where: string; text: string }
   return notes;
 }
 
+/** Changes senders reported to the incident's service while it was open, oldest first. */
+function changeFacts(incident: IncidentView, free: (text: string) => string): string[] {
+  return (incident.timeline as TimelineEvent[]).flatMap((event) =>
+    event.type === 'change' ? [`Change reported to ${event.service}${event.source ? ` by ${event.source}` : ''} at ${utc(event.occurredAt ?? event.at)}: "${free(event.summary)}"`] : [],
+  );
+}
+
 /** Per layer of defence: what the timeline mentions about it (quoted), and the question to answer. */
 export function layerEvidence(incident: IncidentView, free: (text: string) => string): { layer: string; evidence: string[]; question: string }[] {
   const notes = notesOf(incident);
   return DEFENCE_LAYERS.map((layer) => {
     const evidence = notes.filter((note) => layer.words.test(note.text)).map((note) => `"${free(note.text)}" (${note.where})`);
     if (layer.name === 'Monitoring and alerting') evidence.unshift(detectionFact(incident));
+    // Reported changes (deploys, config pushes) are facts about rollouts whatever words they use.
+    if (layer.name === 'Deployment verification') evidence.unshift(...changeFacts(incident, free));
     return { layer: layer.name, evidence: [...new Set(evidence)], question: layer.question };
   });
 }

@@ -42,6 +42,8 @@ export function describeEvent(event: TimelineEvent, free: (text: string) => stri
       return `Alert ${event.status === 'firing' ? 'firing' : 'recovered'} from ${event.source}: ${free(event.summary)}`;
     case 'monitor-recovered':
       return 'Monitoring reports recovery: every attached alert has resolved';
+    case 'change':
+      return `Change to ${event.service}${event.source ? ` from ${event.source}` : ''}: ${free(event.summary)}${event.occurredAt && event.occurredAt !== event.at ? ` (made ${utc(event.occurredAt)})` : ''}`;
     case 'escalation-started':
       return `Paging started for team ${event.team || '(none)'} at ${event.severity} (${event.reason})`;
     case 'escalation-step':
@@ -83,7 +85,7 @@ export function peopleOf(incident: IncidentView, extra: string[] = []): string[]
     if (trimmed.length >= 2 && !SYSTEM_ACTORS.has(trimmed.toLowerCase())) names.add(trimmed);
   };
   for (const event of incident.timeline) {
-    if (event.type !== 'alert' && event.type !== 'monitor-recovered') add(event.by);
+    if (event.type !== 'alert' && event.type !== 'monitor-recovered' && event.type !== 'change') add(event.by);
     if (event.type === 'role-assigned') {
       add(event.person);
       add(event.previous);

@@ -21,6 +21,18 @@ export function createIntakeMetrics(registry: Registry) {
       labelNames: ['integration'] as const,
       registers: [registry],
     }),
+    changes: new Counter({
+      name: 'marshal_intake_changes_total',
+      help: 'Change events (deploys, config pushes) by integration and outcome (recorded on open incidents, no open incident, no service).',
+      labelNames: ['integration', 'outcome'] as const,
+      registers: [registry],
+    }),
+    tests: new Counter({
+      name: 'marshal_intake_test_deliveries_total',
+      help: "Senders' test notifications (Grafana's contact point Test button), answered without opening an incident or paging.",
+      labelNames: ['integration'] as const,
+      registers: [registry],
+    }),
     heartbeats: new Counter({
       name: 'marshal_intake_heartbeats_total',
       help: 'Heartbeat pings received, by integration.',

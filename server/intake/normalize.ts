@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingAlert } from '../../workflows/alert-group-rules';
+import { alertContext, linksContext } from './alert-context';
 import type { ShapeProblem } from './schemas';
 
 export type IntakeKind = 'alertmanager' | 'grafana' | 'events' | 'generic';
@@ -62,6 +63,7 @@ interface PrometheusAlert {
   fingerprint?: string;
   dashboardURL?: string;
   panelURL?: string;
+  silenceURL?: string;
   valueString?: string;
 }
 
@@ -79,9 +81,20 @@ export function fromPrometheus(kind: 'alertmanager' | 'grafana', integration: st
     const { title, summary } = titleOf(alert.labels, annotations);
     const key = alert.fingerprint ?? labelsFingerprint(alert.labels);
     const url = alert.panelURL || alert.dashboardURL || alert.generatorURL || undefined;
+    const { generatorURL, dashboardURL, panelURL, silenceURL } = alert;
+    const context = alertContext(annotations, { generatorURL, dashboardURL, panelURL, silenceURL });
     return {
       incoming: {
-        observation: { source: integration, key, status: alert.status, summary, labels: alert.labels, startsAt: alert.startsAt, ...(url ? { url } : {}) },
+        observation: {
+          source: integration,
+          key,
+          status: alert.status,
+          summary,
+          labels: alert.labels,
+          ...(context ? { annotations: context } : {}),
+          startsAt: alert.startsAt,
+          ...(url ? { url } : {}),
+        },
         action: alert.status === 'resolved' ? 'resolve' : 'trigger',
         occurredAt: alert.startsAt,
       },
@@ -142,6 +155,8 @@ export function fromEvents(integration: string, body: PagerDutyEvent, raw: Buffe
   }
   const summary = payload?.summary ?? '';
   const url = body.links?.[0]?.href ?? body.client_url;
+  // Acknowledge and resolve carry no payload: no context, so the alert keeps what its trigger said.
+  const context = payload ? alertContext({ summary }, linksContext(body.links), { client_url: body.client_url }) : undefined;
   const incoming: IncomingAlert = {
     observation: {
       source: integration,
@@ -149,6 +164,7 @@ export function fromEvents(integration: string, body: PagerDutyEvent, raw: Buffe
       status: body.event_action === 'resolve' ? 'resolved' : 'firing',
       summary,
       ...(Object.keys(labels).length ? { labels } : {}),
+      ...(context ? { annotations: context } : {}),
       ...(payload?.timestamp ? { startsAt: payload.timestamp } : {}),
       ...(url ? { url } : {}),
     },
@@ -186,6 +202,7 @@ export function fromGeneric(integration: string, body: GenericAlert): Normalized
   if (body.service) labels.service ??= body.service;
   if (body.source) labels.sender ??= body.source;
   const summary = clip(body.title, 1024);
+  const context = alertContext({ summary, description: body.description, url: body.url });
   const incoming: IncomingAlert = {
     observation: {
       source: integration,
@@ -193,6 +210,7 @@ export function fromGeneric(integration: string, body: GenericAlert): Normalized
       status: resolved ? 'resolved' : 'firing',
       summary,
       ...(Object.keys(labels).length ? { labels } : {}),
+      ...(context ? { annotations: context } : {}),
       ...(body.startsAt ? { startsAt: body.startsAt } : {}),
       ...(body.url ? { url: body.url } : {}),
     },

@@ -9,8 +9,10 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { textFaultError } from '../api/text-guard';
 import { asHttpError, HttpError } from '../api/errors';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, authenticate } from './auth';
+import { changeOf, type PagerDutyChangeEvent } from './changes';
 import { fromEvents, fromGeneric, fromPrometheus, type IntakeKind, type Normalized } from './normalize';
 import { checkShape, type IntakeSchemaName } from './schemas';
+import { isGrafanaTestNotification } from './test-notification';
 import type { Intake, ResolvedIntegration } from './service';
 
 export const INTAKE_BODY_LIMIT_BYTES = 512 * 1024;
@@ -51,6 +53,16 @@ function send(res: Response, error: HttpError, pagerDutyStyle: boolean) {
 }
 
 function parseJson(body: Buffer): unknown {
+  return storableText(parseJsonSyntax(body));
+}
+
+function storableText(parsed: unknown): unknown {
+  const fault = textFaultError(parsed);
+  if (fault) throw fault;
+  return parsed;
+}
+
+function parseJsonSyntax(body: Buffer): unknown {
   if (body.length === 0) throw new IntakeRefusal(400, 'invalid_json', "the body is empty; send the sender's JSON payload");
   let parsed: unknown;
   try {
@@ -58,8 +70,6 @@ function parseJson(body: Buffer): unknown {
   } catch (error) {
     throw new IntakeRefusal(400, 'invalid_json', `the body is not valid JSON: ${(error as Error).message}`);
   }
-  const fault = textFaultError(parsed);
-  if (fault) throw fault;
   return parsed;
 }
 
@@ -89,6 +99,7 @@ export function intakeRouter(intake: Intake): express.Router {
     signature: req.get(SIGNATURE_HEADER),
     timestamp: req.get(TIMESTAMP_HEADER),
     routingKey,
+    header: (name: string) => req.get(name),
   });
 
   const named = (name: string, kind?: IntakeKind): ResolvedIntegration => {
@@ -117,23 +128,35 @@ export function intakeRouter(intake: Intake): express.Router {
     res.locals.integration = name;
     admit(integration, req);
     throttle(integration);
-    const normalized = normalize(integration, parseJson(bodyOf(req)), bodyOf(req));
+    const parsed = parseJson(bodyOf(req));
+    const normalized = normalize(integration, parsed, bodyOf(req));
+    if (kind === 'grafana' && isGrafanaTestNotification(parsed as Parameters<typeof isGrafanaTestNotification>[0])) {
+      // The contact point's Test button: it authenticated and has the right shape; that is all it checks.
+      intake.testDelivery(integration);
+      res.status(200).json({ status: 'test', integration: name, message: 'Grafana test notification received: nothing was opened and nobody was paged' });
+      return;
+    }
     const accepted = await intake.accept(integration, normalized);
     intake.metrics.requests.inc({ integration: name, outcome: 'accepted' });
     res.status(202).json({ status: 'accepted', integration: name, alerts: accepted.alerts, heartbeats: accepted.pings, groups: accepted.groups });
   };
 
-  const events = async (req: Request, res: Response) => {
+  /**
+   * PagerDuty-style requests name their integration by routing_key (or its bearer token): find the events
+   * integration that authenticates the request, then parse. Alert and change events share the credential.
+   */
+  const eventsIntegration = (req: Request, res: Response): { integration: ResolvedIntegration; parsed: unknown; body: Buffer } => {
     res.locals.pagerDutyStyle = true;
     const body = bodyOf(req);
     let parsed: unknown;
     let parseError: unknown;
     try {
-      parsed = parseJson(body);
+      // Text faults (NUL, lone surrogates) are refused once the caller is known, naming the field.
+      parsed = parseJsonSyntax(body);
     } catch (error) {
       parseError = error;
     }
-    const routingKey = (parsed as { routing_key?: unknown } | undefined)?.routing_key;
+    const routingKey = parsed !== null && typeof parsed === 'object' ? (parsed as { routing_key?: unknown }).routing_key : undefined;
     const candidates = intake.integrationsOfKind('events');
     const integration = candidates.find((candidate) => authenticate(candidate.name, candidate.config, credentials(req, typeof routingKey === 'string' ? routingKey : undefined), body, intake.env).ok);
     if (!integration) {
@@ -144,14 +167,31 @@ export function intakeRouter(intake: Intake): express.Router {
     res.locals.integration = integration.name;
     if (parseError) throw parseError;
     throttle(integration);
+    return { integration, parsed: storableText(parsed), body };
+  };
+
+  const events = async (req: Request, res: Response) => {
+    const { integration, parsed, body } = eventsIntegration(req, res);
     const normalized = normalize(integration, parsed, body);
     await intake.accept(integration, normalized);
     intake.metrics.requests.inc({ integration: integration.name, outcome: 'accepted' });
     res.status(202).json({ status: 'success', message: 'Event processed', dedup_key: normalized.dedupKey });
   };
 
+  const changes = async (req: Request, res: Response) => {
+    const { integration, parsed } = eventsIntegration(req, res);
+    const problem = checkShape('PagerDutyChangeEvent', parsed);
+    if (problem) throw new IntakeRefusal(400, 'invalid', `not a PagerDuty change event: ${problem.message}`, problem.field);
+    const recorded = await intake.recordChange(integration, changeOf(integration.name, parsed as PagerDutyChangeEvent));
+    intake.metrics.requests.inc({ integration: integration.name, outcome: 'accepted' });
+    // PagerDuty answers 202 {status, message}; Marshal adds where the change was recorded.
+    res.status(202).json({ status: 'success', message: 'Change event processed', ...(recorded.service ? { service: recorded.service } : {}), incidents: recorded.incidents });
+  };
+
   router.post('/api/v1/webhooks/events', raw, events);
   router.post('/v2/enqueue', raw, events);
+  router.post('/v2/change/enqueue', raw, changes);
+  router.post('/api/v1/webhooks/events/change', raw, changes);
   for (const kind of ['alertmanager', 'grafana', 'generic'] as const) {
     router.post(`/api/v1/webhooks/${kind}`, raw, webhook(kind));
     router.post(`/api/v1/webhooks/${kind}/:name`, raw, webhook(kind));
@@ -178,7 +218,7 @@ export function intakeRouter(intake: Intake): express.Router {
     if (!answer) return next(error);
     const integration = String(res.locals.integration ?? req.params?.name ?? 'unknown');
     intake.metrics.requests.inc({ integration, outcome: answer.status === 503 && answer.code === 'over_capacity' ? 'throttled' : (OUTCOME[answer.status] ?? String(answer.status)) });
-    send(res, answer, Boolean(res.locals.pagerDutyStyle) || req.path === '/v2/enqueue' || req.path === '/api/v1/webhooks/events');
+    send(res, answer, Boolean(res.locals.pagerDutyStyle) || req.path.startsWith('/v2/') || req.path.startsWith('/api/v1/webhooks/events'));
   });
   return router;
 }

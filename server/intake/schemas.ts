@@ -102,6 +102,29 @@ export const intakeSchemas = {
       { if: { properties: { event_action: { enum: ['acknowledge', 'resolve'] } } }, then: { required: ['dedup_key'] } },
     ],
   },
+  PagerDutyChangeEvent: {
+    description: 'PagerDuty Events API v2 change event (POST /v2/change/enqueue): a deploy, a config push.',
+    type: 'object',
+    required: ['routing_key', 'payload'],
+    properties: {
+      routing_key: text(255),
+      payload: {
+        type: 'object',
+        required: ['summary'],
+        properties: {
+          summary: text(1024),
+          source: { type: 'string', maxLength: 255 },
+          timestamp: time,
+          custom_details: { type: 'object' },
+        },
+      },
+      links: {
+        type: 'array',
+        maxItems: 20,
+        items: { type: 'object', required: ['href'], properties: { href: { type: 'string', minLength: 1, maxLength: 2048 }, text: { type: 'string', maxLength: 1024 } } },
+      },
+    },
+  },
   GenericAlert: {
     description:
       "Marshal's generic alert. `key` is the alert's identity (a Datadog template uses $ALERT_CYCLE_KEY); `status` is firing or resolved, or a Datadog $ALERT_TRANSITION (Triggered, Re-Triggered, Renotify, Warn, No Data → firing; Recovered → resolved).",

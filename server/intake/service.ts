@@ -15,6 +15,8 @@ import type { Logger } from '../runtime/log';
 import type { PolicyStore } from '../runtime/policy-store';
 import type { CallOptions } from '../../engine/calls';
 import { alertGroupWorkflowId, type AlertGroups } from '../../engine/alert-groups';
+import type { Incidents } from '../../engine/incidents';
+import type { changeOf } from './changes';
 import type { IntakeMetrics } from './metrics';
 import type { IntakeKind, Normalized, NormalizedAlert } from './normalize';
 import { RateLimiter } from './rate-limit';
@@ -88,6 +90,7 @@ export class Intake {
 
   constructor(
     private readonly groups: AlertGroups,
+    private readonly incidents: Pick<Incidents, 'recordChange'>,
     private readonly policies: PolicyStore,
     readonly metrics: IntakeMetrics,
     private readonly logger: Logger,
@@ -157,6 +160,35 @@ export class Intake {
     );
     if (pings > 0) this.metrics.heartbeats.inc({ integration: name }, pings);
     return { alerts: batches.reduce((sum, { batch }) => sum + batch.alerts.length, 0), groups: batches.map(({ group }) => alertGroupWorkflowId(name, group)), pings };
+  }
+
+  /** A sender's test notification (Grafana's Test button): logged and counted, nothing opened or paged. */
+  testDelivery(integration: ResolvedIntegration): void {
+    this.metrics.tests.inc({ integration: integration.name });
+    this.metrics.requests.inc({ integration: integration.name, outcome: 'test' });
+    this.logger.info({ integration: integration.name, kind: integration.kind }, 'test notification received: no incident opened, nobody paged');
+  }
+
+  /**
+   * A change (deploy, config push) recorded on every open incident of the service routing finds for it.
+   * Resolves once each signal is durably accepted; throws EngineUnavailableError when Temporal is unreachable.
+   * Nothing to record on is logged and counted.
+   */
+  async recordChange(integration: ResolvedIntegration, change: ReturnType<typeof changeOf>): Promise<{ service?: string; incidents: string[] }> {
+    const { name } = integration;
+    const service = routeAlert(this.policies.current, change.view).service;
+    if (!service) {
+      this.metrics.changes.inc({ integration: name, outcome: 'no_service' });
+      this.logger.info({ integration: name, summary: change.report.summary }, 'change event names no known service (no routing rule placed it); recorded nowhere');
+      return { incidents: [] };
+    }
+    const incidents = await this.incidents.recordChange(service, change.report, this.call);
+    this.metrics.changes.inc({ integration: name, outcome: incidents.length ? 'recorded' : 'no_open_incident' });
+    this.logger.info(
+      { integration: name, service, incidents, summary: change.report.summary },
+      incidents.length ? 'change recorded on open incidents' : 'change event for a service with no open incident',
+    );
+    return { service, incidents };
   }
 
   /** A heartbeat ping (or, at start, an arm): the integration's `alert-heartbeat-<name>` workflow resets its timer. */

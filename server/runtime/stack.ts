@@ -233,7 +233,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     const engineWatch = new EngineWatch(target.address);
     engineWatch.start();
     stoppers.push(async () => engineWatch.stop());
-    const intake = new Intake(new AlertGroups(client, config.taskQueue), policies, createIntakeMetrics(metrics.registry), logger, process.env, { watch: engineWatch });
+    const intake = new Intake(new AlertGroups(client, config.taskQueue), incidents, policies, createIntakeMetrics(metrics.registry), logger, process.env, { watch: engineWatch });
     const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth, trustProxy: config.trustProxy, insight: store?.insight });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(

@@ -182,6 +182,12 @@ it('5,000 fuzzed API and webhook bodies: only client answers, never a 5xx, still
         headers: {},
         valid: { routing_key: TOKENS.events, event_action: 'trigger', dedup_key: 'fuzz-e', payload: { summary: 's', source: 'src', severity: 'critical' } },
       },
+      {
+        method: 'POST',
+        path: () => '/v2/change/enqueue',
+        headers: {},
+        valid: { routing_key: TOKENS.events, payload: { summary: 's', source: 'src', custom_details: { namespace: 'ledger' } }, links: [{ href: 'https://ci.example.com/1' }] },
+      },
       { method: 'POST', path: () => '/api/v1/webhooks/generic', headers: {}, valid: { key: 'k', status: 'firing', title: 't' } },
       { method: 'POST', path: () => `/api/v1/heartbeats/${enc(pick(['alertmanager', 'nope', ...ODD_STRINGS]))}`, headers: { Authorization: `Bearer ${TOKENS.alertmanager}` }, valid: {} },
     ];

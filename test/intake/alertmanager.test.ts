@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/runtime/stack';
-import { signBody } from '../../server/intake/auth';
+import { grafanaSignature, signBody } from '../../server/intake/auth';
+import { alertGroupWorkflowId } from '../../engine/alert-groups';
 import { alertsSignal } from '../../workflows/alert-group-contract';
 import type { alertGroup, AlertBatch } from '../../workflows/alert-group';
 import { apiClient, startTestStack } from '../support/stack';
@@ -15,6 +16,9 @@ const TOKEN = 'am-token-for-tests';
 const GRAFANA_SECRET = 'grafana-hmac-secret';
 process.env.TEST_INTAKE_AM_TOKEN = TOKEN;
 process.env.TEST_INTAKE_GRAFANA_SECRET = GRAFANA_SECRET;
+process.env.TEST_INTAKE_GRAFANA_USER = 'grafana';
+process.env.TEST_INTAKE_GRAFANA_PASSWORD = 'basic-password-for-tests';
+process.env.TEST_INTAKE_GRAFANA_HMAC = 'grafana-own-hmac-secret';
 
 let stack: Stack;
 let api: ReturnType<typeof apiClient>;
@@ -27,6 +31,9 @@ beforeAll(async () => {
   grafana: { hmacSecretEnv: TEST_INTAKE_GRAFANA_SECRET }
   events: { tokenEnv: TEST_INTAKE_UNUSED }
   am-by-service: { kind: alertmanager, tokenEnv: TEST_INTAKE_AM_TOKEN, groupBy: [alertname, service] }
+  grafana-basic: { kind: grafana, basicAuth: { userEnv: TEST_INTAKE_GRAFANA_USER, passwordEnv: TEST_INTAKE_GRAFANA_PASSWORD } }
+  grafana-signed: { kind: grafana, grafanaHmac: { secretEnv: TEST_INTAKE_GRAFANA_HMAC, timestampHeader: X-Grafana-Alerting-Timestamp } }
+  grafana-signed-plain: { kind: grafana, grafanaHmac: { secretEnv: TEST_INTAKE_GRAFANA_HMAC, header: X-Signature } }
 `);
   stack = await startTestStack({ policy: { kind: 'directory', dir: policyDir } });
   api = apiClient(stack.url, stack.token);
@@ -64,6 +71,14 @@ describe('Alertmanager webhook', () => {
     // Routing: labels.service=checkout → checkout-api → payments; labels.severity=critical → SEV2.
     expect(incident).toMatchObject({ service: 'checkout-api', team: 'payments', severity: 'SEV2', status: 'open', reporter: 'alertmanager' });
     expect(incident.title).toBe('HighErrorRate: Checkout error rate above 5%');
+    // The alert's context is kept per alert: its annotations and Alertmanager's generatorURL.
+    const withRunbook = incident.alerts.find((alert: any) => alert.key === `${RUN}0a1b2c01`);
+    expect(withRunbook.annotations).toEqual({
+      summary: 'Checkout error rate above 5%',
+      description: '5xx ratio is 7.2% on checkout-7d9f-abcde',
+      runbook_url: 'https://runbooks.example.com/checkout/errors',
+      generatorURL: firing.alerts[0].generatorURL,
+    });
     // One event per change of an alert's state; the HA twin only counts as a delivery.
     expect(incident.timeline.filter((event: any) => event.type === 'alert')).toHaveLength(3);
 
@@ -234,6 +249,15 @@ describe('Grafana webhook with HMAC signatures', () => {
     // source=grafana + labels.app=web-* → web-frontend → team web; critical → SEV2.
     expect(incident).toMatchObject({ service: 'web-frontend', team: 'web', severity: 'SEV2' });
     expect(incident.alerts[0].url).toBe('https://grafana.example.com/d/web-overview?orgId=1&viewPanel=4');
+    const sent = fixture('grafana-firing', { RUN }).alerts[0];
+    expect(incident.alerts[0].annotations).toMatchObject({
+      summary: sent.annotations.summary,
+      description: sent.annotations.description,
+      generatorURL: sent.generatorURL,
+      dashboardURL: sent.dashboardURL,
+      panelURL: sent.panelURL,
+      silenceURL: sent.silenceURL,
+    });
     expect((await signed(JSON.stringify(fixture('grafana-resolved', { RUN })))).status).toBe(202);
     await eventually(async () => {
       const { body: after } = await api.get(`/api/v1/incidents/${id}`);
@@ -258,5 +282,67 @@ describe('Grafana webhook with HMAC signatures', () => {
     expect((await signed(body, timestamp + 6 * 60)).status).toBe(401);
     const unsigned = await apiClient(stack.url, undefined).send('POST', '/api/v1/webhooks/grafana', body, { 'Content-Type': 'application/json' });
     expect(unsigned.status).toBe(401);
+  });
+});
+
+describe("Grafana's own authentication options and its Test button", () => {
+  const post = (path: string, body: string, headers: Record<string, string>) => apiClient(stack.url, undefined).send('POST', path, body, { 'Content-Type': 'application/json', ...headers });
+  const basic = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+
+  it('accepts HTTP basic authentication with the configured user and password, and nothing else', async () => {
+    const body = JSON.stringify(fixture('grafana-firing', { RUN: runId() }));
+    const accepted = await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'basic-password-for-tests'));
+    expect(accepted.status).toBe(202);
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'wrong'))).status).toBe(401);
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('someone', 'basic-password-for-tests'))).status).toBe(401);
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, { Authorization: 'Bearer basic-password-for-tests' })).status).toBe(401);
+    const none = await post('/api/v1/webhooks/grafana/grafana-basic', body, {});
+    expect(none.status).toBe(401);
+    expect(none.body.error.message).toMatch(/Basic/);
+  });
+
+  it("verifies Grafana's HMAC signature over timestamp and body, with its replay window", async () => {
+    const body = JSON.stringify(fixture('grafana-firing', { RUN: runId() }));
+    const secret = 'grafana-own-hmac-secret';
+    const now = String(Math.floor(Date.now() / 1000));
+    const signed = (timestamp: string, signedBody = body, key = secret) => ({
+      'X-Grafana-Alerting-Signature': grafanaSignature(key, signedBody, timestamp),
+      'X-Grafana-Alerting-Timestamp': timestamp,
+    });
+    const path = '/api/v1/webhooks/grafana/grafana-signed';
+    expect((await post(path, body, signed(now))).status).toBe(202);
+    expect((await post(path, body, signed(now, body, 'wrong-secret'))).status).toBe(401);
+    const tampered = await post(path, body.replace('3.4%', '0.1%'), signed(now));
+    expect(tampered.status).toBe(401);
+    expect(tampered.body.error.message).toMatch(/signature does not match/);
+    expect((await post(path, body, signed(String(Number(now) - 6 * 60)))).status).toBe(401);
+    // The timestamp header is required once configured: a body-only signature is refused.
+    expect((await post(path, body, { 'X-Grafana-Alerting-Signature': grafanaSignature(secret, body) })).status).toBe(401);
+    expect((await post(path, body, {})).status).toBe(401);
+    // Without a timestamp header configured, Grafana signs the body alone, in the header it is told to use.
+    const plain = '/api/v1/webhooks/grafana/grafana-signed-plain';
+    expect((await post(plain, body, { 'X-Signature': grafanaSignature(secret, body) })).status).toBe(202);
+    expect((await post(plain, body, { 'X-Grafana-Alerting-Signature': grafanaSignature(secret, body) })).status).toBe(401);
+  });
+
+  it('answers the contact point Test button with 200, opening no incident and paging nobody', async () => {
+    const RUN = runId();
+    const test = fixture('grafana-test-notification', { RUN });
+    const body = JSON.stringify(test);
+    const answer = await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'basic-password-for-tests'));
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'test', integration: 'grafana-basic' });
+    // Nothing was handed to an alert group: the group this message would have used does not exist.
+    await expect(groupView(stack.client, alertGroupWorkflowId('grafana-basic', `group=${test.groupKey}`))).rejects.toThrow();
+    const metrics = (await api.get('/metrics')).body as string;
+    expect(metrics).toMatch(/marshal_intake_test_deliveries_total\{integration="grafana-basic"\} [1-9]/);
+    expect(metrics).toMatch(/marshal_intake_requests_total\{integration="grafana-basic",outcome="test"\} [1-9]/);
+    // The test still authenticates: a wrong password is refused like any delivery.
+    expect((await post('/api/v1/webhooks/grafana/grafana-basic', body, basic('grafana', 'wrong'))).status).toBe(401);
+    // A real alert that merely shares the name is not a test.
+    const real = fixture('grafana-firing', { RUN });
+    real.alerts[0].labels.alertname = 'TestAlert';
+    const realAnswer = await post('/api/v1/webhooks/grafana/grafana-basic', JSON.stringify(real), basic('grafana', 'basic-password-for-tests'));
+    expect(realAnswer.status).toBe(202);
   });
 });

@@ -63,6 +63,11 @@ describe('PagerDuty Events API v2', () => {
     const incident = await incidentFor('payments-ledger', mine);
     expect(incident).toMatchObject({ team: 'payments', severity: 'SEV3', reporter: 'events' });
     expect(incident.alerts[0]).toMatchObject({ summary: 'Ledger replication lag above 30s on payments-ledger-2', url: 'https://nagios.example.com/host/payments-ledger-2' });
+    expect(incident.alerts[0].annotations).toEqual({
+      summary: 'Ledger replication lag above 30s on payments-ledger-2',
+      client_url: 'https://nagios.example.com/',
+      link: 'Nagios host <https://nagios.example.com/host/payments-ledger-2>',
+    });
     // A retry of the same trigger attaches (deliveries 2), on the other path too.
     expect((await pd(fixture('pagerduty-trigger', vars), '/api/v1/webhooks/events')).status).toBe(202);
     expect((await pd(fixture('pagerduty-acknowledge', vars))).body).toMatchObject({ status: 'success', dedup_key: `ledger-lag-${RUN}` });
@@ -79,6 +84,8 @@ describe('PagerDuty Events API v2', () => {
       return body.resolvedAt ? body : undefined;
     }, 'auto-resolved at SEV3');
     expect(resolved.alerts[0]).toMatchObject({ status: 'resolved', summary: 'Ledger replication lag above 30s on payments-ledger-2' });
+    // The resolve carried no payload: the trigger's context stays.
+    expect(resolved.alerts[0].annotations.link).toMatch(/payments-ledger-2/);
     expect(resolved.timeline.map((event: any) => event.type)).toContain('monitor-recovered');
     // Stale acknowledge and resolve after resolve: ignored.
     expect((await pd(fixture('pagerduty-acknowledge', vars))).status).toBe(202);
@@ -214,5 +221,88 @@ describe("heartbeats (dead man's switch)", () => {
     }, 'the heartbeat to recover');
     expect(recovered.resolvedAt).toBeTruthy();
     expect((await anonymous().post(`/api/v1/heartbeats/${WATCHED}`, {})).status).toBe(401);
+  });
+});
+
+describe('PagerDuty change events', () => {
+  const change = (body: unknown, token?: string) => apiClient(stack.url, token).send('POST', '/v2/change/enqueue', JSON.stringify(body), { 'Content-Type': 'application/json' });
+
+  it("records a deploy on the open incidents of the routed service, its timeline and its postmortem draft's, without paging", async () => {
+    const RUN = runId();
+    const vars = { RUN, ROUTING_KEY };
+    expect((await pd(fixture('pagerduty-trigger', vars))).status).toBe(202);
+    const incident = await incidentFor('payments-ledger', (candidate) => candidate.alerts?.some((alert: any) => alert.key.endsWith(`/ledger-lag-${RUN}`)));
+    const answer = await change(fixture('pagerduty-change', vars));
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ status: 'success', message: 'Change event processed', service: 'payments-ledger' });
+    expect(answer.body.incidents).toContain(incident.id);
+    const after = await eventually(async () => {
+      const { body } = await api.get(`/api/v1/incidents/${incident.id}`);
+      return body.timeline.some((event: any) => event.type === 'change') ? body : undefined;
+    }, 'the change on the timeline');
+    const recorded = after.timeline.find((event: any) => event.type === 'change');
+    expect(recorded).toMatchObject({
+      summary: `Deploy ${RUN}: ledger-writer v2.14.0 rolled out to production`,
+      service: 'payments-ledger',
+      source: 'ledger-deploy-pipeline',
+      occurredAt: '2026-03-02T13:05:00.000Z',
+      integration: 'events',
+      links: [{ href: 'https://ci.example.com/ledger/builds/2', text: 'Build 2 in CI' }],
+      details: { namespace: 'ledger', build_state: 'passed' },
+    });
+    // A change is not an alert: no alert was added, no incident opened for it.
+    expect(after.alerts).toHaveLength(incident.alerts.length);
+    const draft = (await api.get(`/api/v1/incidents/${incident.id}/postmortem`)).body.draft as string;
+    expect(draft).toContain(`Change to payments-ledger from ledger-deploy-pipeline: Deploy ${RUN}: ledger-writer v2.14.0 rolled out to production`);
+    const metrics = (await api.get('/metrics')).body as string;
+    expect(metrics).toMatch(/marshal_intake_changes_total\{integration="events",outcome="recorded"\} [1-9]/);
+  });
+
+  it('answers 202 with no incidents for a service nothing is open for, and one no rule places', async () => {
+    const RUN = runId();
+    const quiet = fixture('pagerduty-change', { RUN, ROUTING_KEY });
+    quiet.payload.custom_details = { service: 'marketing-site' };
+    const none = await change(quiet);
+    expect(none.status).toBe(202);
+    expect(none.body).toMatchObject({ status: 'success', service: 'marketing-site', incidents: [] });
+    quiet.payload.custom_details = { team: 'nobody-knows' };
+    const nowhere = await change(quiet);
+    expect(nowhere.status).toBe(202);
+    expect(nowhere.body).toEqual({ status: 'success', message: 'Change event processed', incidents: [] });
+  });
+
+  it('authenticates like /v2/enqueue and refuses hostile bodies with 400 naming the field, never 5xx', async () => {
+    const good = () => fixture('pagerduty-change', { RUN: runId(), ROUTING_KEY });
+    expect((await change({ ...good(), routing_key: 'not-a-routing-key' })).status).toBe(401);
+    const admin = await change({ ...good(), routing_key: undefined }, stack.token);
+    expect(admin.status).toBe(401);
+    expect(admin.body.error.message).not.toMatch(/admin/i);
+    // The integration's bearer token works as well as the routing key.
+    expect((await change({ ...good(), routing_key: undefined }, ROUTING_KEY)).status).toBe(400);
+    const cases: [string, (body: any) => void][] = [
+      ['payload.summary', (body) => (body.payload.summary = 'deploy\u0000evil')],
+      ['payload.source', (body) => (body.payload.source = 'pipe\ud800line')],
+      ['payload.summary', (body) => (body.payload.summary = 'x'.repeat(5_000))],
+      ['payload.summary', (body) => delete body.payload.summary],
+      ['payload', (body) => (body.payload = 'a deploy')],
+      ['payload.timestamp', (body) => (body.payload.timestamp = 'yesterday')],
+      ['payload.custom_details', (body) => (body.payload.custom_details = ['a'])],
+      ['links[0].href', (body) => (body.links = [{ href: 5 }])],
+      ['links', (body) => (body.links = 'https://ci.example.com')],
+      ['payload.custom_details.big', (body) => (body.payload.custom_details = { big: 'ok', ['k\u0000']: 1 })],
+    ];
+    for (const [field, spoil] of cases) {
+      const body = good();
+      spoil(body);
+      const answer = await change(body);
+      expect(answer.status, field).toBe(400);
+      expect(answer.body.status).toBe('invalid event');
+      expect(answer.body.error.field.startsWith(field.replace('.big', '')), `${field}: ${answer.body.error.field}`).toBe(true);
+    }
+    const huge = good();
+    huge.payload.custom_details = { log: 'x'.repeat(600 * 1024) };
+    expect((await change(huge)).status).toBe(413);
+    expect((await change([good()])).status).toBe(401); // no routing_key to tell who sent it
+    expect((await apiClient(stack.url, ROUTING_KEY).send('POST', '/v2/change/enqueue', '[1]', { 'Content-Type': 'application/json' })).status).toBe(400);
   });
 });

@@ -8,9 +8,12 @@ import type { Client } from '@temporalio/client';
 import { alertGroupQuery, type AlertGroupView } from '../../workflows/alert-group-contract';
 import { repoRoot } from '../support/stack';
 
-/** Fixtures carry {{RUN}} in fingerprints, keys and labels so parallel test files never share an alert group. */
+/**
+ * Fixtures carry {{RUN}} in fingerprints, keys and labels so parallel test files never share an alert group.
+ * Lines starting with `//` before the JSON say where the payload's shape comes from; they are not sent.
+ */
 export function fixture(name: string, vars: Record<string, string>): any {
-  let text = readFileSync(join(repoRoot, 'test', 'fixtures', 'alerts', `${name}.json`), 'utf8');
+  let text = readFileSync(join(repoRoot, 'test', 'fixtures', 'alerts', `${name}.json`), 'utf8').replace(/^(\s*\/\/.*\n)+/, '');
   for (const [key, value] of Object.entries(vars)) text = text.split(`{{${key}}}`).join(value);
   return JSON.parse(text);
 }

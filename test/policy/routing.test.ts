@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeAlert } from '../../policy/routing';
+import { declarationFor } from '../../server/intake/service';
+import { fromEvents } from '../../server/intake/normalize';
 import { examplePolicy } from './helpers';
 
 const policy = examplePolicy();
@@ -23,5 +25,23 @@ describe('routeAlert', () => {
 
   it('sends an alert nothing matches to the default team', () => {
     expect(routeAlert(policy, { labels: { foo: 'bar' } })).toEqual({ team: 'platform', matchedRules: [], unrouted: true });
+  });
+});
+
+describe('PagerDuty Events v2 severities under the shipped routing rules', () => {
+  // The view intake builds for a PagerDuty trigger (server/intake/normalize.ts), with only the severity varied.
+  const severityOf = (severity: string) => {
+    const body = { routing_key: 'k', event_action: 'trigger' as const, dedup_key: 'd', payload: { summary: 's', source: 'host-1', severity } };
+    const [alert] = fromEvents('events', body, Buffer.from(JSON.stringify(body))).alerts;
+    return declarationFor(policy, 'events', { enabled: true }, alert).declaration.severity;
+  };
+  const rank = (name: string) => policy.severities.findIndex((severity) => severity.name === name);
+
+  it('keeps critical ≥ error > warning > info (error used to fall below warning)', () => {
+    const [critical, error, warning, info] = ['critical', 'error', 'warning', 'info'].map((name) => rank(severityOf(name)));
+    expect(critical).toBeLessThanOrEqual(error);
+    expect(error).toBeLessThan(warning);
+    expect(warning).toBeLessThan(info);
+    expect([critical, error, warning, info].map((index) => policy.severities[index].name)).toEqual(['SEV2', 'SEV2', 'SEV3', 'SEV4']);
   });
 });

@@ -221,6 +221,23 @@ describe('bounded state', () => {
     expect(state.alerts.at(-1)!.key).toBe(`k${KEPT.alerts + 19}`);
   });
 
+  it("keeps each alert's annotations within limits, and a delivery without them keeps the trigger's", () => {
+    const many = Object.fromEntries([...Array(40).keys()].map((i) => [`note${i}`, 'a'.repeat(5_000)]));
+    let state = observeAlert(fresh(), { source: 'am', key: 'fp', status: 'firing', summary: 's', annotations: { runbook_url: 'https://runbooks.example.com/x', ...many } }, tick());
+    const kept = state.alerts[0].annotations!;
+    expect(kept.runbook_url).toBe('https://runbooks.example.com/x');
+    expect(Object.keys(kept).length).toBeLessThanOrEqual(KEPT.alertAnnotations);
+    expect(Object.values(kept).every((value) => value.length <= KEPT.annotationText + 1)).toBe(true);
+    expect(Object.values(kept).join('').length).toBeLessThanOrEqual(KEPT.alertAnnotationChars + KEPT.alertAnnotations);
+    state = observeAlert(state, { source: 'events', key: 'fp', status: 'resolved', summary: '' }, tick());
+    expect(state.alerts[0].annotations?.runbook_url).toBe('https://runbooks.example.com/x');
+    // A hundred heavily annotated alerts still fit the state's budget once archived.
+    for (let n = 0; n < KEPT.alerts; n += 1) state = observeAlert(state, { source: 'am', key: `k${n}`, status: 'firing', summary: 's', annotations: many }, tick());
+    const archived = markArchived(state, state.lastSeq);
+    expect(JSON.stringify(archived).length).toBeLessThan(STATE_BUDGET_BYTES);
+    expect(archived.timeline.every((event) => !('annotations' in event))).toBe(true);
+  });
+
   it('joins the archive and the state into the whole incident for readers', () => {
     const state = chatty();
     const archivedPart = state.timeline.filter((event) => event.seq <= 200);

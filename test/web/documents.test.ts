@@ -5,7 +5,9 @@ import { closingReport } from '../../server/documents/closing-report';
 import { draftCustomerMessage } from '../../server/documents/customer-message';
 import { draftPostmortem } from '../../server/documents/postmortem';
 import { blamelessScrubber } from '../../server/documents/timeline';
-import { incident, policy } from './fixtures';
+import { declare, record } from '../../workflows/incident-state';
+import { incidentView } from '../../workflows/incident-view';
+import { incident, incidentPolicy, policy } from './fixtures';
 
 const services = policy.services;
 const people = Object.values(policy.people).flatMap((person) => [person.id, person.name]);
@@ -85,6 +87,31 @@ describe('postmortem draft', () => {
   it('scrubs names as whole words only', () => {
     const scrub = blamelessScrubber(['al', 'Bob Smith']);
     expect(scrub('al broke the alerting; Bob Smith watched')).toBe('a teammate broke the alerting; a teammate watched');
+  });
+});
+
+describe('postmortem draft with reported changes', () => {
+  it('shows a deploy reported during the incident on its timeline and as a deployment-verification fact', () => {
+    const state = record(
+      declare({ id: 'inc-change', title: 'Ledger lag', severity: 'SEV2', team: 'payments', service: 'payments-ledger', reporter: 'events' }, incidentPolicy, '2026-11-21T10:00:00.000Z'),
+      [
+        {
+          type: 'change',
+          integration: 'events',
+          service: 'payments-ledger',
+          summary: 'Rolled out ledger-writer v2.14.0 (secret rotation)',
+          source: 'ledger-pipeline',
+          occurredAt: '2026-11-21T09:55:00.000Z',
+        },
+      ],
+      '2026-11-21T10:05:00.000Z',
+      'events',
+    );
+    const pm = draftPostmortem(incidentView(state, []), { services: policy.services, now: '2026-11-21T11:00:00Z' });
+    expect(pm).toContain('Change to payments-ledger from ledger-pipeline: Rolled out ledger-writer v2.14.0 (secret rotation) (made 2026-11-21 09:55 UTC)');
+    expect(section(pm, 'Contributing factors by layer of defence')).toContain(
+      '### Deployment verification\n- Change reported to payments-ledger by ledger-pipeline at 2026-11-21 09:55 UTC: "Rolled out ledger-writer v2.14.0 (secret rotation)"',
+    );
   });
 });
 
