@@ -78,7 +78,7 @@ async function main() {
     );
     await api('POST', `/api/v1/incidents/${incident.id}/action-items/AI-1/complete`, {});
     await stack.client.workflow.getHandle(incidentWorkflowId(incident.id)).result();
-    save('bounded-lifecycle', incidentWorkflowId(incident.id));
+    save('projected-lifecycle', incidentWorkflowId(incident.id));
     await stack.client.workflow.getHandle(actionItemWorkflowId(incident.id, 'AI-1')).result();
     save('action-item', actionItemWorkflowId(incident.id, 'AI-1'));
 
