@@ -1,7 +1,8 @@
 /**
- * Writes the projection (store/projection.ts folds it) inside the archive's transaction: the incident's row
- * read and locked, folded with the newly stored events, written back with its pages, rests, action items
- * and search words.
+ * Writes the projection (store/projection.ts folds it) inside the archive's transaction: the incident's
+ * progress read and locked, the stored events after it folded in order (only a contiguous run: a gap waits
+ * for the batch that fills it), and the incident's row written back with its pages, rests, action items and
+ * search words.
  */
 import type { TimelineEvent } from '../workflows/incident-state';
 import type { Database } from './database';
@@ -45,10 +46,24 @@ const FACTS_SELECT = FACT_COLUMNS.map((column) => (column.endsWith('_at') ? `to_
 /** Search words are capped per batch: a flood of updates must not grow one row without bound. */
 const SEARCH_TEXT_MAX = 20_000;
 
-export async function applyProjection(tx: Database, incidentId: string, events: TimelineEvent[], context: ProjectionContext): Promise<void> {
+/** Events folded per call at most: a rebuild of a long incident folds in several transactions, not one huge one. */
+const FOLD_BATCH = 5_000;
+
+/** Fold what is stored after the incident's progress; answers how many events were folded. */
+export async function applyProjection(tx: Database, incidentId: string, context: ProjectionContext): Promise<number> {
+  await tx.query('INSERT INTO projection_progress (incident_id, through_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [incidentId]);
+  const [{ through_seq: through }] = await tx.query<{ through_seq: number }>('SELECT through_seq FROM projection_progress WHERE incident_id = $1 FOR UPDATE', [incidentId]);
+  const stored = await tx.query<{ event: TimelineEvent }>('SELECT event FROM timeline_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [incidentId, through, FOLD_BATCH]);
+  const events: TimelineEvent[] = [];
+  for (const { event } of stored) {
+    if (event.seq !== through + events.length + 1) break;
+    events.push(event);
+  }
+  if (events.length === 0) return 0;
+  await tx.query('UPDATE projection_progress SET through_seq = $2 WHERE incident_id = $1', [incidentId, events[events.length - 1].seq]);
   const [current] = await tx.query<IncidentFacts>(`SELECT ${FACTS_SELECT} FROM incidents WHERE incident_id = $1 FOR UPDATE`, [incidentId]);
   const { facts, pages, rests, items, searchText } = project(current, incidentId, events, context);
-  if (!facts) return;
+  if (!facts) return events.length;
   const values = FACT_COLUMNS.map((column) => facts[column]);
   const words = searchText.join(' ').slice(0, SEARCH_TEXT_MAX);
   const placeholders = FACT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
@@ -91,4 +106,5 @@ export async function applyProjection(tx: Database, incidentId: string, events: 
       await tx.query(`UPDATE action_items SET state = $3, closed_at = $4 WHERE incident_id = $1 AND item_id = $2`, [item.incident_id, item.item_id, item.state, item.closed_at]);
     }
   }
+  return events.length;
 }

@@ -28,14 +28,7 @@ export class TimelineArchive {
          ON CONFLICT (incident_id, seq) DO NOTHING RETURNING seq`,
         [incidentId, JSON.stringify(repaired)],
       );
-      const fresh = new Set(rows.map((row) => row.seq));
-      if (this.projection && fresh.size > 0)
-        await applyProjection(
-          tx,
-          incidentId,
-          repaired.filter((event) => fresh.has(event.seq)),
-          this.projection(),
-        );
+      if (this.projection && rows.length > 0) await applyProjection(tx, incidentId, this.projection());
       return rows.length;
     });
   }
