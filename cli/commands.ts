@@ -6,7 +6,8 @@ import { PHASES, ROLES, UPDATE_STATUSES, type ActionItem } from '../workflows/in
 import type { IncidentView } from '../workflows/incident-view';
 import type { Answer, Api } from './api';
 import { CliError, EXIT } from './exit';
-import { confirmation, incidentDetail, incidentList, type IncidentSummary } from './format';
+import { actionItemList, confirmation, incidentDetail, incidentList, type IncidentSummary } from './format';
+import type { ActionItemRow } from '../store/insight';
 
 export interface Context {
   api: Api;
@@ -95,9 +96,11 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .option('--service <name>', 'only this service')
     .addOption(new Option('--phase <phase>', 'only this phase').choices([...PHASES]))
     .option('--limit <n>', 'at most this many (server maximum 1000)', positiveInteger)
+    .option('--search <words>', 'incidents whose title, summary or updates contain every word (from the store; other filters ignored)')
     .action(
       on(async (context, _args, options) => {
-        const query = new URLSearchParams(Object.entries(defined(options, ['status', 'team', 'severity', 'service', 'phase', 'limit'])).map(([k, v]): [string, string] => [k, String(v)]));
+        const filters = options.search !== undefined ? { q: options.search, ...defined(options, ['limit']) } : defined(options, ['status', 'team', 'severity', 'service', 'phase', 'limit']);
+        const query = new URLSearchParams(Object.entries(filters).map(([k, v]): [string, string] => [k, String(v)]));
         const answer = await context.api.get<{ incidents: IncidentSummary[] }>(`/api/v1/incidents?${query}`);
         emit(context, answer, (body) => incidentList(body.incidents));
       }),
@@ -171,7 +174,22 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .addOption(byOption())
     .action(on((context, [id], options) => lifecycle(context, id, '/resolve', defined(options, ['summary', 'by']), 'Resolved')));
 
-  const action = program.command('action').description('action items: add, complete, waive');
+  const action = program.command('action').description('action items: list across incidents, add, complete, waive');
+  action
+    .command('list')
+    .description('action items across incidents, soonest due first (open ones unless --state says otherwise)')
+    .option('--owner <person>', 'only this owner')
+    .option('--team <name>', 'only this team')
+    .addOption(new Option('--state <state>', 'which items').choices(['open', 'completed', 'waived', 'all']).default('open'))
+    .option('--overdue', 'only open items past their due date')
+    .option('--limit <n>', 'at most this many (server maximum 1000)', positiveInteger)
+    .action(
+      on(async (context, _args, options) => {
+        const query = new URLSearchParams(Object.entries(defined(options, ['owner', 'team', 'state', 'overdue', 'limit'])).map(([k, v]): [string, string] => [k, String(v)]));
+        const answer = await context.api.get<{ actionItems: ActionItemRow[] }>(`/api/v1/action-items?${query}`);
+        emit(context, answer, (body) => actionItemList(body.actionItems));
+      }),
+    );
   action
     .command('add')
     .description('add an action item; prints its id')
@@ -223,6 +241,21 @@ export function registerCommands(program: Command, contextOf: (command: Command)
       on(async (context, [id], options) => {
         const markdown = typeof options.file === 'string' ? readMarkdown(options.file) : (await context.api.get<{ draft: string }>(incidentPath(id, '/postmortem'))).body.draft;
         await lifecycle(context, id, '/postmortem', { markdown, ...defined(options, ['by']) }, 'Published the postmortem of');
+      }),
+    );
+
+  program
+    .command('projection')
+    .description('the store that analytics, search and action-item lists read')
+    .addArgument(new Argument('<what>', 'rebuild: fill the store from Temporal and fold the projection again').choices(['rebuild']))
+    .action(
+      on(async (context) => {
+        const answer = await context.api.post<{ incidents: number; eventsRead: number; eventsStored: number; eventsFolded: number }>('/api/v1/projection/rebuild', {});
+        emit(
+          context,
+          answer,
+          (body) => `Rebuilt the projection from Temporal: ${body.incidents} incidents, ${body.eventsRead} events read, ${body.eventsStored} missing ones stored, ${body.eventsFolded} folded.`,
+        );
       }),
     );
 }

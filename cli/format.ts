@@ -1,4 +1,5 @@
 /** Human output: a tiny aligned-table formatter and the wording of incidents, events and duties. */
+import type { ActionItemRow } from '../store/insight';
 import { outstandingDuties, type TimelineEvent } from '../workflows/incident-state';
 import type { IncidentView } from '../workflows/incident-view';
 
@@ -146,3 +147,18 @@ const indent = (text: string) =>
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');
+
+export function actionItemList(items: ActionItemRow[]): string {
+  if (items.length === 0) return 'No action items match.';
+  return table(
+    items.map((item) => [
+      item.overdue ? 'OVERDUE' : item.state,
+      `${item.incidentId}/${item.itemId}`,
+      clean(item.owner),
+      item.dueAt ? when(item.dueAt) : '-',
+      clean(item.title),
+      clean(item.incidentTitle),
+    ]),
+    ['STATE', 'ITEM', 'OWNER', 'DUE', 'TITLE', 'INCIDENT'],
+  );
+}

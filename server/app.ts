@@ -20,6 +20,7 @@ import type { PolicyStore } from './runtime/policy-store';
 import type { WorkerHealth } from './runtime/worker-supervisor';
 import type { TrustProxy } from './runtime/listen';
 import type { Insight } from '../store/insight';
+import type { RebuildReport } from '../store/rebuild';
 import { insightRoutes } from './api/insight-routes';
 import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
@@ -44,6 +45,8 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** Analytics, action items and search across incidents (the store's projection). */
   insight?: Insight;
+  /** Fill the store from Temporal and fold the projection again (admin). */
+  rebuildProjection?: () => Promise<RebuildReport>;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -112,6 +115,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use('/api/v1/incidents', incidentRoutes(deps.incidents, deps.policies, deps.metrics, deps.insight));
   if (deps.insight) app.use('/api/v1', insightRoutes(deps.insight, deps.policies));
+  const rebuild = deps.rebuildProjection;
+  if (rebuild) app.post('/api/v1/projection/rebuild', async (_req, res) => void res.json(await rebuild()));
   app.use('/api/v1/policies', policyRoutes(deps.policies, deps.follower));
   app.use('/api/v1/oncall', oncallRoutes(deps.policies, deps.overrides));
 

@@ -3,6 +3,8 @@ import { openDatabase, type Database, type DatabaseOptions } from './database';
 import { migrate } from './migrate';
 import { TimelineArchive } from './timeline';
 import { Insight } from './insight';
+import { rebuildProjection, type RebuildReport } from './rebuild';
+import type { TimelineEvent } from '../workflows/incident-state';
 import { projectionContextOf } from './projection';
 import type { Policy } from '../policy/types';
 
@@ -10,6 +12,10 @@ export interface Store {
   database: Database;
   archive: TimelineArchive;
   insight: Insight;
+  /** Fill the archive from `timelines` (what Temporal holds) and fold the projection again from it. */
+  rebuild(timelines: AsyncIterable<{ incidentId: string; events: TimelineEvent[] }>, stop?: AbortSignal): Promise<RebuildReport>;
+  /** Whether the archive holds nothing at all (a new or deleted store). */
+  isEmpty(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -22,5 +28,17 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy)
     await database.close();
     throw error;
   }
-  return { database, archive: new TimelineArchive(database, policy && (() => projectionContextOf(policy()))), insight: new Insight(database), close: () => database.close() };
+  const context = () => {
+    if (!policy) throw new Error('the projection needs the policy (time zones, severity order): open the store with it');
+    return projectionContextOf(policy());
+  };
+  const archive = new TimelineArchive(database, policy && context);
+  return {
+    database,
+    archive,
+    insight: new Insight(database),
+    rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
+    isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
+    close: () => database.close(),
+  };
 }

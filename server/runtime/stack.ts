@@ -26,8 +26,10 @@ import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHeal
 import { storeTaskQueue, TASK_QUEUE } from '../../workflows/queues';
 import { startOnCallNotices } from '../../engine/oncall-notices';
 import { AlertGroups } from '../../engine/alert-groups';
+import { timelinesFromTemporal } from '../../engine/timeline-history';
 import { createTimelineArchiveActivities } from '../../activities/timeline-archive';
 import { openStore, type Store } from '../../store';
+import type { RebuildReport } from '../../store/rebuild';
 import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
 import { createPagingActivities } from '../../activities/paging';
 import { createIntakeActivities } from '../../activities/intake';
@@ -137,6 +139,8 @@ export interface Stack {
   incidents: Incidents;
   follower: PolicyFollower;
   taskQueue: string;
+  /** The store, where this process holds it (every process that serves HTTP). */
+  store?: Store;
   workerHealth(): WorkerHealth;
   stop(): Promise<void>;
 }
@@ -234,7 +238,31 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     engineWatch.start();
     stoppers.push(async () => engineWatch.stop());
     const intake = new Intake(new AlertGroups(client, config.taskQueue), incidents, policies, createIntakeMetrics(metrics.registry), logger, process.env, { watch: engineWatch });
-    const app = createApp({ client, incidents, overrides, policies, follower, metrics, logger, token, intake, workerHealth, trustProxy: config.trustProxy, insight: store?.insight });
+    // One rebuild at a time: a second request while one runs shares its answer. Stopping Marshal ends a
+    // rebuild at the next incident, before the store and the connection it reads from close.
+    let rebuilding: Promise<RebuildReport> | undefined;
+    const stopRebuilding = new AbortController();
+    const rebuildProjection =
+      store && (() => (rebuilding ??= store.rebuild(timelinesFromTemporal(client, taskQueue, stopRebuilding.signal), stopRebuilding.signal).finally(() => (rebuilding = undefined))));
+    stoppers.push(async () => {
+      stopRebuilding.abort();
+      await rebuilding?.catch(() => undefined);
+    });
+    const app = createApp({
+      client,
+      incidents,
+      overrides,
+      policies,
+      follower,
+      metrics,
+      logger,
+      token,
+      intake,
+      workerHealth,
+      trustProxy: config.trustProxy,
+      insight: store?.insight,
+      rebuildProjection,
+    });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(
       () =>
@@ -248,6 +276,13 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     publicUrl = config.publicUrl ?? url;
     // Integrations that promise heartbeats are watched from start, so a sender that never pings is noticed too.
     await intake.armHeartbeats().catch((error) => logger.warn({ err: error }, 'could not arm intake heartbeats; they arm on the first ping'));
+    // A new or deleted store is filled again from Temporal, in the background: incidents work meanwhile.
+    if (rebuildProjection && (await store!.isEmpty())) {
+      void rebuildProjection().then(
+        (report) => report.incidents > 0 && logger.info(report, 'the store was empty: rebuilt the projection from Temporal'),
+        (error) => logger.warn({ err: error }, 'could not rebuild the empty store from Temporal; run `marshal projection rebuild`'),
+      );
+    }
     return {
       url,
       token,
@@ -258,6 +293,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       incidents,
       follower,
       taskQueue: taskQueue,
+      store,
       workerHealth,
       stop,
     };

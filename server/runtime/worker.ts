@@ -39,7 +39,9 @@ export function installRuntimeLogging(logger: Logger): void {
     logger[method]({ ...meta, source: 'temporal-sdk' }, message);
   };
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN', ({ level, message, meta }) => forward(level, message, meta)) });
+    // Marshal stops its workers itself, in order, on SIGINT/SIGTERM: the SDK's own signal handling would shut
+    // them all down at once, before the supervisors know the stop was asked for.
+    Runtime.install({ logger: new DefaultLogger('WARN', ({ level, message, meta }) => forward(level, message, meta)), shutdownSignals: [] });
   } catch {
     // Already instantiated by an earlier worker in this process: keep its logger.
   }

@@ -125,6 +125,24 @@ describe('marshal CLI', () => {
     );
   });
 
+  it('searches incidents, lists action items across incidents, and rebuilds the projection', async () => {
+    const word = `cliword${Date.now().toString(36)}`;
+    const id = /^Declared (\w+) /.exec(await ok(['declare', '--title', `Queue ${word} stuck`, '--severity', 'SEV4', '--team', 'web']))![1];
+    await ok(['action', 'add', id, '--title', `Alarm on ${word}`, '--owner', 'carol', '--due', new Date(Date.now() + 3 * 24 * 3600_000).toISOString()]);
+    await vi.waitFor(
+      async () => {
+        const found = await ok(['list', '--search', word]);
+        expect(found).toContain(id);
+        const items = (await ok(['action', 'list', '--owner', 'carol'])).trimEnd().split('\n');
+        expect(items[0]).toMatch(/^STATE\s+ITEM\s+OWNER\s+DUE\s+TITLE\s+INCIDENT$/);
+        expect(items.find((line) => line.includes(`${id}/AI-1`))).toContain(`Alarm on ${word}`);
+      },
+      { timeout: 20_000, interval: 300 },
+    );
+    expect(await ok(['projection', 'rebuild'])).toMatch(/^Rebuilt the projection from Temporal: \d+ incidents, \d+ events read, 0 missing ones stored, \d+ folded\.$/m);
+    expect(await ok(['list', '--search', word])).toContain(id);
+  });
+
   it('finds the server on MARSHAL_PORT when MARSHAL_URL is unset', async () => {
     const { MARSHAL_URL: _unset, ...env } = process.env;
     const run = await new Promise<{ code: number; stdout: string }>((done) =>

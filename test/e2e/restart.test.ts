@@ -93,6 +93,7 @@ describe('npm start', () => {
     // And it keeps working after the restart.
     const resolved = await api.post(`/api/v1/incidents/${declared.body.id}/resolve`, { summary: 'fixed' });
     expect(resolved.body.status).toBe('resolved');
-    expect(await stop(second.child)).toBe(0);
+    const code = await stop(second.child);
+    expect(code, second.output()).toBe(0);
   }, 240_000);
 });

@@ -124,7 +124,7 @@ beforeAll(async () => {
   // third incident's batches arrive last first (a rebuild racing the live archive): folded once the gap fills.
   for (const [index, events] of timelines.entries()) {
     const batches: TimelineEvent[][] = [];
-    for (let start = 0; start < events.length; ) {
+    for (let start = 0; start < events.length;) {
       const size = 1 + ((start * 7 + events.length) % 4);
       batches.push(events.slice(start, start + size));
       start += size;
