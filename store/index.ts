@@ -5,7 +5,7 @@ import { TimelineArchive } from './timeline';
 import { Insight } from './insight';
 import { rebuildProjection, type RebuildReport } from './rebuild';
 import type { TimelineEvent } from '../workflows/incident-state';
-import { projectionContextOf } from './projection';
+import { projectionContextOf, type Observation } from './projection';
 import type { Policy } from '../policy/types';
 
 export interface Store {
@@ -20,7 +20,7 @@ export interface Store {
 }
 
 /** With `policy`, archived events are also folded into the projection (it supplies time zones and severity order). */
-export async function openStore(options: DatabaseOptions, policy?: () => Policy): Promise<Store> {
+export async function openStore(options: DatabaseOptions, policy?: () => Policy, observe?: (observations: Observation[]) => void): Promise<Store> {
   const database = await openDatabase(options);
   try {
     await migrate(database);
@@ -32,7 +32,7 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy)
     if (!policy) throw new Error('the projection needs the policy (time zones, severity order): open the store with it');
     return projectionContextOf(policy());
   };
-  const archive = new TimelineArchive(database, policy && context);
+  const archive = new TimelineArchive(database, policy && context, observe);
   return {
     database,
     archive,

@@ -103,6 +103,15 @@ export class Insight {
     }));
   }
 
+  /** Incidents not yet resolved, counted by severity and team (for the Prometheus gauge). */
+  async openIncidents(): Promise<{ severity: string; team: string; count: number }[]> {
+    return this.read(() =>
+      this.db.query<{ severity: string; team: string; count: number }>(
+        `SELECT severity, coalesce(team, 'none') AS team, count(*)::int AS count FROM incidents WHERE resolved_at IS NULL AND closed_at IS NULL GROUP BY 1, 2`,
+      ),
+    );
+  }
+
   /** Incidents whose title, summary or updates match every word of `query`, newest first. */
   async search(query: string, limit: number): Promise<FoundIncident[]> {
     const rows = await this.read(() =>

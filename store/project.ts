@@ -6,7 +6,7 @@
  */
 import type { TimelineEvent } from '../workflows/incident-state';
 import type { Database } from './database';
-import { project, type IncidentFacts, type ProjectionContext } from './projection';
+import { project, type IncidentFacts, type Observation, type ProjectionContext } from './projection';
 
 const FACT_COLUMNS: (keyof IncidentFacts)[] = [
   'incident_id',
@@ -49,8 +49,13 @@ const SEARCH_TEXT_MAX = 20_000;
 /** Events folded per call at most: a rebuild of a long incident folds in several transactions, not one huge one. */
 const FOLD_BATCH = 5_000;
 
-/** Fold what is stored after the incident's progress; answers how many events were folded. */
-export async function applyProjection(tx: Database, incidentId: string, context: ProjectionContext): Promise<number> {
+export interface Folded {
+  events: number;
+  observations: Observation[];
+}
+
+/** Fold what is stored after the incident's progress; answers how many events were folded and what they tell counters. */
+export async function applyProjection(tx: Database, incidentId: string, context: ProjectionContext): Promise<Folded> {
   await tx.query('INSERT INTO projection_progress (incident_id, through_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [incidentId]);
   const [{ through_seq: through }] = await tx.query<{ through_seq: number }>('SELECT through_seq FROM projection_progress WHERE incident_id = $1 FOR UPDATE', [incidentId]);
   const stored = await tx.query<{ event: TimelineEvent }>('SELECT event FROM timeline_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [incidentId, through, FOLD_BATCH]);
@@ -59,11 +64,11 @@ export async function applyProjection(tx: Database, incidentId: string, context:
     if (event.seq !== through + events.length + 1) break;
     events.push(event);
   }
-  if (events.length === 0) return 0;
+  if (events.length === 0) return { events: 0, observations: [] };
   await tx.query('UPDATE projection_progress SET through_seq = $2 WHERE incident_id = $1', [incidentId, events[events.length - 1].seq]);
   const [current] = await tx.query<IncidentFacts>(`SELECT ${FACTS_SELECT} FROM incidents WHERE incident_id = $1 FOR UPDATE`, [incidentId]);
-  const { facts, pages, rests, items, searchText } = project(current, incidentId, events, context);
-  if (!facts) return events.length;
+  const { facts, pages, rests, items, searchText, observations } = project(current, incidentId, events, context);
+  if (!facts) return { events: events.length, observations };
   const values = FACT_COLUMNS.map((column) => facts[column]);
   const words = searchText.join(' ').slice(0, SEARCH_TEXT_MAX);
   const placeholders = FACT_COLUMNS.map((_, index) => `$${index + 1}`).join(', ');
@@ -106,5 +111,5 @@ export async function applyProjection(tx: Database, incidentId: string, context:
       await tx.query(`UPDATE action_items SET state = $3, closed_at = $4 WHERE incident_id = $1 AND item_id = $2`, [item.incident_id, item.item_id, item.state, item.closed_at]);
     }
   }
-  return events.length;
+  return { events: events.length, observations };
 }

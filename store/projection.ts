@@ -81,6 +81,14 @@ export interface ProjectionContext {
   isIntegration(name: string): boolean;
 }
 
+/** What happened, for counters (Prometheus): taken from events as they are folded, so each counts once. */
+export type Observation =
+  | { kind: 'page'; team: string | null }
+  | { kind: 'delivery'; channel: string; outcome: string }
+  | { kind: 'acknowledged'; seconds: number; severity: string; team: string | null }
+  | { kind: 'escalation'; team: string | null; level: number }
+  | { kind: 'exhausted'; team: string | null };
+
 export interface Projected {
   facts: IncidentFacts | undefined;
   pages: PageRow[];
@@ -88,6 +96,7 @@ export interface Projected {
   items: ActionItemChange[];
   /** Words to add to the incident's full-text search: titles, summaries, updates. */
   searchText: string[];
+  observations: Observation[];
 }
 
 /** Who pages count as: the notification kinds that wake someone for the incident itself. */
@@ -100,7 +109,7 @@ const localHour = (at: string, zone: string | undefined) => {
 
 export function project(current: IncidentFacts | undefined, incidentId: string, events: TimelineEvent[], context: ProjectionContext): Projected {
   let facts = current ? { ...current } : undefined;
-  const out: Projected = { facts, pages: [], rests: [], items: [], searchText: [] };
+  const out: Projected = { facts, pages: [], rests: [], items: [], searchText: [], observations: [] };
   for (const event of events) {
     if (event.type === 'declared') {
       facts = {
@@ -143,7 +152,9 @@ export function project(current: IncidentFacts | undefined, incidentId: string, 
     if (!facts) continue;
     switch (event.type) {
       case 'acknowledged':
-        if (!facts.acknowledged_at) Object.assign(facts, { acknowledged_at: event.at, acknowledged_by: event.by });
+        if (facts.acknowledged_at) break;
+        Object.assign(facts, { acknowledged_at: event.at, acknowledged_by: event.by });
+        out.observations.push({ kind: 'acknowledged', seconds: (Date.parse(event.at) - Date.parse(facts.declared_at)) / 1000, severity: facts.severity, team: facts.team });
         break;
       case 'status-updated':
         if (event.public && !facts.first_public_update_at) facts.first_public_update_at = event.at;
@@ -179,13 +190,19 @@ export function project(current: IncidentFacts | undefined, incidentId: string, 
         break;
       case 'escalation-step':
         facts.highest_escalation_level = Math.max(facts.highest_escalation_level, event.level);
+        if (event.level > 1) out.observations.push({ kind: 'escalation', team: facts.team, level: event.level });
         break;
       case 'escalation-exhausted':
         facts.exhausted = true;
+        out.observations.push({ kind: 'exhausted', team: facts.team });
+        break;
+      case 'delivery':
+        out.observations.push({ kind: 'delivery', channel: event.channel ?? 'none', outcome: event.outcome });
         break;
       case 'notified':
         if (!PAGE_KINDS.has(event.kind)) break;
         if (!facts.first_paged_at) Object.assign(facts, { first_paged_at: event.at, first_paged_team: facts.team });
+        out.observations.push({ kind: 'page', team: facts.team });
         out.pages.push({
           incident_id: incidentId,
           seq: event.seq,

@@ -43,7 +43,8 @@ export async function rebuildProjection(
   for (const { incident_id: incidentId } of incidents) {
     if (stop?.aborted) break;
     for (;;) {
-      const folded = await db.transaction((tx) => applyProjection(tx, incidentId, context()));
+      // Counters describe live events: a rebuild folds without observing (they would count twice).
+      const { events: folded } = await db.transaction((tx) => applyProjection(tx, incidentId, context()));
       report.eventsFolded += folded;
       if (folded === 0) break;
     }

@@ -7,13 +7,15 @@ import { repairText } from '../common/text';
 import type { TimelineEvent } from '../workflows/incident-state';
 import type { Database } from './database';
 import { applyProjection } from './project';
-import type { ProjectionContext } from './projection';
+import type { Observation, ProjectionContext } from './projection';
 
 export class TimelineArchive {
   constructor(
     private readonly db: Database,
     /** What the fold needs of the current policy; without it, events are archived but not projected. */
     private readonly projection?: () => ProjectionContext,
+    /** Told what newly folded events observed, once their transaction committed (Prometheus counters). */
+    private readonly observe?: (observations: Observation[]) => void,
   ) {}
 
   /** Store events; ones already stored (same incident and seq) are left as they are. */
@@ -21,16 +23,18 @@ export class TimelineArchive {
     if (events.length === 0) return 0;
     // jsonb holds no NUL and no lone surrogate: repair rather than lose an event to a retry loop.
     const repaired = repairText(events);
-    return this.db.transaction(async (tx) => {
+    const { stored, observations } = await this.db.transaction(async (tx) => {
       const rows = await tx.query<{ seq: number }>(
         `INSERT INTO timeline_events (incident_id, seq, at, type, actor, event)
          SELECT $1, (e->>'seq')::int, (e->>'at')::timestamptz, e->>'type', e->>'by', e FROM jsonb_array_elements($2::jsonb) AS e
          ON CONFLICT (incident_id, seq) DO NOTHING RETURNING seq`,
         [incidentId, JSON.stringify(repaired)],
       );
-      if (this.projection && rows.length > 0) await applyProjection(tx, incidentId, this.projection());
-      return rows.length;
+      const folded = this.projection && rows.length > 0 ? await applyProjection(tx, incidentId, this.projection()) : undefined;
+      return { stored: rows.length, observations: folded?.observations ?? [] };
     });
+    if (observations.length > 0) this.observe?.(observations);
+    return stored;
   }
 
   /** Events after `afterSeq`, oldest first, at most `limit` (all when unset). */

@@ -14,6 +14,7 @@ import { Incidents } from '../../engine/incidents';
 import { listen, tlsFromEnv, trustProxyFromEnv, type TlsFiles, type TrustProxy } from './listen';
 import { createLogger, type Logger } from './log';
 import { createMetrics } from './metrics';
+import { createIncidentMetrics } from './incident-metrics';
 import { Overrides } from '../../engine/overrides';
 import { describeSource, PolicyFollower, readPolicy, type PolicySource } from './policy-follower';
 import { PolicyStore } from './policy-store';
@@ -182,8 +183,10 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     const taskQueue = config.taskQueue ?? TASK_QUEUE;
     // The store lives with the HTTP server, which reads incidents' archived timelines from it.
     let store: Store | undefined;
+    const metrics = createMetrics();
+    const incidentMetrics = createIncidentMetrics(metrics.registry, async () => (store ? store.insight.openIncidents() : []));
     if (!config.noHttp) {
-      const opened = await openStore({ url: config.databaseUrl, dir: join(config.dataDir, 'store'), template: config.storeTemplate }, () => policies.current);
+      const opened = await openStore({ url: config.databaseUrl, dir: join(config.dataDir, 'store'), template: config.storeTemplate }, () => policies.current, incidentMetrics.observe);
       store = opened;
       stoppers.push(() => opened.close());
     }
@@ -233,7 +236,6 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       publicUrl = config.publicUrl ?? '';
       return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: taskQueue, workerHealth, stop };
     }
-    const metrics = createMetrics();
     const engineWatch = new EngineWatch(target.address);
     engineWatch.start();
     stoppers.push(async () => engineWatch.stop());

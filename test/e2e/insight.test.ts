@@ -80,6 +80,31 @@ describe('insight over HTTP', () => {
     );
     expect(found.map((incident: { id: string }) => incident.id)).toEqual([ids[0]]);
 
+    // Prometheus: counters from the folded events, recomputed from the timelines; the open-incident gauge from the store.
+    const metric = (text: string, name: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((line) => line.startsWith(`${name} `))
+          ?.slice(name.length + 1) ?? NaN,
+      );
+    const timelines = await Promise.all(ids.map(timeline));
+    const pages = timelines.flat().filter((event) => event.type === 'notified' && ['page', 'escalation', 'overflow', 'reroute'].includes(event.kind)).length;
+    const deliveries = timelines.flat().filter((event) => event.type === 'delivery' && event.outcome === 'delivered' && event.channel === 'webhook').length;
+    await vi.waitFor(
+      async () => {
+        const text = (await file.api.get<string>('/metrics')).body;
+        expect(metric(text, 'marshal_pages_total{team="platform"}')).toBe(pages);
+        expect(metric(text, 'marshal_notification_deliveries_total{channel="webhook",outcome="delivered"}')).toBe(deliveries);
+        expect(metric(text, 'marshal_acknowledge_seconds_count{severity="SEV2",team="platform"}')).toBe(1);
+        expect(metric(text, 'marshal_acknowledge_seconds_sum{severity="SEV2",team="platform"}')).toBeCloseTo(ackSeconds, 2);
+        expect(metric(text, 'marshal_open_incidents{severity="SEV2",team="platform"}')).toBe(1);
+        expect(metric(text, 'marshal_open_incidents{severity="SEV3",team="platform"}')).toBe(1);
+      },
+      { timeout: 20_000, interval: 250 },
+    );
+    expect(pages).toBeGreaterThan(0);
+
     const csv = await fetch(`${file.stack.url}/api/v1/analytics/severity?${filters}&format=csv&table=by_declarer`, { headers: { Authorization: `Bearer ${file.stack.token}` } });
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await csv.text()).trim().split('\r\n');
