@@ -3,7 +3,7 @@
  * of the page, not a fetched resource, so it needs nothing from the policy. Colours are presentation
  * attributes, not `style` attributes, which the CSP's style-src would block. Each chart is one <svg> with a
  * <title> and a <desc> (read by screen readers as an image with a name), a legend inside, and a <title> on
- * every point and bar so a pointer shows the exact figure. The viewBox is phone-sized (360 wide), so text
+ * every point and bar so a pointer shows the exact figure. The viewBox is phone-sized (340 wide), so text
  * stays readable when the SVG is scaled to the width of a phone; a laptop shows it somewhat larger.
  */
 import { html, type Html } from './html';
@@ -25,8 +25,8 @@ export interface ChartInput {
   steps?: number[];
 }
 
-const WIDTH = 360;
-const FONT = 12;
+const WIDTH = 340;
+const FONT = 13;
 /** Two series that differ in more than colour: solid blue and dashed orange (both 4.5:1 on white). */
 const COLOURS = ['#0969da', '#bc4c00', '#1a7f37', '#8250df'];
 const DASHES = ['', '6 3', '2 2', '8 2 2 2'];
@@ -68,7 +68,7 @@ function frame(input: ChartInput, height: number, description: string, body: Htm
  */
 export function lineChart(input: ChartInput & { labels: string[] }): Html {
   const height = 210;
-  const left = 60;
+  const left = 64;
   const right = 14;
   const top = 30;
   const bottom = height - 26;
@@ -97,7 +97,8 @@ export function lineChart(input: ChartInput & { labels: string[] }): Html {
     const points = one.values.map((value, index) =>
       value === null || !Number.isFinite(value)
         ? ''
-        : html`<circle cx="${x(index)}" cy="${y(value)}" r="3.5" fill="${colour(seriesIndex)}"><title>${one.name}, ${input.labels[index]}: ${input.format(value)}</title></circle>`,
+        : // Later series get rings around the point, so equal figures (a median equal to its 90th percentile) both show.
+          html`<circle cx="${x(index)}" cy="${y(value)}" r="${seriesIndex === 0 ? 3.5 : 5.5}" ${seriesIndex === 0 ? html`fill="${colour(seriesIndex)}"` : html`fill="none" stroke="${colour(seriesIndex)}" stroke-width="2"`}><title>${one.name}, ${input.labels[index]}: ${input.format(value)}</title></circle>`,
     );
     return html`<g class="series">${path ? html`<path d="${path.trim()}" fill="none" stroke="${colour(seriesIndex)}" stroke-width="2.5" stroke-linejoin="round"${dash(seriesIndex) ? html` stroke-dasharray="${dash(seriesIndex)}"` : ''}/>` : ''}${points}</g>`;
   });
@@ -129,7 +130,7 @@ export function barChart(input: ChartInput & { categories: string[] }): Html {
   const rows = input.categories.map((category, row) => {
     const rowTop = top + row * rowHeight;
     // Long names are cut to fit the label column; the full name stays in the row's <title>.
-    const name = category.length > 15 ? `${category.slice(0, 14)}…` : category;
+    const name = category.length > 14 ? `${category.slice(0, 13)}…` : category;
     const bars = input.series.map((one, index) => {
       const value = one.values[row];
       const barTop = rowTop + index * (barHeight + gap);

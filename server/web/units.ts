@@ -29,3 +29,6 @@ export const plainNumber = (value: number): string => (Number.isInteger(value) ?
 
 /** Axis tops for durations that read as round figures: 30s, 1m, 5m, 15m, 1h, 4h, 1d… */
 export const DURATION_STEPS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 4 * 3600, 8 * 3600, 12 * 3600, 86400, 2 * 86400, 7 * 86400, 14 * 86400, 30 * 86400];
+
+/** Axis tops for counts whose halves are whole numbers too (no "2.5 pages"). */
+export const COUNT_STEPS = [2, 4, 6, 8, 10, 20, 30, 40, 50, 60, 80, 100, 200, 300, 400, 500, 600, 800, 1000, 2000, 4000, 6000, 8000, 10000];

@@ -98,7 +98,7 @@ describe('console insight', () => {
     // The refused value is not echoed at length, and the form is still there to correct it.
     const long = await browser.get(`/console/insights?person=${'x'.repeat(300)}`);
     expect(long.html).not.toContain('x'.repeat(101));
-    expect(long.html).toContain('<form class="card filters" method="get" action="/console/insights"');
+    expect(long.html).toContain('<form class="filters" method="get" action="/console/insights"');
     // Empty fields from the form mean "any".
     expect((await browser.get('/console/insights?team=&severity=&service=&person=&from=&to=')).status).toBe(200);
   });

@@ -8,7 +8,7 @@ import type { AnalyticsFilters, Cell, Report, ReportName, Table } from '../../..
 import type { Policy } from '../../../policy/types';
 import { barChart, lineChart, type Series } from '../charts';
 import { html, type Html } from '../html';
-import { DURATION_STEPS, humanDays, humanDuration, plainNumber } from '../units';
+import { COUNT_STEPS, DURATION_STEPS, humanDays, humanDuration, plainNumber } from '../units';
 import type { Session } from '../session';
 import { selectField, textField } from './forms';
 import { consolePage, flash } from './views';
@@ -123,7 +123,7 @@ function trend(id: string, title: string, table: Table, columns: [string, string
     const index = table.columns.indexOf(column);
     return { name, values: weeks.map((week) => (byWeek.has(week) ? (byWeek.get(week)![index] as number | null) : duration ? null : 0)) };
   });
-  const chart = lineChart({ id, title, labels: weeks.map(shortDate), series, format: formatter(columns[0][0]), steps: duration ? DURATION_STEPS : undefined });
+  const chart = lineChart({ id, title, labels: weeks.map(shortDate), series, format: formatter(columns[0][0]), steps: duration ? DURATION_STEPS : COUNT_STEPS });
   return html`<figure class="chart-figure"><figcaption>${title}</figcaption>${chart}</figure>`;
 }
 
@@ -137,6 +137,7 @@ function bars(id: string, title: string, table: Table, key: string, columns: [st
     categories: rows.map((row) => String(row[keyIndex] ?? '—')),
     series: columns.map(([column, name]) => ({ name, values: rows.map((row) => row[table.columns.indexOf(column)] as number | null) })),
     format: formatter(columns[0][0]),
+    steps: columns[0][0].endsWith('_s') ? DURATION_STEPS : COUNT_STEPS,
   });
   const more = table.rows.length > limit ? html`<p class="muted">The ${limit} busiest of ${table.rows.length}; the table below lists all.</p>` : '';
   return html`<figure class="chart-figure"><figcaption>${title}</figcaption>${chart}${more}</figure>`;
@@ -202,17 +203,23 @@ ${Object.entries(report).map(([table, data]) => dataTable(name, table, data, for
 </section>`;
 }
 
-function filterFormHtml(policy: Policy, form: FilterForm): Html {
+/**
+ * The filters fold away behind a line saying what is shown, so on a phone the figures come first; they are
+ * open when there is something to correct.
+ */
+function filterFormHtml(policy: Policy, form: FilterForm, open: boolean): Html {
   const any: [string, string] = ['', 'Any'];
-  return html`<form class="card filters" method="get" action="/console/insights" aria-label="Filter the reports">
+  const chosen = Object.entries(form).filter(([, value]) => value);
+  return html`<details class="card filter-box"${open ? html` open` : ''}><summary>Filters: ${chosen.length ? chosen.map(([name, value]) => `${name} ${value}`).join(', ') : 'all teams, the last 12 weeks'}</summary>
+<form class="filters" method="get" action="/console/insights" aria-label="Filter the reports">
 ${selectField({ id: 'i-team', name: 'team', label: 'Team', choices: [any, ...Object.keys(policy.teams).sort()], selected: form.team })}
 ${selectField({ id: 'i-severity', name: 'severity', label: 'Severity', choices: [any, ...policy.severities.map((s) => s.name)], selected: form.severity })}
 ${selectField({ id: 'i-service', name: 'service', label: 'Service', choices: [any, ...Object.keys(policy.services).sort()], selected: form.service })}
-${textField({ id: 'i-person', name: 'person', label: 'Person', value: form.person, maxlength: 100 })}
-${textField({ id: 'i-from', name: 'from', label: 'From', type: 'date', value: form.from, maxlength: 40 })}
-${textField({ id: 'i-to', name: 'to', label: 'To (inclusive)', type: 'date', value: form.to, maxlength: 40 })}
+${textField({ id: 'i-person', name: 'person', label: 'Person', value: form.person, maxlength: 100, markOptional: false })}
+${textField({ id: 'i-from', name: 'from', label: 'From', type: 'date', value: form.from, maxlength: 40, markOptional: false })}
+${textField({ id: 'i-to', name: 'to', label: 'To (inclusive)', type: 'date', value: form.to, maxlength: 40, markOptional: false })}
 <div><button type="submit">Show</button></div>
-</form>`;
+</form></details>`;
 }
 
 export interface InsightsData {
@@ -227,7 +234,7 @@ export function insightsPage(session: Session, policy: Policy, form: FilterForm,
   const weeks = data ? weeksOf(data.filters.from, data.filters.to) : [];
   const body = html`<h1>Insights across incidents</h1>
 ${flash({ error })}
-${filterFormHtml(policy, form)}
+${filterFormHtml(policy, form, error !== undefined)}
 ${
   data
     ? html`<p role="status">${incidents === 0 ? html`<strong>No incidents in this window</strong>` : html`<strong>${incidents} incident${incidents === 1 ? '' : 's'}</strong>`} declared from ${dateOf(data.filters.from)} up to ${dateOf(data.filters.to)} (UTC)${scopeText(data.filters)}.</p>
