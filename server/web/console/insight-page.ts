@@ -60,6 +60,17 @@ const COLUMN_LABELS: Record<string, string> = {
   on_time: 'On time',
 };
 
+/** What an empty table means; "no incidents" would be wrong where incidents exist but paged nobody. */
+const EMPTY: Record<string, string> = {
+  'paging.weekly': 'No pages in this window.',
+  by_person: 'No pages in this window.',
+  by_team: 'No pages in this window.',
+  rerouted_by_first_team: 'No paged incidents in this window.',
+  alert_rules: 'No incidents opened by alerts in this window.',
+  postmortems: 'No postmortems due for incidents in this window.',
+  action_items: 'No action items on incidents in this window.',
+};
+
 const label = (column: string) => COLUMN_LABELS[column] ?? column.charAt(0).toUpperCase() + column.slice(1).replace(/_/g, ' ');
 const titleOf = (table: string) => TABLE_TITLES[table] ?? label(table);
 
@@ -89,7 +100,7 @@ function csvHref(report: ReportName, table: string, form: FilterForm): string {
 function dataTable(report: ReportName, name: string, table: Table, form: FilterForm): Html {
   const id = `${report}-${name}`;
   const heading = html`<div class="row"><h3 id="${id}">${titleOf(name)}</h3><a href="${csvHref(report, name, form)}" download>CSV<span class="sr-only"> of ${REPORT_TEXT[report].title}: ${titleOf(name)}</span></a></div>`;
-  if (table.rows.length === 0) return html`${heading}<p class="empty">No incidents in this window.</p>`;
+  if (table.rows.length === 0) return html`${heading}<p class="empty">${EMPTY[`${report}.${name}`] ?? EMPTY[name] ?? 'No incidents in this window.'}</p>`;
   return html`${heading}<div class="table-wrap"><table class="stackable figures">
 <caption class="sr-only">${REPORT_TEXT[report].title}: ${titleOf(name)}</caption>
 <thead><tr>${table.columns.map((column) => html`<th scope="col">${label(column)}</th>`)}</tr></thead>
