@@ -80,6 +80,8 @@ tr.overdue td { background: #fff8f5; }
 tr.overdue td:first-child { border-left: 4px solid #cf222e; }
 .overdue-word { color: #a40e26; }
 @media (max-width: 40rem) {
+  /* A phone's first screen is for the incident, not the header: the name stays, its preamble is for screen readers. */
+  .wide-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   table.figures td { white-space: normal; }
   tr.overdue { border-left: 4px solid #cf222e; padding-left: .5rem; background: #fff8f5; }
   tr.overdue td:first-child { border-left: 0; }

@@ -28,7 +28,10 @@ export function actionItemsPage(session: Session, policy: Policy, form: ActionIt
   const body = html`<h1>Action items</h1>
 ${flash({ error })}
 <form class="card filters" method="get" action="/console/action-items" aria-label="Filter action items">
-${textField({ id: 'a-owner', name: 'owner', label: 'Owner', value: form.owner, maxlength: 100, markOptional: false })}
+${textField({ id: 'a-owner', name: 'owner', label: 'Owner', value: form.owner, maxlength: 100, markOptional: false, list: 'a-people' })}
+<datalist id="a-people">${Object.values(policy.people)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((person) => html`<option value="${person.id}">${person.name}</option>`)}</datalist>
 ${selectField({ id: 'a-team', name: 'team', label: 'Team', choices: [['', 'Any'], ...Object.keys(policy.teams).sort()], selected: form.team })}
 ${selectField({ id: 'a-state', name: 'state', label: 'State', choices: STATES, selected: form.state ?? 'open' })}
 ${checkbox({ id: 'a-overdue', name: 'overdue', label: 'Only overdue', checked: form.overdue })}

@@ -226,7 +226,10 @@ function filterFormHtml(policy: Policy, form: FilterForm, open: boolean): Html {
 ${selectField({ id: 'i-team', name: 'team', label: 'Team', choices: [any, ...Object.keys(policy.teams).sort()], selected: form.team })}
 ${selectField({ id: 'i-severity', name: 'severity', label: 'Severity', choices: [any, ...policy.severities.map((s) => s.name)], selected: form.severity })}
 ${selectField({ id: 'i-service', name: 'service', label: 'Service', choices: [any, ...Object.keys(policy.services).sort()], selected: form.service })}
-${textField({ id: 'i-person', name: 'person', label: 'Person', value: form.person, maxlength: 100, markOptional: false })}
+${textField({ id: 'i-person', name: 'person', label: 'Person', value: form.person, maxlength: 100, markOptional: false, list: 'i-people' })}
+<datalist id="i-people">${Object.values(policy.people)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((person) => html`<option value="${person.id}">${person.name}</option>`)}</datalist>
 ${textField({ id: 'i-from', name: 'from', label: 'From', type: 'date', value: form.from, maxlength: 40, markOptional: false })}
 ${textField({ id: 'i-to', name: 'to', label: 'To (inclusive)', type: 'date', value: form.to, maxlength: 40, markOptional: false })}
 <div><button type="submit">Show</button></div>
