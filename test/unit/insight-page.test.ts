@@ -50,6 +50,13 @@ describe('the Insights page', () => {
     expect(page).toContain('Filters: team payments, from 2026-11-04');
   });
 
+  it('draws a window of decades over the weeks that have figures', () => {
+    const wide = { ...filters, from: '1990-01-01T00:00:00.000Z', to: '2090-01-01T00:00:00.000Z' };
+    const page = insightsPage(session, policy, { from: '1990-01-01', to: '2090-01-01' }, { filters: wide, reports: reports(true) });
+    expect(page).toMatch(/<desc id="chart-ack-desc">1 week from Nov 9 to Nov 9\./);
+    expect(page).toMatch(/<desc id="chart-pages-weekly-desc">1 week from Nov 16 to Nov 16\./);
+  });
+
   it('says so when the window is empty, per table in its own words, and draws nothing', () => {
     const page = insightsPage(session, policy, {}, { filters, reports: reports(false) });
     expect(page).toContain('<strong>No incidents in this window</strong>');

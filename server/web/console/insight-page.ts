@@ -116,8 +116,17 @@ export function weeksOf(from: string, to: string): string[] {
   const start = new Date(from);
   const monday = Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()) - ((start.getUTCDay() + 6) % 7) * DAY_MS;
   const weeks: string[] = [];
-  for (let at = monday; at < Date.parse(to) && weeks.length < 60; at += 7 * DAY_MS) weeks.push(new Date(at).toISOString().slice(0, 10));
+  for (let at = monday; at < Date.parse(to) && weeks.length <= MAX_WEEKS; at += 7 * DAY_MS) weeks.push(new Date(at).toISOString().slice(0, 10));
   return weeks;
+}
+
+/** Two years of weeks at most on one line; a longer window is drawn over the weeks that have figures. */
+const MAX_WEEKS = 104;
+
+function chartWeeks(window: string[], dataWeeks: string[]): string[] {
+  if (window.length <= MAX_WEEKS || dataWeeks.length === 0) return window.slice(0, MAX_WEEKS);
+  const sorted = [...dataWeeks].sort();
+  return weeksOf(`${sorted[0]}T00:00:00Z`, new Date(Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`) + DAY_MS).toISOString()).slice(-MAX_WEEKS);
 }
 
 const shortDate = (day: string) => `${MONTHS[Number(day.slice(5, 7)) - 1]} ${Number(day.slice(8, 10))}`;
@@ -126,9 +135,10 @@ const shortDate = (day: string) => `${MONTHS[Number(day.slice(5, 7)) - 1]} ${Num
  * A weekly trend of some columns of a `weekly` table. Counts are zero in a week without rows; durations
  * have no figure there (a gap in the line), since nobody acknowledged anything that week.
  */
-function trend(id: string, title: string, table: Table, columns: [string, string][], weeks: string[]): Html {
+function trend(id: string, title: string, table: Table, columns: [string, string][], window: string[]): Html {
   const weekIndex = table.columns.indexOf('week');
   const byWeek = new Map(table.rows.map((row) => [String(row[weekIndex]), row]));
+  const weeks = chartWeeks(window, [...byWeek.keys()]);
   const duration = columns[0][0].endsWith('_s');
   const series: Series[] = columns.map(([column, name]) => {
     const index = table.columns.indexOf(column);
