@@ -76,7 +76,9 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.intake) app.use(intakeRouter(deps.intake));
 
   app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(refuseUnstorableText);
+  // The console runs the same guard inside its router, so a refusal there is a readable page, not JSON.
+  const isConsole = (path: string) => path === '/console' || path.startsWith('/console/');
+  app.use((req, res, next) => (isConsole(req.path) ? next() : refuseUnstorableText(req, res, next)));
 
   // Healthy means paging works: the engine answers and this process's worker (if it runs one) is running.
   app.get('/healthz', async (_req, res) => {
@@ -93,7 +95,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The public status page, and the console, which authenticates by its own session cookie (server/web/).
   app.use(statusRoutes(deps.incidents, deps.policies));
-  app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger }));
+  app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger, insight: deps.insight }));
 
   // Everything below needs the bearer token.
   app.use((req, res, next) => {

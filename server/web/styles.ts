@@ -61,10 +61,34 @@ button.secondary { background: #fff; color: #0550ae; border-color: #6e7781; }
 .error { background: #ffebe9; border: 1px solid #cf222e; }
 .pill { display: inline-block; padding: 0 .5rem; border-radius: 1rem; border: 1px solid var(--line); font-size: .875rem; background: var(--panel); }
 pre.markdown { white-space: pre-wrap; background: var(--panel); padding: .75rem; border-radius: 6px; overflow-x: auto; }
+input[type=date] { width: 100%; font: inherit; padding: .45rem; border: 1px solid #6e7781; border-radius: 6px; background: #fff; color: var(--fg); }
+.filter-box summary { cursor: pointer; font-weight: 600; padding: .6rem 0; }
+.filter-box[open] summary { margin-bottom: .5rem; }
+.search-row { display: flex; gap: .5rem; }
+.search-row input { flex: 1; min-width: 0; }
+.inline-list { display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.empty { padding: .75rem 1rem; background: var(--panel); border-radius: 6px; }
+.charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(min(100%, 22rem), 1fr)); margin: 0 0 1rem; }
+.chart-figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem .75rem; min-width: 0; }
+.chart-figure figcaption { font-weight: 600; margin-bottom: .25rem; }
+svg.chart { display: block; width: 100%; height: auto; max-width: 36rem; }
+.report h3 { margin: 0; }
+.report .row { margin: 1.25rem 0 .5rem; }
+table.figures td { white-space: nowrap; }
+table.figures th { vertical-align: bottom; }
+tr.overdue td { background: #fff8f5; }
+tr.overdue td:first-child { border-left: 4px solid #cf222e; }
+.overdue-word { color: #a40e26; }
 @media (max-width: 40rem) {
+  /* A phone's first screen is for the incident, not the header: the name stays, its preamble is for screen readers. */
+  .wide-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  table.figures td { white-space: normal; }
+  tr.overdue { border-left: 4px solid #cf222e; padding-left: .5rem; background: #fff8f5; }
+  tr.overdue td:first-child { border-left: 0; }
   main { padding: .75rem; }
   h1 { font-size: 1.35rem; }
-  table.stackable thead { position: absolute; left: -999px; }
+  /* Hidden as .sr-only is: a wide header moved off to the left would still reach into view. */
+  table.stackable thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stackable tr { display: block; border-bottom: 1px solid var(--line); padding: .5rem 0; }
   table.stackable td { display: block; border: 0; padding: .1rem 0; }
   table.stackable td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }

@@ -14,13 +14,17 @@ export interface FieldOptions {
   type?: 'text' | 'password' | 'date' | 'search';
   autocomplete?: string;
   maxlength?: number;
+  /** False in a form where every field is optional (filters), so "(optional)" would only add noise. */
+  markOptional?: boolean;
+  /** The id of a <datalist> of suggestions (names the policy knows); any other value may still be typed. */
+  list?: string;
 }
 
 export function textField(options: FieldOptions): Html {
   const hintId = options.hint ? `${options.id}-hint` : undefined;
-  return html`<div><label for="${options.id}">${options.label}${options.required ? '' : html` <span class="muted">(optional)</span>`}</label>
+  return html`<div><label for="${options.id}">${options.label}${options.required || options.markOptional === false ? '' : html` <span class="muted">(optional)</span>`}</label>
 ${options.hint ? html`<div class="muted" id="${hintId}">${options.hint}</div>` : ''}
-<input type="${options.type ?? 'text'}" id="${options.id}" name="${options.name}" value="${options.value ?? ''}"${options.required ? html` required` : ''}${hintId ? html` aria-describedby="${hintId}"` : ''}${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''} maxlength="${options.maxlength ?? 500}"></div>`;
+<input type="${options.type ?? 'text'}" id="${options.id}" name="${options.name}" value="${options.value ?? ''}"${options.required ? html` required` : ''}${hintId ? html` aria-describedby="${hintId}"` : ''}${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''}${options.list ? html` list="${options.list}"` : ''} maxlength="${options.maxlength ?? 500}"></div>`;
 }
 
 export function textArea(options: FieldOptions & { markdown?: boolean }): Html {

@@ -10,9 +10,11 @@ import { draftCustomerMessage } from '../../documents/customer-message';
 import { closingReport } from '../../documents/closing-report';
 import { draftPostmortem } from '../../documents/postmortem';
 import { asHttpError, HttpError } from '../../api/errors';
-import type { Incidents } from '../../../engine/incidents';
+import type { IncidentSummary, Incidents } from '../../../engine/incidents';
 import type { Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
+import type { Insight, FoundIncident } from '../../../store/insight';
+import { queryValue } from '../../api/query';
 import { html } from '../html';
 import { sendHtml } from '../layout';
 import { sameSecret } from '../../api/secrets';
@@ -20,6 +22,7 @@ import { refuseUnstorableText } from '../../api/text-guard';
 import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { incidentPage } from './incident-page';
+import { givenQuery, insightConsoleRoutes } from './insight-routes';
 import { consolePage, errorPage, listPage, loginPage } from './views';
 
 export interface ConsoleDeps {
@@ -27,6 +30,8 @@ export interface ConsoleDeps {
   policies: PolicyStore;
   token: string;
   logger: Logger;
+  /** The store's insight (reports, action items, search); absent in a process that does not hold the store. */
+  insight?: Insight;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -79,8 +84,25 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
 
   router.get('/', async (req, res) => {
     const filters = filtersFromQuery(req.query);
+    // A search reads the store (titles, summaries, updates of every incident, closed ones too); the list reads Temporal.
+    let q: string | undefined;
+    try {
+      q = queryValue(givenQuery(req.query), 'q', 200)?.trim() || undefined;
+    } catch (failure) {
+      const error = asHttpError(failure);
+      if (!error) throw failure;
+      const shown = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+      return sendHtml(res, 400, listPage(sessionOf(res), deps.policies.current, filters, [], { error: error.message }, { q: shown }));
+    }
+    if (q !== undefined) {
+      if (!deps.insight) throw new HttpError(503, 'store_unavailable', 'Search needs the store, which this Marshal process does not hold.');
+      const found: FoundIncident[] = await deps.insight.search(q, 100);
+      return sendHtml(res, 200, listPage(sessionOf(res), deps.policies.current, filters, found as IncidentSummary[], {}, { q }));
+    }
     sendHtml(res, 200, listPage(sessionOf(res), deps.policies.current, filters, await deps.incidents.list(filters)));
   });
+
+  router.use(insightConsoleRoutes(deps.insight, deps.policies));
 
   router.post('/incidents', async (req, res) => {
     const policy = deps.policies.current;

@@ -18,7 +18,7 @@ export function flash(messages: Flash): Html {
 
 export function consolePage(session: Session | undefined, title: string, body: Html): string {
   const header = session
-    ? html`<nav aria-label="Console"><a href="/console">Incidents</a><a href="/status">Status page</a><span class="muted-inverse">Signed in as ${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
+    ? html`<nav aria-label="Console"><a href="/console">Incidents</a><a href="/console/insights">Insights</a><a href="/console/action-items">Action items</a><a href="/status">Status page</a><span class="muted-inverse"><span class="wide-only">Signed in as </span>${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
     : html`<nav aria-label="Console"><a href="/status">Status page</a></nav>`;
   return page({ title: `${title} · Marshal console`, body, header, home: '/console' });
 }
@@ -39,12 +39,22 @@ ${textField({ id: 'login-token', name: 'token', label: 'Admin token', type: 'pas
   );
 }
 
-export function listPage(session: Session, policy: Policy, filters: ListFilters, incidents: IncidentSummary[], messages: Flash = {}): string {
+/** `search.q` set: `incidents` are what full-text search found, across every incident, closed ones too. */
+export function listPage(session: Session, policy: Policy, filters: ListFilters, incidents: IncidentSummary[], messages: Flash = {}, search: { q?: string } = {}): string {
   const any: [string, string] = ['', 'Any'];
   const severities = policy.severities.map((s) => s.name);
+  const searching = search.q !== undefined && !messages.error;
   const body = html`<h1>Incidents</h1>
 ${flash(messages)}
-<form class="card filters" method="get" action="/console" aria-label="Filter incidents">
+<form class="card search" method="get" action="/console" role="search" aria-label="Search incidents">
+<div><label for="f-q">Search all incidents</label>
+<div class="muted" id="f-q-hint">Words in titles, summaries and updates, closed incidents included.</div>
+<div class="search-row"><input type="search" id="f-q" name="q" value="${search.q ?? ''}" maxlength="200" aria-describedby="f-q-hint"><button type="submit">Search</button></div></div>
+</form>
+${
+  searching
+    ? html`<p><a href="/console">Clear the search</a> to list incidents by status, team, severity and service.</p>`
+    : html`<form class="card filters" method="get" action="/console" aria-label="Filter incidents">
 ${selectField({
   id: 'f-status',
   name: 'status',
@@ -61,11 +71,12 @@ ${selectField({ id: 'f-team', name: 'team', label: 'Team', choices: [any, ...Obj
 ${selectField({ id: 'f-severity', name: 'severity', label: 'Severity', choices: [any, ...severities], selected: filters.severity })}
 ${selectField({ id: 'f-service', name: 'service', label: 'Service', choices: [any, ...Object.keys(policy.services).sort()], selected: filters.service })}
 <div><button type="submit">Filter</button></div>
-</form>
-<p class="muted" role="status">${incidents.length} incident${incidents.length === 1 ? '' : 's'}</p>
+</form>`
+}
+<p class="muted" role="status">${incidents.length} incident${incidents.length === 1 ? '' : 's'}${searching ? html` matching “${search.q}”` : ''}</p>
 ${
   incidents.length === 0
-    ? html`<p>No incidents match these filters.</p>`
+    ? html`<p>${searching ? 'No incident mentions all of these words.' : 'No incidents match these filters.'}</p>`
     : html`<div class="table-wrap"><table class="stackable">
 <caption class="sr-only">Incidents</caption>
 <thead><tr><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Phase</th><th scope="col">Team</th><th scope="col">Service</th><th scope="col">Declared</th></tr></thead>
