@@ -7,16 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { ARTIFACTS, launchChromium, VIEWPORTS } from '../support/browser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../../server/runtime/stack';
-import { repoRoot, startTestStack } from '../support/stack';
-
-const ARTIFACTS = join(repoRoot, 'test', 'artifacts', 'browser');
-const VIEWPORTS = [
-  { name: 'laptop', viewport: { width: 1366, height: 900 }, isMobile: false },
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
-] as const;
+import { startTestStack } from '../support/stack';
 
 let stack: Stack;
 let browser: Browser;

@@ -9,14 +9,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Stack } from '../../server/runtime/stack';
-import { launchChromium } from '../support/browser';
-import { apiClient, repoRoot, startTestStack } from '../support/stack';
-
-const ARTIFACTS = join(repoRoot, 'test', 'artifacts', 'browser');
-const VIEWPORTS = [
-  { name: 'laptop', viewport: { width: 1366, height: 900 }, isMobile: false },
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
-] as const;
+import { ARTIFACTS, launchChromium, VIEWPORTS } from '../support/browser';
+import { apiClient, startTestStack } from '../support/stack';
 
 let stack: Stack;
 let browser: Browser;

@@ -5,6 +5,8 @@
  * a system one exists, to check that route.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
 import { chromium, type Browser } from 'playwright-core';
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -20,3 +22,10 @@ export async function launchChromium(): Promise<Browser> {
   const args = bundled.args.filter((flag: string) => flag !== '--single-process');
   return chromium.launch({ executablePath: await bundled.executablePath(), headless: true, args: [...args, ...FLAGS] });
 }
+
+/** Where browser tests save screenshots (ignored by git), and the two sizes every page is looked at. */
+export const ARTIFACTS = join(repoRoot, 'test', 'artifacts', 'browser');
+export const VIEWPORTS = [
+  { name: 'laptop', viewport: { width: 1366, height: 900 }, isMobile: false },
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
+] as const;
