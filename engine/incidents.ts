@@ -25,6 +25,7 @@ import type { Policy } from '../policy/types';
 import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalOf, withEngine, type CallOptions } from './calls';
 import { refused, RefusedError } from './errors';
+import type { Admission } from './admission';
 
 export interface IncidentSummary {
   id: string;
@@ -89,11 +90,16 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
 export class Incidents {
   constructor(
     private readonly client: Client,
-    private readonly options: { historyLimit?: number; taskQueue?: string; policy?: () => Policy; archive?: TimelineArchive } = {},
+    private readonly options: { historyLimit?: number; taskQueue?: string; policy?: () => Policy; archive?: TimelineArchive; admission?: Admission } = {},
   ) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
     return withEngine(this.client, fn);
+  }
+
+  /** Writes go through admission control: over capacity, the caller hears so at once (EngineOverloadedError). */
+  private admitted<T>(fn: () => Promise<T>): Promise<T> {
+    return this.options.admission ? this.options.admission.run(() => this.call(fn)) : this.call(fn);
   }
 
   /** The state joined with what the archive holds of its timeline. */
@@ -114,7 +120,7 @@ export class Incidents {
   async declare(declaration: Omit<Declaration, 'id'>, policy: IncidentPolicy, idempotencyKey?: string): Promise<{ created: boolean; incident: IncidentView }> {
     const id = newIncidentId(idempotencyKey);
     const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit };
-    return this.call(async () => {
+    return this.admitted(async () => {
       try {
         await this.client.workflow.start<typeof incidentWorkflow>('incident', {
           workflowId: incidentWorkflowId(id),
@@ -166,7 +172,7 @@ export class Incidents {
   async command(id: string, command: Command): Promise<IncidentView> {
     const unknown = this.options.policy && commandReferenceRefusal(command, this.options.policy());
     if (unknown) throw new RefusedError(unknown);
-    return this.call(async () => {
+    return this.admitted(async () => {
       const handle = this.client.workflow.getHandle(incidentWorkflowId(id));
       try {
         await handle.executeUpdate(commandUpdate, { args: [command] });

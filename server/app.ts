@@ -129,7 +129,8 @@ export function createApp(deps: AppDeps): express.Express {
     const known = asHttpError(error);
     if (!known) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
     const answer = known ?? new HttpError(500, 'internal', 'Marshal hit an unexpected error; it has been logged');
-    if (answer.status === 503) res.set('Retry-After', '5');
+    // Overload clears in a second or so; an absent engine or store takes longer to come back.
+    if (answer.status === 503) res.set('Retry-After', answer.code === 'overloaded' ? '1' : '5');
     res.status(answer.status).json(answer.toJSON());
   });
 

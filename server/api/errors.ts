@@ -1,6 +1,7 @@
 import type { Refusal } from '../../workflows/incident-state';
 import { EngineUnavailableError, RefusedError } from '../../engine/errors';
 import { StoreUnavailableError } from '../../store/errors';
+import { EngineOverloadedError } from '../../engine/admission';
 
 /** An error a caller may see: a status, a stable code, a message that says what to do, and the field at fault. */
 export class HttpError extends Error {
@@ -37,6 +38,7 @@ export function asHttpError(error: unknown): HttpError | undefined {
   if (error instanceof RefusedError) return refusalError(error.refusal);
   if (error instanceof EngineUnavailableError) return new HttpError(503, 'engine_unavailable', error.message);
   if (error instanceof StoreUnavailableError) return new HttpError(503, 'store_unavailable', error.message);
+  if (error instanceof EngineOverloadedError) return new HttpError(503, 'overloaded', error.message);
   // A path with broken percent-encoding (e.g. /incidents/%E0%A4%A) cannot name anything.
   if (error instanceof URIError) return new HttpError(400, 'invalid', 'the URL path is not valid percent-encoded UTF-8');
   const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };

@@ -27,6 +27,7 @@ import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHeal
 import { storeTaskQueue, TASK_QUEUE } from '../../workflows/queues';
 import { startOnCallNotices } from '../../engine/oncall-notices';
 import { AlertGroups } from '../../engine/alert-groups';
+import { Admission, DEFAULT_ADMISSION, type AdmissionOptions } from '../../engine/admission';
 import { timelinesFromTemporal } from '../../engine/timeline-history';
 import { createTimelineArchiveActivities } from '../../activities/timeline-archive';
 import { openStore, type Store } from '../../store';
@@ -76,6 +77,14 @@ export interface StackConfig {
   tls?: TlsFiles;
   /** Whose X-Forwarded-* headers to believe (MARSHAL_TRUST_PROXY); default none. */
   trustProxy?: TrustProxy;
+  /** Engine writes in flight at once, and how long a caller may wait for one (MARSHAL_ADMISSION_LIMIT, MARSHAL_ADMISSION_WAIT_MS). */
+  admission?: AdmissionOptions;
+}
+
+function positiveWhole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number, not "${env[name]}"`);
+  return value;
 }
 
 function positiveSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -102,6 +111,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     temporalUiPort: env.MARSHAL_TEMPORAL_UI_PORT ? Number(env.MARSHAL_TEMPORAL_UI_PORT) : 8233,
     tls: tlsFromEnv(env),
     trustProxy: trustProxyFromEnv(env),
+    admission: {
+      limit: positiveWhole(env, 'MARSHAL_ADMISSION_LIMIT', DEFAULT_ADMISSION.limit),
+      maxWaitMs: positiveWhole(env, 'MARSHAL_ADMISSION_WAIT_MS', DEFAULT_ADMISSION.maxWaitMs),
+    },
   };
 }
 
@@ -190,7 +203,13 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       store = opened;
       stoppers.push(() => opened.close());
     }
-    const incidents = new Incidents(client, { historyLimit: config.historyLimit, taskQueue: config.taskQueue, policy: () => policies.current, archive: store?.archive });
+    const incidents = new Incidents(client, {
+      historyLimit: config.historyLimit,
+      taskQueue: config.taskQueue,
+      policy: () => policies.current,
+      archive: store?.archive,
+      admission: new Admission(config.admission ?? DEFAULT_ADMISSION),
+    });
     const overrides = new Overrides(client, config.taskQueue);
     const follower = new PolicyFollower(
       config.policy,
