@@ -41,6 +41,10 @@ export class Api {
     return this.request<T>('POST', path, body, headers);
   }
 
+  delete<T>(path: string): Promise<Answer<T>> {
+    return this.request<T>('DELETE', path);
+  }
+
   async request<T>(method: string, path: string, body?: object, headers: Record<string, string> = {}): Promise<Answer<T>> {
     let response: Response;
     try {

@@ -6,7 +6,8 @@ import { PHASES, ROLES, UPDATE_STATUSES, type ActionItem } from '../workflows/in
 import type { IncidentView } from '../workflows/incident-view';
 import type { Answer, Api } from './api';
 import { CliError, EXIT } from './exit';
-import { actionItemList, confirmation, incidentDetail, incidentList, type IncidentSummary } from './format';
+import { actionItemList, confirmation, incidentDetail, incidentList, tokenList, when, type IncidentSummary } from './format';
+import type { TokenRecord } from '../store/access';
 import type { ActionItemRow } from '../store/insight';
 
 export interface Context {
@@ -258,4 +259,47 @@ export function registerCommands(program: Command, contextOf: (command: Command)
         );
       }),
     );
+
+  const token = program.command('token').description('personal API tokens (for this CLI and scripts) and, for admins, service tokens');
+  token
+    .command('create')
+    .description('issue a token; it is shown once')
+    .requiredOption('--name <label>', 'what it is for, e.g. "laptop"')
+    .option('--person <id>', 'whose token (admins only; default: yourself)')
+    .option('--service <name>', 'a service token instead (admins only)')
+    .option('--scopes <list>', "a service token's scopes, comma-separated: view, declare, command, publish, override, act-as")
+    .option('--days <n>', 'days until it expires (default 90, at most 365)', positiveInteger)
+    .action(
+      on(async (context, _args, options) => {
+        const body = {
+          name: options.name,
+          ...(options.person ? { person: options.person } : {}),
+          ...(options.service
+            ? {
+                service: options.service,
+                scopes: String(options.scopes ?? '')
+                  .split(',')
+                  .filter(Boolean),
+              }
+            : {}),
+          ...(options.days ? { expiresInDays: options.days } : {}),
+        };
+        const answer = await context.api.post<{ token: string; id: string; expiresAt: string }>('/api/v1/tokens', body);
+        emit(context, answer, (issued) => `Token ${issued.id} (expires ${when(issued.expiresAt)}); it is shown only now:\n${issued.token}`);
+      }),
+    );
+  token
+    .command('list')
+    .description("your tokens (admins: everyone's)")
+    .action(
+      on(async (context) => {
+        const answer = await context.api.get<{ tokens: TokenRecord[] }>('/api/v1/tokens');
+        emit(context, answer, (body) => tokenList(body.tokens));
+      }),
+    );
+  token
+    .command('revoke')
+    .description('revoke a token: its next use fails')
+    .argument('<id>', 'the token id')
+    .action(on(async (context, [id]) => emit(context, await context.api.delete<TokenRecord>(`/api/v1/tokens/${encodeURIComponent(id)}`), (revoked) => `Revoked token ${revoked.id}.`)));
 }

@@ -1,5 +1,6 @@
 /** Human output: a tiny aligned-table formatter and the wording of incidents, events and duties. */
 import type { ActionItemRow } from '../store/insight';
+import type { TokenRecord } from '../store/access';
 import { outstandingDuties, type TimelineEvent } from '../workflows/incident-state';
 import type { IncidentView } from '../workflows/incident-view';
 
@@ -160,5 +161,20 @@ export function actionItemList(items: ActionItemRow[]): string {
       clean(item.incidentTitle),
     ]),
     ['STATE', 'ITEM', 'OWNER', 'DUE', 'TITLE', 'INCIDENT'],
+  );
+}
+
+export function tokenList(tokens: TokenRecord[]): string {
+  if (tokens.length === 0) return 'No tokens.';
+  return table(
+    tokens.map((token) => [
+      token.id,
+      token.revokedAt ? 'revoked' : Date.parse(token.expiresAt) < Date.now() ? 'expired' : 'live',
+      clean(token.person ?? `service:${token.service}`),
+      clean(token.name),
+      when(token.expiresAt),
+      token.lastUsedAt ? when(token.lastUsedAt) : 'never',
+    ]),
+    ['ID', 'STATE', 'FOR', 'NAME', 'EXPIRES', 'LAST USED'],
   );
 }

@@ -150,6 +150,14 @@ export interface Policy {
   services: Record<string, ServicePolicy>;
   routing: { defaultTeam?: string; rules: RoutingRule[] };
   integrations?: IntegrationsPolicy;
+  /** config/access.yaml: permissions beyond the default (see usecases/permissions.ts). */
+  access?: AccessPolicy;
+}
+
+export interface AccessPolicy {
+  admins?: string[];
+  comms?: string[];
+  viewers?: string[];
 }
 
 /**

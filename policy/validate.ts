@@ -9,6 +9,7 @@ import { problem, type SourceFile } from './source';
 import type { PolicySources } from './io/load';
 import type { Policy, ServicePolicy } from './types';
 import { checkFirstPages } from './validate-first-page';
+import { checkAccess } from './validate-access';
 import { checkAckWindow, checkTeam, type Findings } from './validate-team';
 
 export const coverageHorizonDays = 14;
@@ -126,6 +127,7 @@ export function validatePolicy(
   for (const team of Object.values(policy.teams)) checkTeam(policy, team, sources.teams[team.id], out);
   checkOwnership(policy, sources, declaredServices, out);
   checkRouting(policy, sources.services, out);
+  checkAccess(policy, sources.access, out);
   // Schedules of a policy with broken references or timezones mean nothing; judge coverage only once it is sound.
   if (out.errors.length === 0 && !options.skipCoverage) checkCoverage(policy, sources, options.now ?? new Date(), out);
 }

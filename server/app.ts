@@ -5,7 +5,6 @@
 import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { asHttpError, HttpError } from './api/errors';
-import { sameSecret } from './api/secrets';
 import { refuseUnstorableText } from './api/text-guard';
 import { incidentRoutes } from './api/incident-routes';
 import { oncallRoutes } from './api/oncall-routes';
@@ -21,6 +20,9 @@ import type { WorkerHealth } from './runtime/worker-supervisor';
 import type { TrustProxy } from './runtime/listen';
 import type { Insight } from '../store/insight';
 import type { RebuildReport } from '../store/rebuild';
+import type { AuditTrail, Tokens } from '../store/access';
+import { authenticate, authorizeRoute } from './api/auth';
+import { accessRoutes } from './api/access-routes';
 import { insightRoutes } from './api/insight-routes';
 import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
@@ -47,6 +49,9 @@ export interface AppDeps {
   insight?: Insight;
   /** Fill the store from Temporal and fold the projection again (admin). */
   rebuildProjection?: () => Promise<RebuildReport>;
+  /** Personal and service tokens, and the audit trail (the store). */
+  tokens?: Tokens;
+  audit?: AuditTrail;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -97,17 +102,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(statusRoutes(deps.incidents, deps.policies));
   app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger, insight: deps.insight }));
 
-  // Everything below needs the bearer token.
-  app.use((req, res, next) => {
-    const header = req.get('Authorization') ?? '';
-    const match = /^Bearer (.+)$/.exec(header);
-    if (!match || !sameSecret(match[1], deps.token)) {
-      res.set('WWW-Authenticate', 'Bearer');
-      return next(new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token>; the token is printed at start and saved in the data dir'));
-    }
-    res.locals.principal = 'admin';
-    next();
-  });
+  // Everything below needs a bearer token, and permission for what it asks (server/api/auth.ts).
+  const access = { adminToken: deps.token, policies: deps.policies, tokens: deps.tokens, audit: deps.audit, logger };
+  app.use(authenticate(access));
+  app.use(authorizeRoute(access));
 
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
@@ -119,6 +117,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.insight) app.use('/api/v1', insightRoutes(deps.insight, deps.policies));
   const rebuild = deps.rebuildProjection;
   if (rebuild) app.post('/api/v1/projection/rebuild', async (_req, res) => void res.json(await rebuild()));
+  if (deps.tokens && deps.audit) app.use('/api/v1', accessRoutes(deps.tokens, deps.audit, deps.policies));
   app.use('/api/v1/policies', policyRoutes(deps.policies, deps.follower));
   app.use('/api/v1/oncall', oncallRoutes(deps.policies, deps.overrides));
 

@@ -3,6 +3,7 @@ import { openDatabase, type Database, type DatabaseOptions } from './database';
 import { migrate } from './migrate';
 import { TimelineArchive } from './timeline';
 import { Insight } from './insight';
+import { AuditTrail, Tokens } from './access';
 import { rebuildProjection, type RebuildReport } from './rebuild';
 import type { TimelineEvent } from '../workflows/incident-state';
 import { projectionContextOf, type Observation } from './projection';
@@ -12,6 +13,8 @@ export interface Store {
   database: Database;
   archive: TimelineArchive;
   insight: Insight;
+  tokens: Tokens;
+  audit: AuditTrail;
   /** Fill the archive from `timelines` (what Temporal holds) and fold the projection again from it. */
   rebuild(timelines: AsyncIterable<{ incidentId: string; events: TimelineEvent[] }>, stop?: AbortSignal): Promise<RebuildReport>;
   /** Whether the archive holds nothing at all (a new or deleted store). */
@@ -37,6 +40,8 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     database,
     archive,
     insight: new Insight(database),
+    tokens: new Tokens(database),
+    audit: new AuditTrail(database),
     rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
     isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
     close: () => database.close(),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import type { IntegrationsPolicy, Policy, PolicyLoadResult, PolicyProblem, RoutingRule, ServicePolicy, SeverityPolicy, TeamPolicy } from '../types';
+import type { AccessPolicy, IntegrationsPolicy, Policy, PolicyLoadResult, PolicyProblem, RoutingRule, ServicePolicy, SeverityPolicy, TeamPolicy } from '../types';
 import { parseSourceFile, problem, type SourceFile } from '../source';
 import { validatePolicy } from '../validate';
 import { findTextFault } from '../../common/text';
@@ -108,6 +108,7 @@ export interface PolicySources {
   severities: SourceFile;
   services?: SourceFile;
   integrations?: SourceFile;
+  access?: SourceFile;
   /** Team id → its file. */
   teams: Record<string, SourceFile>;
 }
@@ -168,21 +169,23 @@ export function loadPolicyDir(dir: string, options: LoadOptions = {}): PolicyLoa
   };
   const services = optional('services');
   const integrations = optional('integrations');
+  const access = optional('access');
   if (errors.length > 0 || !severities) return { ok: false, errors, warnings };
 
   const servicesData = (services?.data ?? { services: {}, routing: { rules: [] } }) as {
     services: Record<string, Partial<ServicePolicy>>;
     routing: { defaultTeam?: string; rules: RoutingRule[] };
   };
-  const sources: PolicySources = { severities: severities.file, services: services?.file, integrations: integrations?.file, teams: teamFiles };
+  const sources: PolicySources = { severities: severities.file, services: services?.file, integrations: integrations?.file, access: access?.file, teams: teamFiles };
   const policy: Policy = {
-    version: options.version ?? contentVersion([severities.file, ...Object.values(teamFiles), ...(services ? [services.file] : []), ...(integrations ? [integrations.file] : [])]),
+    version: options.version ?? contentVersion([severities.file, ...Object.values(teamFiles), ...[services, integrations, access].flatMap((file) => (file ? [file.file] : []))]),
     severities: (severities.data as { severities: SeverityPolicy[] }).severities,
     teams,
     people: Object.create(null),
     services: ownedServices(servicesData.services, teams),
     routing: { rules: servicesData.routing.rules ?? [], ...(servicesData.routing.defaultTeam ? { defaultTeam: servicesData.routing.defaultTeam } : {}) },
     ...(integrations ? { integrations: integrations.data as IntegrationsPolicy } : {}),
+    ...(access ? { access: access.data as AccessPolicy } : {}),
   };
   for (const team of Object.values(teams)) {
     for (const member of team.members) policy.people[member.id] ??= { ...member, team: team.id };

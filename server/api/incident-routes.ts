@@ -12,13 +12,14 @@ import { HttpError, refusalError } from './errors';
 import { resolveDeclaration } from '../../usecases/declaration';
 import { validateBody, type SchemaName } from './schemas';
 import { queryChoice, queryValue, queryWholeNumber } from './query';
+import { actorFrom, requirePermission } from './auth';
 import type { Insight } from '../../store/insight';
 
 const INCIDENT_ID = /^[0-9a-z]{1,40}$/;
 const LIST_STATUSES = ['open', 'resolved', 'closed', 'all'] as const;
 
-/** The caller, as named by the auth middleware; `by` in a body names someone else explicitly. */
-const actor = (req: Request): string => (req.body?.by as string | undefined) ?? (req.res?.locals.principal as string) ?? 'unknown';
+/** The caller (server/api/auth.ts): a body `by` naming someone else is refused unless the caller may act for others. */
+const actor = (req: Request): string => actorFrom(req.res!, req.body?.by);
 
 function incidentId(req: Request): string {
   const id = String(req.params.id);
@@ -59,7 +60,7 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
 
   router.post('/', validateBody('Declaration'), async (req, res) => {
     const { title, severity, service, team, summary, reporter } = req.body;
-    const resolved = resolveDeclaration(policies.current, { title, severity, service, team, summary, reporter: reporter ?? res.locals.principal });
+    const resolved = resolveDeclaration(policies.current, { title, severity, service, team, summary, reporter: actorFrom(res, reporter, 'reporter') });
     if (!resolved.ok) throw refusalError(resolved.refusal);
     const key = req.get('Idempotency-Key');
     if (key !== undefined && (key.length === 0 || key.length > 200)) throw new HttpError(400, 'invalid', 'Idempotency-Key must be 1 to 200 characters', 'Idempotency-Key');
@@ -94,7 +95,14 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
   /** A lifecycle command: validate the body, then let the workflow accept or refuse it. */
   const command = (path: string, schema: SchemaName, toCommand: (req: Request) => Command, status = 200) =>
     router.post(path, validateBody(schema), async (req, res) => {
-      res.status(status).json(latestOf(await incidents.command(incidentId(req), toCommand(req))));
+      const id = incidentId(req);
+      const next = toCommand(req);
+      // Publishing to the status page takes the incident's commander or communications role (or comms/admin).
+      if (next.type === 'post-status-update' && next.public) {
+        const { roles } = await incidents.get(id);
+        requirePermission(policies, res, { kind: 'command', publish: { commander: roles.commander, communications: roles.communications } });
+      }
+      res.status(status).json(latestOf(await incidents.command(id, next)));
     });
 
   command('/:id/acknowledge', 'Acknowledge', (req) => ({ type: 'acknowledge', by: actor(req) }));

@@ -1,4 +1,5 @@
 /** /api/v1/oncall: who is on call for a team at an instant, and the overrides that change it. */
+import { actorFrom } from './auth';
 import { Router, type Request } from 'express';
 import { onCallAt } from '../../policy/oncall';
 import type { Policy } from '../../policy/types';
@@ -42,13 +43,13 @@ export function oncallRoutes(policies: PolicyStore, overrides: Overrides): Route
     if (replaces && !policy.teams[team].members.some((member) => member.id === replaces)) {
       throw new HttpError(400, 'invalid', `"${replaces}" is not a member of team ${team}`, 'replaces');
     }
-    const record = await overrides.add(team, { person, replaces, rotation, from, to, reason, by: req.body.by ?? res.locals.principal });
+    const record = await overrides.add(team, { person, replaces, rotation, from, to, reason, by: actorFrom(res, req.body.by) });
     res.status(201).json(record);
   });
 
   router.delete('/:team/overrides/:id', async (req, res) => {
     const team = teamOf(req, policies.current);
-    res.json(await overrides.remove(team, String(req.params.id), String(req.query.by ?? res.locals.principal)));
+    res.json(await overrides.remove(team, String(req.params.id), actorFrom(res, typeof req.query.by === 'string' ? req.query.by : undefined)));
   });
 
   return router;

@@ -283,6 +283,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       trustProxy: config.trustProxy,
       insight: store?.insight,
       rebuildProjection,
+      tokens: store?.tokens,
+      audit: store?.audit,
     });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(

@@ -143,6 +143,20 @@ describe('marshal CLI', () => {
     expect(await ok(['list', '--search', word])).toContain(id);
   });
 
+  it('issues, lists and revokes a personal token, which then works as that person and then not at all', async () => {
+    const issued = await ok(['token', 'create', '--name', 'cli test', '--person', 'alice', '--days', '7']);
+    const token = /^(mrsh_\S+)$/m.exec(issued)?.[1];
+    expect(token, issued).toBeDefined();
+    const id = /^Token (\w+) /.exec(issued)![1];
+    const asAlice = await marshal(['declare', '--title', 'Declared with a personal token', '--severity', 'SEV4', '--team', 'web', '--json'], { MARSHAL_TOKEN: token! });
+    expect(JSON.parse(asAlice.stdout).reporter).toBe('alice');
+    expect((await ok(['token', 'list'])).split('\n').find((line) => line.startsWith(id))).toMatch(/live\s+alice\s+cli test/);
+    expect(await ok(['token', 'revoke', id])).toBe(`Revoked token ${id}.\n`);
+    const refused = await marshal(['list'], { MARSHAL_TOKEN: token! });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/401|token/i);
+  });
+
   it('finds the server on MARSHAL_PORT when MARSHAL_URL is unset', async () => {
     const { MARSHAL_URL: _unset, ...env } = process.env;
     const run = await new Promise<{ code: number; stdout: string }>((done) =>

@@ -1,0 +1,152 @@
+/**
+ * Tokens and the audit trail, in the store. A token is `mrsh_<id>_<secret>`; only the SHA-256 of the whole
+ * token is kept, so the store never holds a usable credential. A token is good until it expires or is revoked,
+ * and each use is recorded as its last use.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Database } from './database';
+import { isConnectionFailure, StoreUnavailableError } from './errors';
+import { repairText } from '../common/text';
+
+export interface TokenRecord {
+  id: string;
+  kind: 'person' | 'service';
+  person: string | null;
+  service: string | null;
+  scopes: string[];
+  name: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface AuditEntry {
+  actor: string;
+  principal: string;
+  action: string;
+  target?: string;
+  outcome: 'allowed' | 'denied' | 'failed' | 'done';
+  status?: number;
+  tokenId?: string;
+  remote?: string;
+  detail?: Record<string, unknown>;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const TOKEN = /^mrsh_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value == null ? null : String(value));
+
+function record(row: Record<string, unknown>): TokenRecord {
+  return {
+    id: String(row.id),
+    kind: row.kind as TokenRecord['kind'],
+    person: (row.person as string | null) ?? null,
+    service: (row.service as string | null) ?? null,
+    scopes: (row.scopes as string[]) ?? [],
+    name: String(row.name),
+    createdBy: String(row.created_by),
+    createdAt: iso(row.created_at)!,
+    expiresAt: iso(row.expires_at)!,
+    lastUsedAt: iso(row.last_used_at),
+    revokedAt: iso(row.revoked_at),
+  };
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
+  }
+}
+
+export class Tokens {
+  constructor(private readonly db: Database) {}
+
+  /** Issue a token; the secret is in the answer and nowhere else. */
+  async issue(input: { kind: 'person' | 'service'; person?: string; service?: string; scopes?: string[]; name: string; createdBy: string; expiresAt: string }): Promise<{ token: string; record: TokenRecord }> {
+    const id = randomBytes(8).toString('hex').slice(0, 12);
+    const token = `mrsh_${id}_${randomBytes(32).toString('base64url')}`;
+    const [row] = await guarded(() =>
+      this.db.query<Record<string, unknown>>(
+        `INSERT INTO api_tokens (id, hash, kind, person, service, scopes, name, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+        [id, sha256(token), input.kind, input.person ?? null, input.service ?? null, input.scopes ?? [], repairText(input.name), input.createdBy, input.expiresAt],
+      ),
+    );
+    return { token, record: record(row) };
+  }
+
+  /** The live token this secret is, recording its use; undefined for anything else (unknown, expired, revoked). */
+  async verify(secret: string): Promise<TokenRecord | undefined> {
+    const match = TOKEN.exec(secret);
+    if (!match) return undefined;
+    const [stored] = await guarded(() => this.db.query<{ hash: string }>('SELECT hash FROM api_tokens WHERE id = $1', [match[1]]));
+    const expected = Buffer.from(stored?.hash ?? '', 'hex');
+    const given = Buffer.from(sha256(secret), 'hex');
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+    const [row] = await guarded(() =>
+      this.db.query<Record<string, unknown>>(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING *`, [match[1]]),
+    );
+    return row ? record(row) : undefined;
+  }
+
+  async list(filter: { person?: string } = {}): Promise<TokenRecord[]> {
+    const rows = await guarded(() =>
+      this.db.query<Record<string, unknown>>(`SELECT * FROM api_tokens WHERE ($1::text IS NULL OR person = $1) ORDER BY created_at DESC LIMIT 1000`, [filter.person ?? null]),
+    );
+    return rows.map(record);
+  }
+
+  async get(id: string): Promise<TokenRecord | undefined> {
+    const [row] = await guarded(() => this.db.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = $1', [id]));
+    return row ? record(row) : undefined;
+  }
+
+  /** Revoke at once: the next request with it fails. */
+  async revoke(id: string, by: string): Promise<TokenRecord | undefined> {
+    const [row] = await guarded(() => this.db.query<Record<string, unknown>>(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING *`, [id, by]));
+    return row ? record(row) : undefined;
+  }
+}
+
+export class AuditTrail {
+  constructor(private readonly db: Database) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    const clean = repairText(entry);
+    await guarded(() =>
+      this.db.query(`INSERT INTO audit_events (actor, principal, action, target, outcome, status, token_id, remote, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
+        clean.actor.slice(0, 200),
+        clean.principal.slice(0, 200),
+        clean.action.slice(0, 200),
+        clean.target?.slice(0, 500) ?? null,
+        clean.outcome,
+        clean.status ?? null,
+        clean.tokenId ?? null,
+        clean.remote?.slice(0, 100) ?? null,
+        JSON.stringify(clean.detail ?? {}).length > 4000 ? '{"truncated":true}' : JSON.stringify(clean.detail ?? {}),
+      ]),
+    );
+  }
+
+  async list(filter: { actor?: string; limit: number }): Promise<(AuditEntry & { id: number; at: string })[]> {
+    const rows = await guarded(() =>
+      this.db.query<Record<string, unknown>>(`SELECT * FROM audit_events WHERE ($1::text IS NULL OR actor = $1) ORDER BY id DESC LIMIT $2`, [filter.actor ?? null, filter.limit]),
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: iso(row.at)!,
+      actor: String(row.actor),
+      principal: String(row.principal),
+      action: String(row.action),
+      ...(row.target ? { target: String(row.target) } : {}),
+      outcome: row.outcome as AuditEntry['outcome'],
+      ...(row.status != null ? { status: Number(row.status) } : {}),
+      ...(row.token_id ? { tokenId: String(row.token_id) } : {}),
+      ...(row.remote ? { remote: String(row.remote) } : {}),
+      detail: row.detail as Record<string, unknown>,
+    }));
+  }
+}
