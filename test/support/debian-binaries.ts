@@ -6,9 +6,9 @@
  * machine that lacks the binaries still shows the step this module takes for it.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { repoRoot } from './paths';
 
 export interface DebianBinary {
@@ -22,6 +22,11 @@ export interface DebianBinary {
   upstreamVersion: string;
   /** Where the binary lies inside the package. */
   pathInPackage: string;
+  /**
+   * Files the binary reads from a path compiled into it, with no flag to move them (Debian's Alertmanager loads
+   * its default notification template from /usr/share/prometheus/alertmanager and will not start without it).
+   */
+  fixedFiles?: string[];
 }
 
 export const ALERTMANAGER: DebianBinary = {
@@ -31,6 +36,7 @@ export const ALERTMANAGER: DebianBinary = {
   debianPackage: 'prometheus-alertmanager',
   upstreamVersion: '0.25.0',
   pathInPackage: 'usr/bin/prometheus-alertmanager',
+  fixedFiles: ['usr/share/prometheus/alertmanager/default.tmpl', 'usr/share/prometheus/alertmanager/email.tmpl'],
 };
 
 export const PROMETHEUS: DebianBinary = {
@@ -152,6 +158,31 @@ function fetchFromDebian(spec: DebianBinary, tried: string[]): string | undefine
   }
 }
 
+/**
+ * Put the package's fixed files where the binary looks for them, when they are missing: the one write outside
+ * the project, of data files only (what dpkg would unpack there), and only as root. A binary from PATH came
+ * with them.
+ */
+function placeFixedFiles(spec: DebianBinary, binary: string, tried: string[]): boolean {
+  const packageRoot = binary.slice(0, -spec.pathInPackage.length);
+  for (const file of spec.fixedFiles ?? []) {
+    const target = `/${file}`;
+    if (existsSync(target)) continue;
+    if (process.getuid?.() !== 0) {
+      tried.push(`${target} is missing (the binary reads it from there) and only root may put it there`);
+      return false;
+    }
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(join(packageRoot, file), target);
+    } catch (error) {
+      tried.push(`could not copy ${file} from the package to ${target}: ${(error as Error).message}`);
+      return false;
+    }
+  }
+  return true;
+}
+
 export interface FoundBinary {
   path: string;
   source: 'env' | 'path' | 'cache' | 'debian';
@@ -172,10 +203,10 @@ export function findDebianBinary(spec: DebianBinary): { found?: FoundBinary; tri
   }
   tried.push(`no ${spec.executables.map((name) => `"${name}"`).join(' or ')} on PATH`);
   const fromCache = cached(spec);
-  if (fromCache) return { found: { path: fromCache, source: 'cache' }, tried };
+  if (fromCache) return placeFixedFiles(spec, fromCache, tried) ? { found: { path: fromCache, source: 'cache' }, tried } : { tried };
   tried.push(`no ${spec.debianPackage} ${spec.upstreamVersion} in the cache at ${prometheusCacheDir()}`);
   const fetched = fetchFromDebian(spec, tried);
-  if (fetched) return { found: { path: fetched, source: 'debian' }, tried };
+  if (fetched) return placeFixedFiles(spec, fetched, tried) ? { found: { path: fetched, source: 'debian' }, tried } : { tried };
   return { tried };
 }
 
