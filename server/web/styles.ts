@@ -79,6 +79,18 @@ table.figures th { vertical-align: bottom; }
 tr.overdue td { background: #fff8f5; }
 tr.overdue td:first-child { border-left: 4px solid #cf222e; }
 .overdue-word { color: #a40e26; }
+.oncall-person { border-left: 4px solid var(--link); padding: .25rem 0 .25rem .75rem; margin: .5rem 0; }
+.oncall-person .role { display: inline-block; min-width: 6rem; font-weight: 600; color: var(--muted); text-transform: uppercase; font-size: .8rem; letter-spacing: .04em; }
+.oncall-person .who { font-size: 1.2rem; }
+.oncall-person.gap-warning { border-left-color: #cf222e; background: #ffebe9; }
+.pill-override { background: #fff1e5; border-color: #bc4c00; color: #953800; }
+.night { font-weight: 600; color: #6639ba; }
+.gap-list li { color: #82071e; }
+.pair { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr)); }
+tr.past td { color: var(--muted); }
+.schedule-figure { max-width: 100%; }
+svg.chart.schedule { max-width: 44rem; }
+.shift-list li { padding: .15rem 0; }
 @media (max-width: 40rem) {
   /* A phone's first screen is for the incident, not the header: the name stays, its preamble is for screen readers. */
   .wide-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

@@ -11,6 +11,7 @@ import { closingReport } from '../../documents/closing-report';
 import { draftPostmortem } from '../../documents/postmortem';
 import { asHttpError, HttpError } from '../../api/errors';
 import type { IncidentSummary, Incidents } from '../../../engine/incidents';
+import type { Overrides } from '../../../engine/overrides';
 import type { Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
 import type { Insight, FoundIncident } from '../../../store/insight';
@@ -23,6 +24,7 @@ import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { incidentPage } from './incident-page';
 import { givenQuery, insightConsoleRoutes } from './insight-routes';
+import { oncallConsoleRoutes } from './oncall-routes';
 import { consolePage, errorPage, listPage, loginPage } from './views';
 
 export interface ConsoleDeps {
@@ -32,6 +34,8 @@ export interface ConsoleDeps {
   logger: Logger;
   /** The store's insight (reports, action items, search); absent in a process that does not hold the store. */
   insight?: Insight;
+  /** On-call overrides through the engine; absent, the on-call pages answer 503. */
+  overrides?: Overrides;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -103,6 +107,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
 
   router.use(insightConsoleRoutes(deps.insight, deps.policies));
+  router.use(oncallConsoleRoutes(deps.overrides, deps.policies));
 
   router.post('/incidents', async (req, res) => {
     const policy = deps.policies.current;
