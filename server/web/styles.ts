@@ -80,7 +80,8 @@ tr.overdue td { background: #fff8f5; }
 tr.overdue td:first-child { border-left: 4px solid #cf222e; }
 .overdue-word { color: #a40e26; }
 .oncall-person { border-left: 4px solid var(--link); padding: .25rem 0 .25rem .75rem; margin: .5rem 0; }
-.oncall-person .role { display: inline-block; min-width: 6rem; font-weight: 600; color: var(--muted); text-transform: uppercase; font-size: .8rem; letter-spacing: .04em; }
+.oncall-team h2 { margin-top: 0; }
+.oncall-person .role { display: block; font-weight: 600; color: var(--muted); text-transform: uppercase; font-size: .8rem; letter-spacing: .04em; }
 .oncall-person .who { font-size: 1.2rem; }
 .oncall-person.gap-warning { border-left-color: #cf222e; background: #ffebe9; }
 .pill-override { background: #fff1e5; border-color: #bc4c00; color: #953800; }

@@ -35,7 +35,7 @@ describe('on-call pages', () => {
     const now = (await file.api.get('/api/v1/oncall/payments')).body;
     for (const team of ['payments', 'platform', 'web']) expect(board.html).toContain(`href="/console/oncall/${team}"`);
     if (now.primary) expect(board.html).toContain(now.primary.name);
-    expect(board.html).toMatch(/Their time: <strong>\w{3} \d{2}:\d{2} /);
+    expect(board.html).toMatch(/Their time: <strong>\w{3} \d{2}:\d{2} \([\w ]+, [\w+-]+\)/);
     expect(board.html).toContain('href="/console/oncall">On call</a>');
 
     const page = await browser.get('/console/oncall/payments?zone=Europe%2FLondon');

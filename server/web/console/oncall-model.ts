@@ -20,7 +20,9 @@ export interface LocalTime {
 
 export function localTime(zone: string, at: number): LocalTime {
   const local = DateTime.fromMillis(at, { zone });
-  return { text: `${local.toFormat('ccc HH:mm')} ${local.toFormat('ZZZZ')}`, night: local.hour < 6 };
+  // The place as people say it ("Sydney"), with the offset for anyone converting by hand.
+  const place = zone === 'UTC' ? 'UTC' : `${zone.split('/').pop()!.replace(/_/g, ' ')}, ${local.toFormat('ZZZZ')}`;
+  return { text: `${local.toFormat('ccc HH:mm')} (${place})`, night: local.hour < 6 };
 }
 
 export interface TeamNow {
@@ -89,9 +91,11 @@ export function teamSchedule(policy: Policy, teamId: string, overrides: Override
   return { team, zone, from, to, now, days, rows, gaps };
 }
 
-/** Each piece of `intervals` that falls on `day`, cut to it. */
-export function onDay<T extends Interval>(intervals: T[], day: ScheduleDay): T[] {
-  return intervals.flatMap((piece) => (piece.end <= day.start || piece.start >= day.end ? [] : [{ ...piece, start: Math.max(piece.start, day.start), end: Math.min(piece.end, day.end) }]));
+/** Each piece of `intervals` that falls on `day`, cut to it; `whole` keeps the uncut times to tell. */
+export function onDay<T extends Interval>(intervals: T[], day: ScheduleDay): (T & { whole: Interval })[] {
+  return intervals.flatMap((piece) =>
+    piece.end <= day.start || piece.start >= day.end ? [] : [{ ...piece, start: Math.max(piece.start, day.start), end: Math.min(piece.end, day.end), whole: { start: piece.start, end: piece.end } }],
+  );
 }
 
 /** "Mon 30 Nov 09:00" in the schedule's zone. */

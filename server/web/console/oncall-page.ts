@@ -66,10 +66,10 @@ function overridesTable(session: Session, team: TeamPolicy, records: OverrideRec
 <tbody>${shown.map(
     (record) => html`<tr${record.state === 'active' ? '' : html` class="past"`}><td data-label="Id">${record.id}</td>
 <td data-label="Who covers"><strong>${name(record.person)}</strong> ${record.replaces ? html`instead of <strong>${name(record.replaces)}</strong> (swap)` : html`holds ${record.rotation ?? 'primary'}`}${record.replaces && record.rotation ? ` on ${record.rotation}` : ''}</td>
-<td data-label="Window">${clockIn(zone, Date.parse(record.from))} – ${clockIn(zone, Date.parse(record.to))}</td>
+<td data-label="Window (${zone})">${clockIn(zone, Date.parse(record.from))} – ${clockIn(zone, Date.parse(record.to))}</td>
 <td data-label="Why">${record.reason}<br><span class="muted">added by ${record.createdBy}${record.removedBy ? `, removed by ${record.removedBy}` : ''}</span></td>
 <td data-label="State">${record.state}</td>
-<td data-label="">${record.state === 'active' ? buttonForm(session, `/console/oncall/${team.id}/overrides/${record.id}/remove`, 'Remove', { secondary: true, label: `Remove override ${record.id}` }) : ''}</td></tr>`,
+<td>${record.state === 'active' ? buttonForm(session, `/console/oncall/${team.id}/overrides/${record.id}/remove`, 'Remove', { secondary: true, label: `Remove override ${record.id}` }) : ''}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

@@ -8,17 +8,17 @@
  */
 import { html, type Html } from '../html';
 import { clockIn, onDay, type ScheduleDay, type TeamSchedule } from './oncall-model';
-import type { Segment } from '../../../policy/schedule';
+import type { Interval, Segment } from '../../../policy/schedule';
 import type { Policy } from '../../../policy/types';
 
 const WIDTH = 360;
 const LEFT = 62;
 const RIGHT = 6;
 const SPAN = WIDTH - LEFT - RIGHT;
-const FONT = 12;
-const BAR = 17;
+const FONT = 13;
+const BAR = 19;
 const ROW = BAR * 2 + 12;
-const TOP = 78;
+const TOP = 82;
 /** Hub colours that carry white text at 4.5:1 or better; overrides and gaps have their own. */
 const LAYER_COLOURS = ['#0550ae', '#116329', '#6639ba', '#57606a', '#7d4e00', '#0a3069'];
 const OVERRIDE = '#bc4c00';
@@ -79,7 +79,7 @@ function hourAxis(): Html {
   return html`<g class="axis">${ticks}</g>`;
 }
 
-function bar(schedule: TeamSchedule, policy: Policy, day: ScheduleDay, segment: Segment, y: number, colours: Map<string, string>): Html {
+function bar(schedule: TeamSchedule, policy: Policy, day: ScheduleDay, segment: Segment & { whole: Interval }, y: number, colours: Map<string, string>): Html {
   const x = xOf(day, segment.start);
   const width = Math.max(round(xOf(day, segment.end) - x), 1);
   const name = policy.people[segment.personId]?.name ?? segment.personId;
@@ -93,14 +93,14 @@ function bar(schedule: TeamSchedule, policy: Policy, day: ScheduleDay, segment: 
     ? html`<rect x="${x}" y="${y}" width="${width}" height="${BAR}" fill="${override ? 'url(#override-stripes)' : colour}"/>`
     : html`<rect x="${x + 0.75}" y="${y + 0.75}" width="${Math.max(width - 1.5, 0.5)}" height="${BAR - 1.5}" fill="#ffffff" stroke="${colour}" stroke-width="1.5"${override ? html` stroke-dasharray="4 2"` : ''}/>`;
   const text = label ? html`<text x="${x + 4}" y="${y + BAR - 4.5}" font-size="${FONT}" fill="${primary ? '#ffffff' : colour}" font-weight="600">${label}</text>` : '';
-  return html`<g class="shift"><title>${segment.rotation}: ${name} (${where}), ${clockIn(schedule.zone, segment.start)}–${clockIn(schedule.zone, segment.end)}</title>${shape}${text}</g>`;
+  return html`<g class="shift"><title>${segment.rotation}: ${name} (${where}), ${clockIn(schedule.zone, segment.whole.start)}–${clockIn(schedule.zone, segment.whole.end)}</title>${shape}${text}</g>`;
 }
 
-function gapBar(schedule: TeamSchedule, day: ScheduleDay, gap: { start: number; end: number }, y: number): Html {
+function gapBar(schedule: TeamSchedule, day: ScheduleDay, gap: Interval & { whole: Interval }, y: number): Html {
   const x = xOf(day, gap.start);
   const width = Math.max(round(xOf(day, gap.end) - x), 1.5);
   const label = width >= 70 ? 'no primary' : width >= 24 ? 'gap' : '';
-  return html`<g class="gap"><title>No primary: ${clockIn(schedule.zone, gap.start)}–${clockIn(schedule.zone, gap.end)}</title><rect x="${x}" y="${y}" width="${width}" height="${BAR}" fill="${GAP_FILL}" stroke="${GAP_LINE}" stroke-width="1.5"/>${label ? html`<text x="${x + 4}" y="${y + BAR - 4.5}" font-size="${FONT}" fill="${GAP_TEXT}" font-weight="700">${label}</text>` : ''}</g>`;
+  return html`<g class="gap"><title>No primary: ${clockIn(schedule.zone, gap.whole.start)}–${clockIn(schedule.zone, gap.whole.end)}</title><rect x="${x}" y="${y}" width="${width}" height="${BAR}" fill="${GAP_FILL}" stroke="${GAP_LINE}" stroke-width="1.5"/>${label ? html`<text x="${x + 4}" y="${y + BAR - 4.5}" font-size="${FONT}" fill="${GAP_TEXT}" font-weight="700">${label}</text>` : ''}</g>`;
 }
 
 export function schedulePicture(schedule: TeamSchedule, policy: Policy): Html {
