@@ -4,26 +4,14 @@
  * day in a zone the reader picks. Pure: the routes fetch overrides, this only arranges the answer.
  */
 import { DateTime } from 'luxon';
-import { instantAt, localClock } from '../../../policy/clock';
+import { instantAt, localClock, localTime, type LocalTime } from '../../../policy/clock';
+
+export type { LocalTime };
 import { onCallAt, type OnCallAnswer } from '../../../policy/oncall';
 import { rotationSchedule, subtract, type Interval, type Segment } from '../../../policy/schedule';
 import type { Override, Policy, RotationName, TeamPolicy } from '../../../policy/types';
 
 export const SCHEDULE_DAYS = 14;
-
-/** A person's clock where they are: what an on-call engineer checks before phoning someone. */
-export interface LocalTime {
-  text: string;
-  /** 00:00–06:00 where they are: a call would wake them. */
-  night: boolean;
-}
-
-export function localTime(zone: string, at: number): LocalTime {
-  const local = DateTime.fromMillis(at, { zone });
-  // The place as people say it ("Sydney"), with the offset for anyone converting by hand.
-  const place = zone === 'UTC' ? 'UTC' : `${zone.split('/').pop()!.replace(/_/g, ' ')}, ${local.toFormat('ZZZZ')}`;
-  return { text: `${local.toFormat('ccc HH:mm')} (${place})`, night: local.hour < 6 };
-}
 
 export interface TeamNow {
   team: TeamPolicy;
