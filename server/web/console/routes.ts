@@ -18,6 +18,7 @@ import type { Insight, FoundIncident } from '../../../store/insight';
 import { queryValue } from '../../api/query';
 import { html } from '../html';
 import { sendHtml } from '../layout';
+import { renderMarkdown } from '../markdown';
 import { sameSecret } from '../../api/secrets';
 import { refuseUnstorableText } from '../../api/text-guard';
 import { SessionKeeper, type Session } from '../session';
@@ -140,6 +141,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const id = String(req.params.id);
     if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
     const incident = await deps.incidents.get(id);
+    const report = closingReport(incident, documentContext());
     sendHtml(
       res,
       200,
@@ -147,8 +149,9 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
         sessionOf(res),
         `Report: ${incident.title}`,
         html`<p><a href="/console/incidents/${id}">← Back to the incident</a></p>
-<h1>Closing report</h1><p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
-<pre class="markdown">${closingReport(incident, documentContext())}</pre>`,
+<h1>Closing report</h1><p class="muted">For stakeholders, from this incident's data. The Markdown below the report is for your wiki; also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
+${renderMarkdown(report)}
+<details class="filter-box"><summary>The report as Markdown</summary><pre class="markdown">${report}</pre></details>`,
       ),
     );
   });
