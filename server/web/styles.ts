@@ -89,6 +89,7 @@ tr.overdue td:first-child { border-left: 4px solid #cf222e; }
 .gap-list li { color: #82071e; }
 .pair { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr)); }
 tr.past td { color: var(--muted); }
+td.nowrap { white-space: nowrap; }
 .schedule-figure { max-width: 100%; }
 svg.chart.schedule { max-width: 44rem; }
 .shift-list li { padding: .15rem 0; }

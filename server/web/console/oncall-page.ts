@@ -64,7 +64,7 @@ function overridesTable(session: Session, team: TeamPolicy, records: OverrideRec
   if (shown.length === 0) return html`<p class="empty">No overrides: the rotation decides.</p>`;
   return html`<div class="table-wrap"><table class="stackable"><caption class="sr-only">Overrides</caption><thead><tr><th scope="col">Id</th><th scope="col">Who covers</th><th scope="col">Window (${zone})</th><th scope="col">Why</th><th scope="col">State</th><th scope="col"><span class="sr-only">Remove</span></th></tr></thead>
 <tbody>${shown.map(
-    (record) => html`<tr${record.state === 'active' ? '' : html` class="past"`}><td data-label="Id">${record.id}</td>
+    (record) => html`<tr${record.state === 'active' ? '' : html` class="past"`}><td data-label="Id" class="nowrap">${record.id}</td>
 <td data-label="Who covers"><strong>${name(record.person)}</strong> ${record.replaces ? html`instead of <strong>${name(record.replaces)}</strong> (swap)` : html`holds ${record.rotation ?? 'primary'}`}${record.replaces && record.rotation ? ` on ${record.rotation}` : ''}</td>
 <td data-label="Window (${zone})">${clockIn(zone, Date.parse(record.from))} – ${clockIn(zone, Date.parse(record.to))}</td>
 <td data-label="Why">${record.reason}<br><span class="muted">added by ${record.createdBy}${record.removedBy ? `, removed by ${record.removedBy}` : ''}</span></td>
