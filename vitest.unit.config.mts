@@ -11,6 +11,8 @@ export default defineConfig({
       'test/policy/**/*.test.ts',
       'test/web/documents.test.ts',
       'test/web/status-model.test.ts',
+      'test/web/oncall-picture.test.ts',
+      'test/web/console-render.test.ts',
       'test/intake/rules.test.ts',
       'test/channels/*.test.ts',
       'test/store/*.test.ts',

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { Api } from './api';
 import { registerCommands, type Context } from './commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit';
+import { registerOncallCommands } from './oncall-commands';
 import { registerPolicyCommands } from './policy-commands';
 
 /** The server `npm start` runs on this machine, on MARSHAL_PORT if set (as the server reads it). */
@@ -63,6 +64,7 @@ export function buildProgram(): Command {
     return { api, json: Boolean(globals.json) };
   };
   registerCommands(program, contextOf);
+  registerOncallCommands(program, contextOf);
   registerPolicyCommands(program);
   return program;
 }

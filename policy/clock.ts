@@ -66,3 +66,17 @@ export function formatInstant(at: number | Date, zone = 'UTC'): string {
   const local = DateTime.fromMillis(typeof at === 'number' ? at : at.getTime(), { zone });
   return `${local.toFormat('ccc d LLL HH:mm')} ${zone === 'UTC' ? 'UTC' : local.toFormat('ZZZZ')}`;
 }
+
+/** A person's clock where they are: what an on-call engineer checks before phoning someone. */
+export interface LocalTime {
+  text: string;
+  /** 00:00–06:00 where they are: a call would wake them. */
+  night: boolean;
+}
+
+export function localTime(zone: string, at: number): LocalTime {
+  const local = DateTime.fromMillis(at, { zone });
+  // The place as people say it ("Sydney"), with the offset for anyone converting by hand.
+  const place = zone === 'UTC' ? 'UTC' : `${zone.split('/').pop()!.replace(/_/g, ' ')}, ${local.toFormat('ZZZZ')}`;
+  return { text: `${local.toFormat('ccc HH:mm')} (${place})`, night: local.hour < 6 };
+}

@@ -100,7 +100,7 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The public status page, and the console, which authenticates by its own session cookie (server/web/).
   app.use(statusRoutes(deps.incidents, deps.policies));
-  app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger, insight: deps.insight }));
+  app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger, insight: deps.insight, overrides: deps.overrides }));
 
   // Everything below needs a bearer token, and permission for what it asks (server/api/auth.ts).
   const access = { adminToken: deps.token, policies: deps.policies, tokens: deps.tokens, audit: deps.audit, logger };

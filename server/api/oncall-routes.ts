@@ -4,14 +4,26 @@ import { Router, type Request } from 'express';
 import { onCallAt } from '../../policy/oncall';
 import type { Policy } from '../../policy/types';
 import type { Overrides } from '../../engine/overrides';
+import type { OverrideRequest } from '../../workflows/oncall-overrides-contract';
 import type { PolicyStore } from '../runtime/policy-store';
 import { HttpError } from './errors';
 import { validateBody } from './schemas';
 
-function teamOf(req: Request, policy: Policy): string {
-  const team = String(req.params.team);
-  if (!policy.teams[team]) throw new HttpError(404, 'not_found', `no team "${team}" in policy ${policy.version}; teams: ${Object.keys(policy.teams).join(', ')}`);
+/** A team the policy defines (its own key: "constructor" is no team), else 404 listing the teams. */
+export function knownTeam(policy: Policy, team: string): string {
+  if (!Object.hasOwn(policy.teams, team)) throw new HttpError(404, 'not_found', `no team "${team}" in policy ${policy.version}; teams: ${Object.keys(policy.teams).join(', ')}`);
   return team;
+}
+
+const teamOf = (req: Request, policy: Policy): string => knownTeam(policy, String(req.params.team));
+
+/** The names an override uses must mean someone: the cover a person of the policy, the covered a member of the team. */
+export function checkOverridePeople(policy: Policy, team: string, request: Pick<OverrideRequest, 'person' | 'replaces'>): void {
+  const { person, replaces } = request;
+  if (!Object.hasOwn(policy.people, person)) throw new HttpError(400, 'invalid', `no person "${person}" in policy ${policy.version}`, 'person');
+  if (replaces && !policy.teams[team].members.some((member) => member.id === replaces)) {
+    throw new HttpError(400, 'invalid', `"${replaces}" is not a member of team ${team}`, 'replaces');
+  }
 }
 
 function instant(value: unknown): Date {
@@ -39,10 +51,7 @@ export function oncallRoutes(policies: PolicyStore, overrides: Overrides): Route
     const policy = policies.current;
     const team = teamOf(req, policy);
     const { person, replaces, rotation, from, to, reason } = req.body;
-    if (!policy.people[person]) throw new HttpError(400, 'invalid', `no person "${person}" in policy ${policy.version}`, 'person');
-    if (replaces && !policy.teams[team].members.some((member) => member.id === replaces)) {
-      throw new HttpError(400, 'invalid', `"${replaces}" is not a member of team ${team}`, 'replaces');
-    }
+    checkOverridePeople(policy, team, { person, replaces });
     const record = await overrides.add(team, { person, replaces, rotation, from, to, reason, by: actorFrom(res, req.body.by) });
     res.status(201).json(record);
   });

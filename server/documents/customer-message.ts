@@ -42,13 +42,27 @@ function nextUpdateIn(incident: IncidentView): string | undefined {
   }
 }
 
+/** The severity customers were last told about: the one in force when the last public update went out. */
+function severityWhenTold(incident: IncidentView, toldAtSeq: number): string {
+  const change = incident.timeline.find((event) => event.type === 'severity-changed' && event.seq > toldAtSeq);
+  return change && change.type === 'severity-changed' ? change.from : incident.severity;
+}
+
+const RANK: Record<Impact, number> = { operational: 0, degraded_performance: 1, partial_outage: 2, major_outage: 3 };
+
 export function draftCustomerMessage(incident: IncidentView, services: Record<string, ServicePolicy>): CustomerMessageDraft {
   const publicUpdates = incident.statusUpdates.filter((update) => update.public);
   const last = publicUpdates[publicUpdates.length - 1];
-  const status: UpdateStatus = incident.resolvedAt ? 'resolved' : last ? NEXT[last.status] : 'investigating';
+  const severities = incident.policy.severities;
+  // A severity change since customers were last told is news in itself: the draft says the impact changed
+  // rather than moving the story on (a worse incident while "monitoring" means the fix did not hold).
+  const before = last && !incident.resolvedAt ? impactOf(severityWhenTold(incident, last.seq), severities) : undefined;
+  const change = before ? Math.sign(RANK[impactOf(incident.severity, severities)] - RANK[before]) : 0;
+  const status: UpdateStatus = incident.resolvedAt ? 'resolved' : !last ? 'investigating' : change > 0 ? (last.status === 'monitoring' ? 'identified' : last.status) : NEXT[last.status];
   const components = affectedComponents(incident, services);
   const where = listInWords(components);
-  const impact = impactOf(incident.severity, incident.policy.severities, last?.status === 'resolved' ? undefined : last?.status);
+  // What the status page will show once this draft is published: the current severity at the drafted status.
+  const impact = impactOf(incident.severity, severities, status === 'resolved' ? undefined : status);
   const problem = impact === 'major_outage' ? 'an outage' : impact === 'partial_outage' ? 'a partial outage' : 'degraded performance';
   const cadence = nextUpdateIn(incident);
   const promise = cadence ? ` We will post another update within ${cadence}.` : ' We will post another update soon.';
@@ -60,11 +74,15 @@ export function draftCustomerMessage(incident: IncidentView, services: Record<st
     resolved: `This incident has been resolved and ${where} ${components.length > 1 ? 'are' : 'is'} operating normally. We are sorry for the disruption; we will look into what happened and how to prevent it.`,
   };
   const severity = severityPolicy(incident.policy, incident.severity);
+  const news =
+    change === 0 || status === 'investigating' || status === 'resolved'
+      ? ''
+      : `The impact has ${change > 0 ? 'grown' : 'eased'}: customers may now see ${problem === 'an outage' ? 'an outage of' : `${problem} on`} ${where}. `;
   return {
     incidentId: incident.id,
     status,
     statusLabel: UPDATE_LABELS[status],
-    message: messages[status],
+    message: news + messages[status],
     impact: status === 'resolved' ? 'operational' : impact,
     impactLabel: IMPACT_LABELS[status === 'resolved' ? 'operational' : impact],
     components,

@@ -79,6 +79,34 @@ table.figures th { vertical-align: bottom; }
 tr.overdue td { background: #fff8f5; }
 tr.overdue td:first-child { border-left: 4px solid #cf222e; }
 .overdue-word { color: #a40e26; }
+.oncall-person { border-left: 4px solid var(--link); padding: .25rem 0 .25rem .75rem; margin: .5rem 0; }
+.oncall-team h2 { margin-top: 0; }
+.oncall-person .role { display: block; font-weight: 600; color: var(--muted); text-transform: uppercase; font-size: .8rem; letter-spacing: .04em; }
+.oncall-person .who { font-size: 1.2rem; }
+.oncall-person.gap-warning { border-left-color: #cf222e; background: #ffebe9; }
+.pill-override { background: #fff1e5; border-color: #bc4c00; color: #953800; }
+.night { font-weight: 600; color: #6639ba; }
+.gap-list li { color: #82071e; }
+.pair { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 12rem), 1fr)); }
+tr.past td { color: var(--muted); }
+td.nowrap { white-space: nowrap; }
+.schedule-figure { max-width: 100%; }
+svg.chart.schedule { max-width: 44rem; }
+.shift-list li { padding: .15rem 0; }
+.alerts .alert { border-left: 4px solid var(--line); }
+.alerts .alert-firing { border-left-color: #cf222e; }
+.alert-firing .alert-state { background: #ffebe9; border-color: #cf222e; color: #82071e; font-weight: 600; }
+.alert-links a { font-weight: 600; }
+.labels { margin: .35rem 0; }
+.labels .pill { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .8rem; overflow-wrap: anywhere; }
+dl.annotations { display: grid; grid-template-columns: minmax(6rem, max-content) 1fr; gap: .15rem .75rem; margin: .5rem 0 0; }
+dl.annotations dt { font-weight: 600; color: var(--muted); overflow-wrap: anywhere; }
+dl.annotations dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
+.markdown-body { overflow-wrap: anywhere; }
+.markdown-body table { margin: .5rem 0 1rem; }
+.markdown-body pre, .markdown-body code { background: var(--panel); border-radius: 4px; }
+.markdown-body pre { padding: .75rem; overflow-x: auto; }
+@media (max-width: 40rem) { dl.annotations { grid-template-columns: 1fr; } dl.annotations dd { margin-bottom: .35rem; } }
 @media (max-width: 40rem) {
   /* A phone's first screen is for the incident, not the header: the name stays, its preamble is for screen readers. */
   .wide-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

@@ -173,3 +173,19 @@ describe('console forms', () => {
     expect((await browser.post(`/console/incidents/${id}/no-such-action`, { _csrf: csrf })).status).toBe(404);
   });
 });
+
+describe('console documents', () => {
+  it('renders the closing report as HTML, escaping what people wrote, with its Markdown beside it', async () => {
+    const { body } = await file.api.post<IncidentView>('/api/v1/incidents', { title: '<script>alert(1)</script> **Ledger** [x](javascript:alert(1))', severity: 'SEV3', service: 'payments-ledger' });
+    await file.api.post(`/api/v1/incidents/${body.id}/resolve`, { summary: '<img src=x onerror=alert(1)> rolled back' });
+    const browser = consoleClient(file.stack.url);
+    await browser.signIn(file.stack.token, 'Reader');
+    const report = await browser.get(`/console/incidents/${body.id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.html).toMatch(/<div class="markdown-body"><h1>/);
+    expect(report.html).toContain('<summary>The report as Markdown</summary>');
+    expect(report.html).not.toMatch(/<script>|<img src=x|href="javascript/i);
+    expect(report.html).toContain('&lt;img src=x onerror=alert(1)&gt; rolled back');
+    expect((await browser.get('/console/incidents/zzzzzzzzzz/report')).status).toBe(404);
+  });
+});

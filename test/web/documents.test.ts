@@ -139,6 +139,34 @@ describe('draft customer message', () => {
     expect(resolving).toMatchObject({ status: 'resolved', impact: 'operational', follows: { status: 'monitoring' } });
   });
 
+  it('follows the current severity: a change since the last public update is told, with the new impact', () => {
+    const told = (status: 'investigating' | 'identified' | 'monitoring', severity: string) =>
+      draftCustomerMessage(
+        incident({ title: 'x', severity: 'SEV3', service: 'checkout-api' }, [
+          [1, { type: 'post-status-update', by: 'carol', status, message: 'm', public: true }],
+          [5, { type: 'change-severity', by: 'carol', severity, reason: 'worse than thought' }],
+        ]),
+        services,
+      );
+    // Raised to SEV1 after "identified": customers are told of the outage, not that a fix is in.
+    const raised = told('identified', 'SEV1');
+    expect(raised).toMatchObject({ status: 'identified', impact: 'major_outage', severity: 'SEV1' });
+    expect(raised.message).toMatch(/^The impact has grown: customers may now see an outage of Checkout\. We have identified the cause of the outage/);
+    // Raised while "monitoring": the fix did not hold, so the story goes back to identified, not on to resolved.
+    const relapse = told('monitoring', 'SEV1');
+    expect(relapse).toMatchObject({ status: 'identified', impact: 'major_outage', complete: false });
+    expect(relapse.message).not.toMatch(/resolved/);
+    // Raised while investigating: the investigating message names the new impact.
+    expect(told('investigating', 'SEV2')).toMatchObject({ status: 'investigating', impact: 'partial_outage' });
+    expect(told('investigating', 'SEV2').message).toMatch(/^We are investigating a partial outage affecting Checkout/);
+    // The draft's impact is what the status page will show once it is published at the drafted status.
+    const monitoring = draftCustomerMessage(
+      incident({ title: 'x', severity: 'SEV1', service: 'checkout-api' }, [[1, { type: 'post-status-update', by: 'carol', status: 'identified', message: 'm', public: true }]]),
+      services,
+    );
+    expect(monitoring).toMatchObject({ status: 'monitoring', impact: 'degraded_performance' });
+  });
+
   it('after resolution: the Resolved message, then nothing more to say', () => {
     const resolved = draftCustomerMessage(sev, services);
     expect(resolved).toMatchObject({ status: 'resolved', impact: 'operational', complete: false });

@@ -29,7 +29,7 @@ export const NOTICES = {
 export type ActionName = keyof typeof NOTICES;
 
 /** Trimmed text, or undefined when empty (so "required" errors name the field). */
-function text(form: Form, name: string): string | undefined {
+export function text(form: Form, name: string): string | undefined {
   const value = form[name];
   if (typeof value !== 'string') return undefined;
   const trimmed = value.replace(/\r\n/g, '\n').trim();
@@ -48,9 +48,13 @@ const FIELD_LABELS: Record<string, string> = {
   team: 'Team',
   role: 'Role',
   status: 'Status',
+  from: 'From',
+  to: 'Until',
+  replaces: 'Instead of',
 };
 
-function check(schema: SchemaName, body: Form) {
+/** 400 naming the form's field (by its label) unless `body` matches the API's schema. */
+export function check(schema: SchemaName, body: Form) {
   let failure: unknown;
   validateBody(schema)({ body } as Request, {} as Response, (error?: unknown) => {
     failure = error;
@@ -62,7 +66,7 @@ function check(schema: SchemaName, body: Form) {
   if (failure) throw failure;
 }
 
-const defined = (body: Form): Form => Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
+export const defined = (body: Form): Form => Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined));
 
 export function commandFromForm(action: string, form: Form, by: string): { command: Command; name: ActionName } {
   const item = /^action-items\/(AI-\d{1,6})\/(complete|waive)$/.exec(action);

@@ -11,7 +11,7 @@ export interface FieldOptions {
   value?: string;
   required?: boolean;
   hint?: string;
-  type?: 'text' | 'password' | 'date' | 'search';
+  type?: 'text' | 'password' | 'date' | 'search' | 'datetime-local';
   autocomplete?: string;
   maxlength?: number;
   /** False in a form where every field is optional (filters), so "(optional)" would only add noise. */

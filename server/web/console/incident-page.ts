@@ -6,6 +6,8 @@ import type { CustomerMessageDraft } from '../../documents/customer-message';
 import { describeEvent } from '../../documents/timeline';
 import { html, time, type Html } from '../html';
 import type { Session } from '../session';
+import { alertsPanel } from './alerts-panel';
+import { renderMarkdown } from '../markdown';
 import { actionForms, actionItemForms, customerMessageForm, postmortemForm } from './incident-actions';
 import { consolePage, flash, type Flash } from './views';
 
@@ -83,7 +85,7 @@ ${flash(messages)}
 ${facts(incident)}
 <nav aria-label="On this page" class="card"><ul class="plain row">
 ${closed ? '' : html`<li><a href="#comms-heading">Customer communication</a></li><li><a href="#actions-heading">Act</a></li>`}
-<li><a href="#updates-heading">Status updates</a></li><li><a href="#items-heading">Action items</a></li><li><a href="#postmortem-heading">Postmortem</a></li><li><a href="#timeline-heading">Timeline</a></li>
+<li><a href="#alerts-heading">Alerts</a></li><li><a href="#updates-heading">Status updates</a></li><li><a href="#items-heading">Action items</a></li><li><a href="#postmortem-heading">Postmortem</a></li><li><a href="#timeline-heading">Timeline</a></li>
 </ul></nav>
 ${
   closed
@@ -94,9 +96,10 @@ ${section('actions-heading', 'Act', actionForms(session, incident, policy))}`
 }
 ${section('roles-heading', 'Roles', roles(incident))}
 ${section('updates-heading', 'Status updates', statusUpdates(incident))}
+${section('alerts-heading', `Alerts (${incident.alerts.length})`, alertsPanel(incident.alerts))}
 ${section('pages-heading', 'Pages', pages(incident))}
 ${section('items-heading', 'Action items', html`${actionItems(incident)}${closed ? '' : actionItemForms(session, incident)}`)}
-${section('postmortem-heading', 'Postmortem', html`${incident.postmortem ? html`<p>Published ${time(incident.postmortem.publishedAt)} by ${incident.postmortem.publishedBy}.</p>${closed ? html`<pre class="markdown">${incident.postmortem.markdown}</pre>` : ''}` : ''}${closed ? '' : postmortemForm(session, incident, postmortemDraft)}`)}
+${section('postmortem-heading', 'Postmortem', html`${incident.postmortem ? html`<p>Published ${time(incident.postmortem.publishedAt)} by ${incident.postmortem.publishedBy}.</p>${renderMarkdown(incident.postmortem.markdown)}` : ''}${closed ? '' : postmortemForm(session, incident, postmortemDraft)}`)}
 ${section('report-heading', 'Closing report', html`<p><a href="/console/incidents/${incident.id}/report">Read the closing report for stakeholders</a> (Markdown, from this incident's data).</p>`)}
 ${section('timeline-heading', 'Timeline', timeline(incident))}`;
   return consolePage(session, incident.title, body);

@@ -11,18 +11,21 @@ import { closingReport } from '../../documents/closing-report';
 import { draftPostmortem } from '../../documents/postmortem';
 import { asHttpError, HttpError } from '../../api/errors';
 import type { IncidentSummary, Incidents } from '../../../engine/incidents';
+import type { Overrides } from '../../../engine/overrides';
 import type { Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
 import type { Insight, FoundIncident } from '../../../store/insight';
 import { queryValue } from '../../api/query';
 import { html } from '../html';
 import { sendHtml } from '../layout';
+import { renderMarkdown } from '../markdown';
 import { sameSecret } from '../../api/secrets';
 import { refuseUnstorableText } from '../../api/text-guard';
 import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { incidentPage } from './incident-page';
 import { givenQuery, insightConsoleRoutes } from './insight-routes';
+import { oncallConsoleRoutes } from './oncall-routes';
 import { consolePage, errorPage, listPage, loginPage } from './views';
 
 export interface ConsoleDeps {
@@ -32,6 +35,8 @@ export interface ConsoleDeps {
   logger: Logger;
   /** The store's insight (reports, action items, search); absent in a process that does not hold the store. */
   insight?: Insight;
+  /** On-call overrides through the engine; absent, the on-call pages answer 503. */
+  overrides?: Overrides;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -103,6 +108,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
 
   router.use(insightConsoleRoutes(deps.insight, deps.policies));
+  router.use(oncallConsoleRoutes(deps.overrides, deps.policies));
 
   router.post('/incidents', async (req, res) => {
     const policy = deps.policies.current;
@@ -135,6 +141,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const id = String(req.params.id);
     if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
     const incident = await deps.incidents.get(id);
+    const report = closingReport(incident, documentContext());
     sendHtml(
       res,
       200,
@@ -142,8 +149,9 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
         sessionOf(res),
         `Report: ${incident.title}`,
         html`<p><a href="/console/incidents/${id}">← Back to the incident</a></p>
-<h1>Closing report</h1><p class="muted">Markdown for stakeholders; copy it into your report or wiki. Also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
-<pre class="markdown">${closingReport(incident, documentContext())}</pre>`,
+<h1>Closing report</h1><p class="muted">For stakeholders, from this incident's data. The Markdown below the report is for your wiki; also at <code>GET /api/v1/incidents/${id}/report</code>.</p>
+${renderMarkdown(report)}
+<details class="filter-box"><summary>The report as Markdown</summary><pre class="markdown">${report}</pre></details>`,
       ),
     );
   });

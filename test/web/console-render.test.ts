@@ -1,0 +1,96 @@
+/**
+ * The incident page's alerts panel and the Markdown it renders, as pure functions of an incident: links
+ * only for http(s) URLs, every sender's value escaped, and raw HTML in Markdown kept as text.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AttachedAlert } from '../../workflows/incident-state';
+import { incidentPage } from '../../server/web/console/incident-page';
+import { alertsPanel, safeLink } from '../../server/web/console/alerts-panel';
+import { renderMarkdown } from '../../server/web/markdown';
+import { draftCustomerMessage } from '../../server/documents/customer-message';
+import { incident, policy } from './fixtures';
+
+const alert = (overrides: Partial<AttachedAlert>): AttachedAlert => ({
+  key: 'fp-1',
+  source: 'alertmanager',
+  summary: 'Checkout 5xx above 5%',
+  status: 'firing',
+  firstSeenAt: '2026-11-21T10:00:00.000Z',
+  lastSeenAt: '2026-11-21T10:07:00.000Z',
+  deliveries: 3,
+  ...overrides,
+});
+
+describe('the alerts panel', () => {
+  it('shows each alert with state, times, deliveries, labels, annotations and safe links', () => {
+    const panel = alertsPanel([
+      alert({ status: 'resolved', key: 'old', summary: 'Old one', lastSeenAt: '2026-11-21T10:01:00.000Z', deliveries: 1 }),
+      alert({
+        labels: { alertname: 'CheckoutErrors', service: 'checkout-api' },
+        annotations: {
+          summary: 'Checkout 5xx above 5%',
+          description: 'Error ratio 7% <b>for</b> 5m',
+          runbook_url: 'https://runbooks.example.com/checkout',
+          dashboardURL: 'https://grafana.example.com/d/abc?x=1&y="2"',
+          silenceURL: 'javascript:alert(document.cookie)',
+          panelURL: 'JaVaScRiPt:alert(1)',
+          generatorURL: 'data:text/html,<script>alert(1)</script>',
+          link: 'Status board <https://status.example.com/board>',
+        },
+      }),
+    ]).text;
+    // Firing first.
+    expect(panel.indexOf('Checkout 5xx above 5%')).toBeLessThan(panel.indexOf('Old one'));
+    expect(panel).toContain('<span class="pill alert-state">Firing</span>');
+    expect(panel).toContain('<span class="pill alert-state">Resolved</span>');
+    expect(panel).toContain('First seen <time datetime="2026-11-21T10:00:00.000Z">2026-11-21 10:00 UTC</time>');
+    expect(panel).toContain('3 deliveries');
+    expect(panel).toContain('1 delivery');
+    expect(panel).toContain('alertname=CheckoutErrors');
+    expect(panel).toContain('<a href="https://runbooks.example.com/checkout" rel="noopener noreferrer">Runbook</a>');
+    expect(panel).toContain('<a href="https://grafana.example.com/d/abc?x=1&#38;y=%222%22" rel="noopener noreferrer">Dashboard</a>');
+    expect(panel).toContain('<a href="https://status.example.com/board" rel="noopener noreferrer">Status board</a>');
+    // Anything not http(s) is text, escaped.
+    expect(panel).not.toMatch(/href="(javascript|data)/i);
+    expect(panel).toContain('<dt>silenceURL</dt><dd>javascript:alert(document.cookie)</dd>');
+    expect(panel).toContain('data:text/html,&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(panel).toContain('Error ratio 7% &#60;b&#62;for&#60;/b&#62; 5m');
+    expect(panel).not.toContain('<script>');
+  });
+
+  it('accepts only absolute http and https URLs as links', () => {
+    expect(safeLink('https://a.example/x')).toBe('https://a.example/x');
+    expect(safeLink(' http://a.example ')).toBe('http://a.example/');
+    for (const bad of ['javascript:alert(1)', ' javascript:alert(1)', 'java\nscript:alert(1)', '//evil.example', '/relative', 'vbscript:x', 'file:///etc/passwd', 'mailto:a@b', ''])
+      expect(safeLink(bad), bad).toBeUndefined();
+  });
+
+  it('is on the incident page, and a published postmortem is rendered as HTML with raw HTML escaped', () => {
+    const base = incident({ title: 'x', severity: 'SEV2', service: 'checkout-api' }, [[1, { type: 'resolve', by: 'carol', summary: 'fixed' }]]);
+    const view = {
+      ...base,
+      alerts: [alert({ annotations: { runbook_url: 'https://runbooks.example.com/checkout' } })],
+      postmortem: {
+        seq: 9,
+        publishedAt: '2026-11-21T12:00:00.000Z',
+        publishedBy: 'carol',
+        markdown: '# Postmortem\n\n<script>alert(1)</script> **bold** [bad](javascript:alert(1))\n\n| a | b |\n| - | - |\n| 1 | 2 |',
+      },
+    };
+    const page = incidentPage({ name: 'Tester', csrf: 'c', expiresAt: 0 }, { incident: view, policy, draft: draftCustomerMessage(view, policy.services), postmortemDraft: '' });
+    expect(page).toContain('<h2 id="alerts-heading">Alerts (1)</h2>');
+    expect(page).toContain('>Runbook</a>');
+    expect(page).toContain('<h1>Postmortem</h1>');
+    expect(page).toContain('<strong>bold</strong>');
+    expect(page).toContain('<td>1</td>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).not.toContain('<script>');
+    expect(page).not.toMatch(/href="javascript/i);
+  });
+
+  it('renders Markdown without raw HTML and with checked links', () => {
+    const out = renderMarkdown('<img src=x onerror=alert(1)> [a](https://ok.example) [b](javascript:alert(1)) ![c](data:image/svg+xml,<svg onload=alert(1)>)').text;
+    expect(out).not.toMatch(/<img src=x|href="javascript|<svg/);
+    expect(out).toContain('<a href="https://ok.example" rel="noopener noreferrer">a</a>');
+  });
+});
