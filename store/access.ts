@@ -66,14 +66,29 @@ export class Tokens {
   constructor(private readonly db: Database) {}
 
   /** Issue a token; the secret is in the answer and nowhere else. */
-  async issue(input: { kind: 'person' | 'service'; person?: string; service?: string; scopes?: string[]; name: string; createdBy: string; expiresAt: string }): Promise<{ token: string; record: TokenRecord }> {
+  async issue(input: {
+    kind: 'person' | 'service';
+    person?: string;
+    service?: string;
+    scopes?: string[];
+    name: string;
+    createdBy: string;
+    expiresAt: string;
+  }): Promise<{ token: string; record: TokenRecord }> {
     const id = randomBytes(8).toString('hex').slice(0, 12);
     const token = `mrsh_${id}_${randomBytes(32).toString('base64url')}`;
     const [row] = await guarded(() =>
-      this.db.query<Record<string, unknown>>(
-        `INSERT INTO api_tokens (id, hash, kind, person, service, scopes, name, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-        [id, sha256(token), input.kind, input.person ?? null, input.service ?? null, input.scopes ?? [], repairText(input.name), input.createdBy, input.expiresAt],
-      ),
+      this.db.query<Record<string, unknown>>(`INSERT INTO api_tokens (id, hash, kind, person, service, scopes, name, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`, [
+        id,
+        sha256(token),
+        input.kind,
+        input.person ?? null,
+        input.service ?? null,
+        input.scopes ?? [],
+        repairText(input.name),
+        input.createdBy,
+        input.expiresAt,
+      ]),
     );
     return { token, record: record(row) };
   }
@@ -106,7 +121,9 @@ export class Tokens {
 
   /** Revoke at once: the next request with it fails. */
   async revoke(id: string, by: string): Promise<TokenRecord | undefined> {
-    const [row] = await guarded(() => this.db.query<Record<string, unknown>>(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING *`, [id, by]));
+    const [row] = await guarded(() =>
+      this.db.query<Record<string, unknown>>(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING *`, [id, by]),
+    );
     return row ? record(row) : undefined;
   }
 }

@@ -10,17 +10,10 @@ import type { Policy } from '../policy/types';
 export type Scope = 'view' | 'declare' | 'command' | 'publish' | 'override' | 'act-as';
 export const SCOPES: readonly Scope[] = ['view', 'declare', 'command', 'publish', 'override', 'act-as'];
 
-export type Principal =
-  | { kind: 'admin-token' }
-  | { kind: 'person'; person: string; tokenId?: string; session?: string }
-  | { kind: 'service'; name: string; scopes: Scope[]; tokenId: string };
+export type Principal = { kind: 'admin-token' } | { kind: 'person'; person: string; tokenId?: string; session?: string } | { kind: 'service'; name: string; scopes: Scope[]; tokenId: string };
 
 export type Action =
-  | { kind: 'view' }
-  | { kind: 'declare' }
-  | { kind: 'command'; publish?: { commander?: string; communications?: string } }
-  | { kind: 'override'; team: string }
-  | { kind: 'admin'; what: string };
+  { kind: 'view' } | { kind: 'declare' } | { kind: 'command'; publish?: { commander?: string; communications?: string } } | { kind: 'override'; team: string } | { kind: 'admin'; what: string };
 
 export type Verdict = { ok: true } | { ok: false; reason: string };
 
@@ -44,7 +37,8 @@ const deny = (reason: string): Verdict => ({ ok: false, reason });
 export function authorize(policy: Policy, principal: Principal, action: Action): Verdict {
   if (principal.kind === 'admin-token') return allow;
   if (principal.kind === 'service') {
-    const needed: Scope = action.kind === 'view' ? 'view' : action.kind === 'declare' ? 'declare' : action.kind === 'override' ? 'override' : action.kind === 'command' ? (action.publish ? 'publish' : 'command') : 'view';
+    const needed: Scope =
+      action.kind === 'view' ? 'view' : action.kind === 'declare' ? 'declare' : action.kind === 'override' ? 'override' : action.kind === 'command' ? (action.publish ? 'publish' : 'command') : 'view';
     if (action.kind === 'admin') return deny(`${action.what} is admin work; a service token cannot do it`);
     return principal.scopes.includes(needed) ? allow : deny(`this service token has no "${needed}" scope`);
   }

@@ -22,7 +22,12 @@ export interface AccessDeps {
 export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
 
 /** Write to the audit trail without holding up or failing the request: the store may be briefly away. */
-export function audit(deps: AccessDeps, req: Request, res: Response | undefined, entry: { action: string; outcome: 'allowed' | 'denied' | 'failed' | 'done'; status?: number; actor?: string; detail?: Record<string, unknown> }) {
+export function audit(
+  deps: AccessDeps,
+  req: Request,
+  res: Response | undefined,
+  entry: { action: string; outcome: 'allowed' | 'denied' | 'failed' | 'done'; status?: number; actor?: string; detail?: Record<string, unknown> },
+) {
   const principal = res?.locals.principal as Principal | undefined;
   void deps.audit
     ?.append({
@@ -59,7 +64,13 @@ export function authenticate(deps: AccessDeps) {
     res.locals.principal = principal;
     // Every write is audited with how it ended.
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.on('finish', () => audit(deps, req, res, { action: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`, outcome: res.statusCode < 400 ? 'done' : res.statusCode === 403 ? 'denied' : 'failed', status: res.statusCode }));
+      res.on('finish', () =>
+        audit(deps, req, res, {
+          action: `${req.method} ${req.baseUrl}${req.route?.path ?? req.path}`,
+          outcome: res.statusCode < 400 ? 'done' : res.statusCode === 403 ? 'denied' : 'failed',
+          status: res.statusCode,
+        }),
+      );
     }
     next();
   };
