@@ -1,7 +1,8 @@
 /**
- * The projection and analytics on the embedded store (PGlite), with no Temporal: a month of incidents made
- * with the real lifecycle fold, archived in uneven batches with retries, and every figure the reports give
- * recomputed here independently from the incidents' timelines.
+ * The projection and analytics with no Temporal, on both stores Marshal runs on: the embedded one (PGlite)
+ * and a real PostgreSQL server (a throwaway one, test/support/postgres.ts). A month of incidents made with
+ * the real lifecycle fold, archived in uneven batches with retries, and every figure the reports give
+ * recomputed here independently from the incidents' timelines; the same assertions for both.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import type { Policy } from '../../policy/types';
 import { openStore, type Store } from '../../store';
 import type { Table } from '../../store/analytics';
 import { decide, declare, record, type Command, type EventBody, type IncidentPolicy, type IncidentState, type TimelineEvent } from '../../workflows/incident-state';
+import { startPostgres, type PostgresServer } from '../support/postgres';
 
 const loaded = loadPolicyDir('config');
 if (!loaded.ok) throw new Error('the shipped config must load');
@@ -114,29 +116,33 @@ const rows = (table: Table) => table.rows.map((row) => Object.fromEntries(table.
 const first = (events: TimelineEvent[], type: TimelineEvent['type'], where: (event: TimelineEvent) => boolean = () => true) => events.find((event) => event.type === type && where(event));
 const seconds = (later: TimelineEvent | undefined, earlier: TimelineEvent) => (later ? (Date.parse(later.at) - Date.parse(earlier.at)) / 1000 : undefined);
 
-let store: Store;
 const timelines = month(120);
 const window = { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', severityOrder: SEVERITIES, now: '2026-11-30T00:00:00.000Z' };
 
-beforeAll(async () => {
-  store = await openStore({}, () => policy);
-  // Uneven batches, each archived twice (a retried activity): the projection must fold each event once.
-  for (const [index, events] of timelines.entries()) {
-    for (let start = 0; start < events.length;) {
-      const size = 1 + ((start * 7 + events.length) % 4);
-      const batch = events.slice(start, start + size);
-      await store.archive.append(`i${index}`, batch);
-      await store.archive.append(`i${index}`, batch);
-      start += size;
+describe.each(['embedded', 'server'] as const)('analytics from the projection (%s store)', (kind) => {
+  let store: Store;
+  let server: PostgresServer | undefined;
+
+  beforeAll(async () => {
+    if (kind === 'server') server = await startPostgres();
+    store = await openStore(server ? { url: server.url } : {}, () => policy);
+    // Uneven batches, each archived twice (a retried activity): the projection must fold each event once.
+    for (const [index, events] of timelines.entries()) {
+      for (let start = 0; start < events.length;) {
+        const size = 1 + ((start * 7 + events.length) % 4);
+        const batch = events.slice(start, start + size);
+        await store.archive.append(`i${index}`, batch);
+        await store.archive.append(`i${index}`, batch);
+        start += size;
+      }
     }
-  }
-}, 120_000);
+  }, 120_000);
 
-afterAll(async () => {
-  await store?.close();
-});
+  afterAll(async () => {
+    await store?.close();
+    await server?.stop();
+  });
 
-describe('analytics from the projection', () => {
   it('times to acknowledge, first public update and resolve match the timelines, per severity and team', async () => {
     const report = await store.insight.report('response', window);
     const expected = new Map<string, { ack: number[]; update: number[]; resolve: number[]; count: number }>();
