@@ -5,9 +5,11 @@
  * timed on it. Load throughput is set against the floor: a bare INSERT … ON CONFLICT DO NOTHING of the same
  * events in the same batches, into a table shaped like timeline_events, in the same run.
  * Run: npx tsx bench/insight.ts [incidents] [stores]   (default 100000 embedded,server)
+ * MARSHAL_BENCH_STORE=<dir> keeps the embedded store there; run again with it and the load is skipped and
+ * only the queries are timed (migrations still run), which is how an index is measured before and after.
  * Prints a table and the machine; writes bench/results/insight-<date>.json.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicyDir } from '../policy/io/load';
@@ -119,11 +121,18 @@ async function queries(store: Store) {
 
 async function run(kind: 'embedded' | 'server') {
   let server: PostgresServer | undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'marshal-bench-insight-'));
+  const kept = kind === 'embedded' ? process.env.MARSHAL_BENCH_STORE : undefined;
+  const dir = kept ? (mkdirSync(kept, { recursive: true }), kept) : mkdtempSync(join(tmpdir(), 'marshal-bench-insight-'));
   try {
     if (kind === 'server') server = await startPostgres();
     const store = await openStore(server ? { url: server.url } : { dir: join(dir, 'store') }, () => policy);
     try {
+      const [{ n: present }] = await store.database.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
+      if (kept && present >= incidents) {
+        console.log(`  ${kind}: ${present.toLocaleString('en')} incidents already in ${dir}; timing the queries only`);
+        await store.database.exec('ANALYZE');
+        return { kind, counts: { incidents: present }, queries: await queries(store) };
+      }
       console.log(`  ${kind}: loading ${incidents.toLocaleString('en')} incidents`);
       const loadStarted = performance.now();
       let first: Awaited<ReturnType<typeof load>> | undefined;
@@ -152,7 +161,7 @@ async function run(kind: 'embedded' | 'server') {
     }
   } finally {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -162,6 +171,7 @@ async function main() {
   const m = machine();
   console.log(`\ninsight benchmark: ${incidents.toLocaleString('en')} incidents over a year (≈${CHATTER + 9} events each), batches of ${BATCH}, ${CONCURRENCY} appends in flight`);
   for (const result of results) {
+    if (!result.generation || !result.firstSlice || !result.floor) continue;
     console.log(
       `  ${result.kind}: load ${result.generation.events.toLocaleString('en')} events in ${result.generation.seconds} s = ${result.generation.eventsPerSecond.toLocaleString('en')} events/s; ` +
         `first ${result.firstSlice.incidents.toLocaleString('en')} incidents ${result.firstSlice.eventsPerSecond.toLocaleString('en')} events/s vs floor ${result.floor.eventsPerSecond.toLocaleString('en')} events/s = ${result.ratioToFloor}× the floor's rate`,
