@@ -26,6 +26,7 @@ import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalOf, withEngine, type CallOptions } from './calls';
 import { refused, RefusedError } from './errors';
 import type { Admission } from './admission';
+import { isConnectionFailure, StoreUnavailableError } from '../store/errors';
 
 export interface IncidentSummary {
   id: string;
@@ -102,16 +103,30 @@ export class Incidents {
     return this.options.admission ? this.options.admission.run(() => this.call(fn)) : this.call(fn);
   }
 
-  /** The state joined with what the archive holds of its timeline. */
+  /**
+   * The state joined with what the archive holds of its timeline. With the store unreachable, the state
+   * alone (it keeps a glance of archived events): a command the workflow took must not answer 500 because
+   * the store is restarting, or the caller retries what was already done.
+   */
   private async view(id: string, state: IncidentState): Promise<IncidentView> {
-    const archived = this.options.archive && state.archivedThrough > 0 ? await this.options.archive.read(id, { throughSeq: state.archivedThrough }) : [];
-    return incidentView(state, archived);
+    if (!this.options.archive || state.archivedThrough === 0) return incidentView(state, []);
+    try {
+      return incidentView(state, await this.options.archive.read(id, { throughSeq: state.archivedThrough }));
+    } catch (error) {
+      if (!isConnectionFailure(error)) throw error;
+      return incidentView(state, []);
+    }
   }
 
   /** Events after `afterSeq`, oldest first, at most `limit`: the archive's, then those not archived yet. */
   async timeline(id: string, afterSeq: number, limit: number): Promise<{ events: TimelineEvent[]; total: number }> {
     const state = await this.state(id);
-    const archived = this.options.archive ? await this.options.archive.read(id, { afterSeq, throughSeq: state.archivedThrough, limit }) : [];
+    // The whole timeline needs the archive: without the store, 503 (retry shortly), not a partial answer.
+    const archived = this.options.archive
+      ? await this.options.archive.read(id, { afterSeq, throughSeq: state.archivedThrough, limit }).catch((error: unknown) => {
+          throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
+        })
+      : [];
     const recent = state.timeline.filter((event) => event.seq > afterSeq && event.seq > state.archivedThrough);
     return { events: [...archived, ...recent].slice(0, limit), total: state.lastSeq };
   }

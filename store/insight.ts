@@ -116,8 +116,9 @@ export class Insight {
   async search(query: string, limit: number): Promise<FoundIncident[]> {
     const rows = await this.read(() =>
       this.db.query<Record<string, unknown>>(
-        `SELECT incident_id, title, severity, team, service, phase, declared_at, resolved_at, closed_at FROM incidents
-         WHERE search @@ plainto_tsquery('simple', $1) ORDER BY declared_at DESC LIMIT $2`,
+        `SELECT i.incident_id, i.title, i.severity, i.team, i.service, i.phase, i.declared_at, i.resolved_at, i.closed_at
+         FROM incident_search s JOIN incidents i ON i.incident_id = s.incident_id
+         WHERE s.search @@ plainto_tsquery('simple', $1) ORDER BY i.declared_at DESC LIMIT $2`,
         [repairText(query), limit],
       ),
     );

@@ -75,12 +75,14 @@ export async function applyProjection(tx: Database, incidentId: string, context:
   const updates = FACT_COLUMNS.filter((column) => column !== 'incident_id')
     .map((column) => `${column} = EXCLUDED.${column}`)
     .join(', ');
-  const searchParam = `$${FACT_COLUMNS.length + 1}`;
-  await tx.query(
-    `INSERT INTO incidents (${FACT_COLUMNS.join(', ')}, search) VALUES (${placeholders}, to_tsvector('simple', ${searchParam}))
-     ON CONFLICT (incident_id) DO UPDATE SET ${updates}, search = incidents.search || to_tsvector('simple', ${searchParam})`,
-    [...values, words],
-  );
+  await tx.query(`INSERT INTO incidents (${FACT_COLUMNS.join(', ')}) VALUES (${placeholders}) ON CONFLICT (incident_id) DO UPDATE SET ${updates}`, values);
+  // The words live apart from the facts (migration 003): the reports scan incidents and never read them.
+  if (words)
+    await tx.query(
+      `INSERT INTO incident_search (incident_id, search) VALUES ($1, to_tsvector('simple', $2))
+       ON CONFLICT (incident_id) DO UPDATE SET search = incident_search.search || EXCLUDED.search`,
+      [incidentId, words],
+    );
   if (pages.length > 0) {
     await tx.query(
       `INSERT INTO pages (incident_id, seq, at, person, kind, step, team, local_hour)

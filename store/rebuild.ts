@@ -38,7 +38,7 @@ export async function rebuildProjection(
   }
   if (stop?.aborted) return report;
   // Fold everything again from the archive: the projection is derived, so it can always be thrown away.
-  await db.exec('TRUNCATE incidents, pages, rests, action_items, projection_progress');
+  await db.exec('TRUNCATE incidents, incident_search, pages, rests, action_items, projection_progress');
   const incidents = await db.query<{ incident_id: string }>('SELECT DISTINCT incident_id FROM timeline_events ORDER BY incident_id');
   for (const { incident_id: incidentId } of incidents) {
     if (stop?.aborted) break;

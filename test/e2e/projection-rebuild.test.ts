@@ -19,7 +19,7 @@ const TABLES: Record<string, string> = {
   incidents: `SELECT incident_id, title, team, severity, highest_severity, upgrades, downgrades, declared_by, acknowledged_by, acknowledged_at, resolved_at, phase, alert_events, highest_escalation_level FROM incidents ORDER BY incident_id`,
   pages: 'SELECT * FROM pages ORDER BY incident_id, seq',
   action_items: 'SELECT * FROM action_items ORDER BY incident_id, item_id',
-  search: `SELECT incident_id, search::text FROM incidents ORDER BY incident_id`,
+  search: `SELECT incident_id, search::text FROM incident_search ORDER BY incident_id`,
 };
 
 async function snapshot(store: Store): Promise<Record<string, unknown[]>> {

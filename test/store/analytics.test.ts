@@ -1,7 +1,8 @@
 /**
- * The projection and analytics on the embedded store (PGlite), with no Temporal: a month of incidents made
- * with the real lifecycle fold, archived in uneven batches with retries, and every figure the reports give
- * recomputed here independently from the incidents' timelines.
+ * The projection and analytics with no Temporal, on both stores Marshal runs on: the embedded one (PGlite)
+ * and a real PostgreSQL server (a throwaway one, test/support/postgres.ts). A month of incidents made with
+ * the real lifecycle fold, archived in uneven batches with retries, and every figure the reports give
+ * recomputed here independently from the incidents' timelines; the same assertions for both.
  */
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,96 +10,14 @@ import { loadPolicyDir } from '../../policy/io/load';
 import type { Policy } from '../../policy/types';
 import { openStore, type Store } from '../../store';
 import type { Table } from '../../store/analytics';
-import { decide, declare, record, type Command, type EventBody, type IncidentPolicy, type IncidentState, type TimelineEvent } from '../../workflows/incident-state';
+import type { TimelineEvent } from '../../workflows/incident-state';
+import { generateHistory } from '../support/history-generator';
+import { startPostgres, type PostgresServer } from '../support/postgres';
 
 const loaded = loadPolicyDir('config');
 if (!loaded.ok) throw new Error('the shipped config must load');
 const policy: Policy = loaded.policy;
-const incidentPolicy: IncidentPolicy = { version: policy.version, severities: policy.severities };
 const SEVERITIES = policy.severities.map((severity) => severity.name);
-const TEAMS = ['payments', 'platform', 'web'];
-const PEOPLE = Object.keys(policy.people);
-const START = Date.parse('2026-10-01T00:00:00Z');
-const DAY = 24 * 3600 * 1000;
-
-/** A small seeded generator, so a failure can be reproduced. */
-function random(seed: number) {
-  let x = seed;
-  return () => {
-    x = (x * 1_103_515_245 + 12_345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
-}
-
-function month(count: number): TimelineEvent[][] {
-  const rand = random(42);
-  const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)];
-  const incidents: TimelineEvent[][] = [];
-  for (let n = 0; n < count; n += 1) {
-    let at = START + Math.floor(rand() * 28 * DAY);
-    const iso = () => new Date(at).toISOString();
-    const later = (minutes: number) => (at += Math.floor(minutes * 60_000 * (0.5 + rand())));
-    const fromAlert = rand() < 0.4;
-    const team = pick(TEAMS);
-    let state: IncidentState = declare(
-      { id: `i${n}`, title: n % 7 === 0 ? `Checkout latency ${n}` : `Disk pressure ${n}`, severity: pick(SEVERITIES), team, service: undefined, reporter: fromAlert ? 'alertmanager' : pick(PEOPLE) },
-      incidentPolicy,
-      iso(),
-    );
-    const command = (c: Command) => {
-      const decision = decide(state, c);
-      if (decision.ok) state = record(state, decision.events, iso(), c.by);
-    };
-    const follow = (events: EventBody[]) => (state = record(state, events, iso(), 'marshal'));
-    if (fromAlert) follow([{ type: 'alert', source: 'alertmanager', key: `k${n}`, status: 'firing', summary: 'Disk', labels: { alertname: pick(['DiskFull', 'HighLatency', 'PodCrash']) } }]);
-    later(1);
-    const paged = pick(PEOPLE);
-    follow([{ type: 'notified', to: paged, kind: 'page', headline: 'Paged', step: 0 }]);
-    if (rand() < 0.3) {
-      later(5);
-      follow([{ type: 'escalation-step', step: 1, level: 2, round: 0, targets: [pick(PEOPLE)], unresolved: [], overflow: false }]);
-      follow([{ type: 'notified', to: pick(PEOPLE), kind: 'escalation', headline: 'Paged', step: 1 }]);
-    }
-    if (rand() < 0.2) {
-      later(3);
-      command({ type: 'reassign-team', by: paged, team: pick(TEAMS.filter((other) => other !== team)), reason: 'not ours' });
-    }
-    if (rand() < 0.8) {
-      later(4);
-      command({ type: 'acknowledge', by: paged });
-    }
-    if (rand() < 0.6) {
-      later(10);
-      command({ type: 'post-status-update', by: paged, status: 'investigating', message: `Looking at the checkout queue ${n}`, public: rand() < 0.7 });
-    }
-    if (rand() < 0.3) {
-      later(10);
-      command({ type: 'change-severity', by: paged, severity: pick(SEVERITIES), reason: 'clearer now' });
-    }
-    if (rand() < 0.3) {
-      later(2);
-      command({ type: 'add-action-item', by: paged, title: `Fix ${n}`, owner: pick(PEOPLE), dueAt: new Date(at + Math.floor(rand() * 20) * DAY).toISOString() });
-    }
-    if (rand() < 0.85) {
-      later(60);
-      command({ type: 'resolve', by: paged, summary: `Resolved ${n}` });
-      if (rand() < 0.5) {
-        follow([{ type: 'postmortem-due', dueAt: new Date(at + 5 * DAY).toISOString() }]);
-        if (rand() < 0.6) {
-          at += Math.floor(rand() * 10 * DAY);
-          command({ type: 'publish-postmortem', by: paged, markdown: '# Postmortem' });
-        }
-      }
-      const item = state.actionItems[0];
-      if (item && rand() < 0.5) {
-        at += Math.floor(rand() * 5 * DAY);
-        command({ type: 'complete-action-item', by: item.owner, itemId: item.id });
-      }
-    }
-    incidents.push(state.timeline);
-  }
-  return incidents;
-}
 
 /** percentile_cont: linear interpolation between the closest ranks. */
 function percentile(values: number[], fraction: number): number | null {
@@ -114,33 +33,37 @@ const rows = (table: Table) => table.rows.map((row) => Object.fromEntries(table.
 const first = (events: TimelineEvent[], type: TimelineEvent['type'], where: (event: TimelineEvent) => boolean = () => true) => events.find((event) => event.type === type && where(event));
 const seconds = (later: TimelineEvent | undefined, earlier: TimelineEvent) => (later ? (Date.parse(later.at) - Date.parse(earlier.at)) / 1000 : undefined);
 
-let store: Store;
-const timelines = month(120);
+const timelines = [...generateHistory({ policy, incidents: 120, start: Date.parse('2026-10-01T00:00:00Z'), days: 28 })].map(({ events }) => events);
 const window = { from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z', severityOrder: SEVERITIES, now: '2026-11-30T00:00:00.000Z' };
 
-beforeAll(async () => {
-  store = await openStore({}, () => policy);
-  // Uneven batches, each archived twice (a retried activity): the projection must fold each event once. Every
-  // third incident's batches arrive last first (a rebuild racing the live archive): folded once the gap fills.
-  for (const [index, events] of timelines.entries()) {
-    const batches: TimelineEvent[][] = [];
-    for (let start = 0; start < events.length;) {
-      const size = 1 + ((start * 7 + events.length) % 4);
-      batches.push(events.slice(start, start + size));
-      start += size;
-    }
-    for (const batch of index % 3 === 0 ? batches.reverse() : batches) {
-      await store.archive.append(`i${index}`, batch);
-      await store.archive.append(`i${index}`, batch);
-    }
-  }
-}, 120_000);
+describe.each(['embedded', 'server'] as const)('analytics from the projection (%s store)', (kind) => {
+  let store: Store;
+  let server: PostgresServer | undefined;
 
-afterAll(async () => {
-  await store?.close();
-});
+  beforeAll(async () => {
+    if (kind === 'server') server = await startPostgres();
+    store = await openStore(server ? { url: server.url } : {}, () => policy);
+    // Uneven batches, each archived twice (a retried activity): the projection must fold each event once. Every
+    // third incident's batches arrive last first (a rebuild racing the live archive): folded once the gap fills.
+    for (const [index, events] of timelines.entries()) {
+      const batches: TimelineEvent[][] = [];
+      for (let start = 0; start < events.length;) {
+        const size = 1 + ((start * 7 + events.length) % 4);
+        batches.push(events.slice(start, start + size));
+        start += size;
+      }
+      for (const batch of index % 3 === 0 ? batches.reverse() : batches) {
+        await store.archive.append(`i${index}`, batch);
+        await store.archive.append(`i${index}`, batch);
+      }
+    }
+  }, 120_000);
 
-describe('analytics from the projection', () => {
+  afterAll(async () => {
+    await store?.close();
+    await server?.stop();
+  });
+
   it('times to acknowledge, first public update and resolve match the timelines, per severity and team', async () => {
     const report = await store.insight.report('response', window);
     const expected = new Map<string, { ack: number[]; update: number[]; resolve: number[]; count: number }>();
