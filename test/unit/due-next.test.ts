@@ -1,6 +1,6 @@
 /** The "Due next" panel's times, from the same anchors the follow-through loops wait on. */
 import { describe, expect, it } from 'vitest';
-import { attentionNeeded, dueNext } from '../../server/web/console/due-next';
+import { attentionNeeded, countdown, dueNext } from '../../server/web/console/due-next';
 import type { TimelineEvent } from '../../workflows/incident-state';
 import type { IncidentView } from '../../workflows/incident-view';
 import { incident, policy } from '../web/fixtures';
@@ -67,5 +67,16 @@ describe('due next', () => {
     const view = incident({ title: 'Slow', severity: 'SEV1' }, [[1, { type: 'acknowledge', by: 'ana' }]]);
     expect(attentionNeeded(view, policy, at(10))).toEqual([]);
     expect(attentionNeeded(view, policy, at(32))).toEqual(['Status update overdue']);
+  });
+});
+
+describe('countdown', () => {
+  it('says how long until, or how long overdue, in the words the page script uses', () => {
+    const now = Date.parse(START);
+    expect(countdown(iso(4), now - 5_000)).toBe('in 4m 05s');
+    expect(countdown(iso(0), now + 12_000)).toBe('overdue by 12s');
+    expect(countdown(iso(123), now)).toBe('in 2h 03m 00s');
+    expect(countdown(iso(60 * 24 * 2 + 5), now)).toBe('in 2d 0h 05m');
+    expect(countdown(iso(0), now)).toBe('overdue by 0s');
   });
 });

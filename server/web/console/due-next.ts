@@ -91,3 +91,14 @@ export function attentionNeeded(incident: IncidentView, policy: Policy, now: num
   if (late.some((item) => item.kind === 'action-item')) flags.push('Action item overdue');
   return flags;
 }
+
+/** "in 4m 05s" or "overdue by 2h 03m 00s": the same words console.js writes every second. */
+export function countdown(at: string, now: number): string {
+  const left = Date.parse(at) - now;
+  let seconds = Math.floor(Math.abs(left) / 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const [d, h, m] = [Math.floor(seconds / 86400), Math.floor((seconds % 86400) / 3600), Math.floor((seconds % 3600) / 60)];
+  seconds %= 60;
+  const span = d > 0 ? `${d}d ${h}h ${pad(m)}m` : h > 0 ? `${h}h ${pad(m)}m ${pad(seconds)}s` : m > 0 ? `${m}m ${pad(seconds)}s` : `${seconds}s`;
+  return left > 0 ? `in ${span}` : `overdue by ${span}`;
+}
