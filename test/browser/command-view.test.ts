@@ -92,6 +92,8 @@ describe.each(VIEWPORTS)('the command view at $name size', ({ name, viewport, is
     await page.getByText('Acknowledged: paging has stopped.').waitFor();
     expect(await page.locator('.due', { hasText: 'Status update' }).count()).toBe(1);
     await shot(page, `${name}-cmd-3-acknowledged`);
+    await page.locator('#pages-heading-section').screenshot({ path: join(ARTIFACTS, `${name}-cmd-4-pages.png`) });
+    await page.locator('#timeline-heading-section').screenshot({ path: join(ARTIFACTS, `${name}-cmd-5-timeline.png`) });
     await context.close();
   }, 120_000);
 });

@@ -91,6 +91,18 @@ function statusUpdates(incident: IncidentView): Html {
   )}</ol>`;
 }
 
+/** What a notification was, in words: pages ask someone to take the incident, the rest inform or remind. */
+const KIND_WORDS: Record<string, string> = {
+  page: 'paged',
+  escalation: 'paged (escalation)',
+  overflow: 'paged (overflow)',
+  reroute: 'paged (team reassigned)',
+  handoff: 'told of a handoff',
+  reminder: 'reminded',
+  lead: 'told as team lead',
+  info: 'told',
+};
+
 /** Each notification as a sentence: who, when, why, by which channel and what became of it. */
 function pages(incident: IncidentView): Html {
   const list = incident.pages ?? [];
@@ -102,8 +114,8 @@ function pages(incident: IncidentView): Html {
         ? html`<strong class="alarm">failed</strong>${page.failures?.length ? `: ${page.failures.join('; ')}` : ''}`
         : html`<span class="muted">sending…</span>`;
   return html`<ol class="updates" reversed>${[...list].reverse().map(
-    (page) => html`<li><strong>${page.to}</strong> — ${PAGING.has(page.kind) ? 'paged' : 'told'} (${page.kind}): ${page.headline}<br>
-<span class="muted">${time(page.at)} ·</span> ${outcome(page)}</li>`,
+    (page) => html`<li><strong>${page.to}</strong> — ${KIND_WORDS[page.kind] ?? page.kind} · ${outcome(page)}<br>
+<span class="muted">${time(page.at)} · “${page.headline}”</span></li>`,
   )}</ol>`;
 }
 
