@@ -1,10 +1,13 @@
-/** The page shell shared by the status page and the console: one stylesheet, no scripts, a skip link. */
+/**
+ * The page shell shared by the status page and the console: one stylesheet, a skip link, and scripts only
+ * as files from Marshal's own origin (the console's countdowns and live updates); pages read without them.
+ */
 import type { Response } from 'express';
 import { html, type Html } from './html';
 
 export const STYLESHEET_PATH = '/status/marshal.css';
 
-export function page(options: { title: string; body: Html; header?: Html; home?: string }): string {
+export function page(options: { title: string; body: Html; header?: Html; home?: string; scripts?: string[] }): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -12,7 +15,7 @@ export function page(options: { title: string; body: Html; header?: Html; home?:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title}</title>
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
-</head>
+${(options.scripts ?? []).map((src) => html`<script src="${src}" defer></script>\n`)}</head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="site"><a class="brand" href="${options.home ?? '/status'}">Marshal</a>${options.header ?? ''}</header>
@@ -24,12 +27,12 @@ ${options.body}
 `.text;
 }
 
-/** No scripts, no framing, forms post only to us. */
+/** Scripts and connections only from our origin (never inline), no framing, forms post only to us. */
 export function sendHtml(res: Response, status: number, body: string, options: { cache?: string } = {}) {
   res
     .status(status)
     .set('Content-Type', 'text/html; charset=utf-8')
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .set('Content-Security-Policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     .set('X-Content-Type-Options', 'nosniff')
     .set('Referrer-Policy', 'same-origin')
     .set('X-Frame-Options', 'DENY')

@@ -121,4 +121,29 @@ dl.annotations dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
   table.stackable td { display: block; border: 0; padding: .1rem 0; }
   table.stackable td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
 }
+/* The incident page's command view: who holds it, what to do now, what is due. Red is for what needs someone. */
+.holding { margin: 0 0 .75rem; }
+.pill.sev { font-weight: 700; background: var(--fg); color: #fff; border-color: var(--fg); }
+.alarm { color: #a40e26; }
+.ok { color: var(--operational); }
+.act-now { border: 2px solid #cf222e; background: #ffebe9; border-radius: 6px; padding: .5rem .75rem .75rem; margin: 0 0 1rem; }
+.act-now p { margin: 0 0 .5rem; }
+button.big { font-size: 1.15rem; min-height: 52px; padding: .6rem 1.5rem; min-width: 12rem; }
+.due-next h2 { margin: 0 0 .25rem; border: 0; padding: 0; font-size: 1.1rem; }
+.due { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 1rem; padding: .35rem 0 .35rem .6rem; border-left: 4px solid var(--line); margin: .25rem 0; }
+.due-when time { font-weight: 700; font-variant-numeric: tabular-nums; }
+.due.overdue { border-left-color: #cf222e; background: #fff8f5; }
+.due.overdue time { color: #a40e26; }
+.shortcuts { font-size: .9rem; margin: -.5rem 0 1rem; }
+kbd { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; border: 1px solid #6e7781; border-bottom-width: 2px; border-radius: 4px; padding: 0 .3rem; background: var(--panel); color: var(--fg); }
+.live-note:empty { display: none; }
+.flag { display: inline-block; font-size: .8rem; font-weight: 700; padding: 0 .45rem; border-radius: 1rem; background: #ffebe9; border: 1px solid #cf222e; color: #82071e; }
+tr.needs-attention td { background: #fff8f5; }
+tr.needs-attention td:first-child { border-left: 4px solid #cf222e; }
+@media (max-width: 40rem) {
+  .shortcuts { display: none; }
+  button.big { width: 100%; }
+  tr.needs-attention { border-left: 4px solid #cf222e; padding-left: .5rem; background: #fff8f5; }
+  tr.needs-attention td:first-child { border-left: 0; }
+}
 `;

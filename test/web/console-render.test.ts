@@ -94,3 +94,23 @@ describe('the alerts panel', () => {
     expect(out).toContain('<a href="https://ok.example" rel="noopener noreferrer">a</a>');
   });
 });
+
+describe('the command view', () => {
+  it('reads without JavaScript: countdowns written as of rendering, hostile text escaped, the script only as a file', () => {
+    const view = incident({ title: 'Checkout <img src=x onerror=alert(1)>', severity: 'SEV1' }, [
+      [1, { type: 'acknowledge', by: 'ana' }],
+      [2, { type: 'add-action-item', title: '<script>alert(2)</script>', owner: 'bo"><b>', dueAt: '2026-11-21T12:00:00.000Z', by: 'ana' }],
+    ]);
+    const now = Date.parse('2026-11-21T10:21:00.000Z');
+    const page = incidentPage({ name: 'Tester', csrf: 'c', expiresAt: 0 }, { incident: view, policy, draft: draftCustomerMessage(view, policy.services), postmortemDraft: '', now });
+    expect(page).toContain('<time datetime="2026-11-21T10:31:00.000Z" data-countdown>in 10m 00s</time>');
+    expect(page).toContain('acknowledged by <strong>ana</strong>');
+    expect(page).toContain('Action item AI-1: &#60;script&#62;alert(2)&#60;/script&#62; (bo&#34;&#62;&#60;b&#62;)');
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('<script src="/console/assets/console.js" defer></script>');
+    expect(page.match(/<script/g)).toHaveLength(1);
+    expect(page).toContain('data-events="/console/incidents/inc1/events"');
+    expect(page).not.toContain('data-shortcut="a"');
+    expect(page).toContain('data-shortcut="u"');
+  });
+});

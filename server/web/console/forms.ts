@@ -18,7 +18,12 @@ export interface FieldOptions {
   markOptional?: boolean;
   /** The id of a <datalist> of suggestions (names the policy knows); any other value may still be typed. */
   list?: string;
+  /** A one-letter keyboard shortcut that focuses the field (console.js), announced to assistive technology. */
+  shortcut?: string;
 }
+
+/** The attributes console.js finds a shortcut by, and screen readers announce it from. */
+const shortcutAttributes = (key: string | undefined): Html | string => (key ? html` data-shortcut="${key}" aria-keyshortcuts="${key}"` : '');
 
 export function textField(options: FieldOptions): Html {
   const hintId = options.hint ? `${options.id}-hint` : undefined;
@@ -31,7 +36,7 @@ export function textArea(options: FieldOptions & { markdown?: boolean }): Html {
   const hintId = options.hint ? `${options.id}-hint` : undefined;
   return html`<div><label for="${options.id}">${options.label}${options.required ? '' : html` <span class="muted">(optional)</span>`}</label>
 ${options.hint ? html`<div class="muted" id="${hintId}">${options.hint}</div>` : ''}
-<textarea id="${options.id}" name="${options.name}"${options.markdown ? html` class="markdown"` : ''}${options.required ? html` required` : ''}${hintId ? html` aria-describedby="${hintId}"` : ''} maxlength="${options.maxlength ?? 5000}">${options.value ?? ''}</textarea></div>`;
+<textarea id="${options.id}" name="${options.name}"${options.markdown ? html` class="markdown"` : ''}${shortcutAttributes(options.shortcut)}${options.required ? html` required` : ''}${hintId ? html` aria-describedby="${hintId}"` : ''} maxlength="${options.maxlength ?? 5000}">${options.value ?? ''}</textarea></div>`;
 }
 
 export function selectField(options: { id: string; name: string; label: string; choices: (string | [string, string])[]; selected?: string; required?: boolean }): Html {
@@ -59,6 +64,7 @@ ${csrfField(session)}
 }
 
 /** A one-button form (acknowledge, complete, sign out). */
-export function buttonForm(session: Session, action: string, button: string, options: { secondary?: boolean; label?: string } = {}): Html {
-  return html`<form class="inline" method="post" action="${action}">${csrfField(session)}<button type="submit"${options.secondary ? html` class="secondary"` : ''}${options.label ? html` aria-label="${options.label}"` : ''}>${button}</button></form>`;
+export function buttonForm(session: Session, action: string, button: string, options: { secondary?: boolean; label?: string; className?: string; shortcut?: string } = {}): Html {
+  const className = [options.secondary ? 'secondary' : '', options.className ?? ''].filter(Boolean).join(' ');
+  return html`<form class="inline" method="post" action="${action}">${csrfField(session)}<button type="submit"${className ? html` class="${className}"` : ''}${shortcutAttributes(options.shortcut)}${options.label ? html` aria-label="${options.label}"` : ''}>${button}</button></form>`;
 }

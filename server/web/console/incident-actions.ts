@@ -28,21 +28,32 @@ ${textArea({ id: 'cm-message', name: 'message', label: 'Message to customers', v
   );
 }
 
+/** Take the incident, while nobody has: the first thing an on-call engineer woken by a page needs. */
+export function acknowledgeAction(session: Session, incident: IncidentView): Html {
+  if (incident.acknowledgedAt || incident.resolvedAt || incident.closedAt) return html``;
+  return html`<div class="act-now"><p><strong>Nobody has acknowledged this incident.</strong> Acknowledge to take it: paging stops.</p>
+${buttonForm(session, `/console/incidents/${incident.id}/acknowledge`, 'Acknowledge', { className: 'big', shortcut: 'a' })}</div>`;
+}
+
+/** The update form comes right after acknowledging: responders and stakeholders wait on it. */
+export function statusUpdateForm(session: Session, incident: IncidentView): Html {
+  return postForm(
+    session,
+    `/console/incidents/${incident.id}/updates`,
+    'Post a status update',
+    html`
+${selectField({ id: 'u-status', name: 'status', label: 'Status', choices: statusChoices, selected: incident.statusUpdates[incident.statusUpdates.length - 1]?.status ?? 'investigating' })}
+${textArea({ id: 'u-message', name: 'message', label: 'Update', required: true, shortcut: 'u' })}
+${checkbox({ id: 'u-public', name: 'public', label: 'Public: show this update on the status page' })}`,
+    'Post update',
+  );
+}
+
+/** The other commands, below the ones that fit the moment. */
 export function actionForms(session: Session, incident: IncidentView, policy: Policy): Html {
   const base = `/console/incidents/${incident.id}`;
   const resolved = Boolean(incident.resolvedAt);
   return html`<div class="grid">
-${!incident.acknowledgedAt && !resolved ? html`<fieldset><legend>Acknowledge</legend><p>Take the incident: paging stops.</p>${buttonForm(session, `${base}/acknowledge`, 'Acknowledge')}</fieldset>` : ''}
-${postForm(
-  session,
-  `${base}/updates`,
-  'Post a status update',
-  html`
-${selectField({ id: 'u-status', name: 'status', label: 'Status', choices: statusChoices, selected: incident.statusUpdates[incident.statusUpdates.length - 1]?.status ?? 'investigating' })}
-${textArea({ id: 'u-message', name: 'message', label: 'Update', required: true })}
-${checkbox({ id: 'u-public', name: 'public', label: 'Public: show this update on the status page' })}`,
-  'Post update',
-)}
 ${postForm(
   session,
   `${base}/severity`,

@@ -1,4 +1,9 @@
-/** The incident page: what is known (facts, roles, updates, pages, timeline, action items, postmortem) and the forms to act. */
+/**
+ * The incident page, in the order a responder needs it: who holds the incident and what is due next (with
+ * live countdowns), the actions that fit the moment (acknowledge, then a status update), then what is known
+ * (facts, roles, updates, alerts, pages, action items, postmortem, timeline) and the other commands.
+ * Parts marked `data-live` are swapped in place by console.js when the incident's event stream says it changed.
+ */
 import type { Policy } from '../../../policy/types';
 import { severityPolicy } from '../../../workflows/incident-state';
 import type { IncidentView } from '../../../workflows/incident-view';
@@ -8,7 +13,9 @@ import { html, time, type Html } from '../html';
 import type { Session } from '../session';
 import { alertsPanel } from './alerts-panel';
 import { renderMarkdown } from '../markdown';
-import { actionForms, actionItemForms, customerMessageForm, postmortemForm } from './incident-actions';
+import { countdown, dueNext, type DueItem } from './due-next';
+import { acknowledgeAction, actionForms, actionItemForms, customerMessageForm, postmortemForm, statusUpdateForm } from './incident-actions';
+import { CONSOLE_SCRIPT_PATH } from './console-script';
 import { consolePage, flash, type Flash } from './views';
 
 export interface IncidentPageData {
@@ -16,9 +23,44 @@ export interface IncidentPageData {
   policy: Policy;
   draft: CustomerMessageDraft;
   postmortemDraft: string;
+  /** The instant the page is rendered for; countdowns are written as of it. */
+  now?: number;
 }
 
-const section = (id: string, title: string, body: Html): Html => html`<section aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${body}</section>`;
+/** A live section is replaced whole when the incident changes, so it must hold no form a person types into. */
+const section = (id: string, title: string, body: Html, live = false): Html =>
+  html`<section aria-labelledby="${id}"${live ? html` id="${id}-section" data-live` : ''}><h2 id="${id}">${title}</h2>${body}</section>`;
+
+/** Kinds of notification that ask someone to take the incident (the rest inform or remind). */
+const PAGING = new Set(['page', 'escalation', 'overflow', 'reroute']);
+
+/** Phase, severity and who holds the incident, in one line a phone shows whole. */
+function holding(incident: IncidentView): Html {
+  const paged = (incident.pages ?? []).filter((page) => PAGING.has(page.kind)).at(-1);
+  const who = incident.acknowledgedAt
+    ? html`acknowledged by <strong>${incident.acknowledgedBy ?? 'unknown'}</strong>`
+    : incident.resolvedAt || incident.closedAt
+      ? html``
+      : paged
+        ? html`<strong class="alarm">unacknowledged</strong> · paging <strong>${paged.to}</strong>`
+        : html`<strong class="alarm">unacknowledged</strong>`;
+  return html`<p class="holding"><span class="pill sev">${incident.severity}</span> <span class="pill">${incident.status} · ${incident.phase}</span>
+${incident.roles.commander ? html`commander <strong>${incident.roles.commander}</strong>${incident.acknowledgedAt || paged ? ' · ' : ''}` : ''}${who}</p>`;
+}
+
+function dueNextPanel(items: DueItem[], now: number): Html {
+  if (items.length === 0) return html``;
+  return html`<section class="due-next card" aria-labelledby="due-heading"><h2 id="due-heading">Due next</h2>
+<ul class="plain">${items.map(
+    (item) => html`<li data-due class="due${item.overdue ? ' overdue' : ''}"><span class="due-what">${item.what}</span>
+<span class="due-when"><time datetime="${item.at}" data-countdown>${countdown(item.at, now)}</time> <span class="muted">· ${item.at.slice(0, 16).replace('T', ' ')} UTC</span></span></li>`,
+  )}</ul></section>`;
+}
+
+function shortcuts(incident: IncidentView): Html {
+  const keys = [...(incident.acknowledgedAt || incident.resolvedAt ? [] : [['a', 'acknowledge']]), ['u', 'write a status update']];
+  return html`<p class="muted shortcuts">Keyboard: ${keys.map(([key, what], index) => html`${index ? ', ' : ''}<kbd>${key}</kbd> ${what}`)}.</p>`;
+}
 
 function facts(incident: IncidentView): Html {
   const row = (label: string, value: Html | string | undefined) => html`<tr><th scope="row">${label}</th><td>${value ?? '—'}</td></tr>`;
@@ -49,14 +91,32 @@ function statusUpdates(incident: IncidentView): Html {
   )}</ol>`;
 }
 
+/** What a notification was, in words: pages ask someone to take the incident, the rest inform or remind. */
+const KIND_WORDS: Record<string, string> = {
+  page: 'paged',
+  escalation: 'paged (escalation)',
+  overflow: 'paged (overflow)',
+  reroute: 'paged (team reassigned)',
+  handoff: 'told of a handoff',
+  reminder: 'reminded',
+  lead: 'told as team lead',
+  info: 'told',
+};
+
+/** Each notification as a sentence: who, when, why, by which channel and what became of it. */
 function pages(incident: IncidentView): Html {
   const list = incident.pages ?? [];
   if (list.length === 0) return html`<p>No pages sent.</p>`;
-  return html`<div class="table-wrap"><table class="stackable"><thead><tr><th scope="col">At</th><th scope="col">To</th><th scope="col">Why</th><th scope="col">Outcome</th></tr></thead>
-<tbody>${list.map(
-    (page) => html`<tr><td data-label="At">${time(page.at)}</td><td data-label="To">${page.to}</td><td data-label="Why">${page.kind}: ${page.headline}</td>
-<td data-label="Outcome">${page.outcome}${page.channel ? ` via ${page.channel}` : ''}${page.failures?.length ? ` (${page.failures.join('; ')})` : ''}</td></tr>`,
-  )}</tbody></table></div>`;
+  const outcome = (page: (typeof list)[number]) =>
+    page.outcome === 'delivered'
+      ? html`<span class="ok">delivered</span>${page.channel ? ` by ${page.channel}` : ''}`
+      : page.outcome === 'failed'
+        ? html`<strong class="alarm">failed</strong>${page.failures?.length ? `: ${page.failures.join('; ')}` : ''}`
+        : html`<span class="muted">sending…</span>`;
+  return html`<ol class="updates" reversed>${[...list].reverse().map(
+    (page) => html`<li><strong>${page.to}</strong> — ${KIND_WORDS[page.kind] ?? page.kind} · ${outcome(page)}<br>
+<span class="muted">${time(page.at)} · “${page.headline}”</span></li>`,
+  )}</ol>`;
 }
 
 function timeline(incident: IncidentView): Html {
@@ -79,28 +139,37 @@ function actionItems(incident: IncidentView): Html {
 export function incidentPage(session: Session, data: IncidentPageData, messages: Flash = {}): string {
   const { incident, policy, draft, postmortemDraft } = data;
   const closed = incident.status === 'closed';
+  const now = data.now ?? Date.now();
   const body = html`<p><a href="/console">← All incidents</a></p>
 <h1>${incident.title} <span class="pill">${incident.id}</span></h1>
 ${flash(messages)}
-${facts(incident)}
+<div id="live-head" data-live>
+${holding(incident)}
+${closed ? '' : acknowledgeAction(session, incident)}
+${dueNextPanel(dueNext(incident, policy, now), now)}
+${closed ? '' : shortcuts(incident)}
+</div>
+<p id="live-note" class="muted live-note" role="status" data-events="/console/incidents/${incident.id}/events" data-seq="${incident.timelineCount}"></p>
+${closed ? '' : statusUpdateForm(session, incident)}
+<div id="live-facts" data-live>${facts(incident)}</div>
 <nav aria-label="On this page" class="card"><ul class="plain row">
-${closed ? '' : html`<li><a href="#comms-heading">Customer communication</a></li><li><a href="#actions-heading">Act</a></li>`}
-<li><a href="#alerts-heading">Alerts</a></li><li><a href="#updates-heading">Status updates</a></li><li><a href="#items-heading">Action items</a></li><li><a href="#postmortem-heading">Postmortem</a></li><li><a href="#timeline-heading">Timeline</a></li>
+${closed ? '' : html`<li><a href="#comms-heading">Customer communication</a></li><li><a href="#actions-heading">More actions</a></li>`}
+<li><a href="#alerts-heading">Alerts</a></li><li><a href="#updates-heading">Status updates</a></li><li><a href="#pages-heading">Pages</a></li><li><a href="#items-heading">Action items</a></li><li><a href="#postmortem-heading">Postmortem</a></li><li><a href="#timeline-heading">Timeline</a></li>
 </ul></nav>
 ${
   closed
     ? html`<p class="notice">This incident is closed: nothing is owed and nothing more can be recorded.</p>`
     : html`
 ${section('comms-heading', 'Customer communication', customerMessageForm(session, incident, draft))}
-${section('actions-heading', 'Act', actionForms(session, incident, policy))}`
+${section('actions-heading', 'More actions', actionForms(session, incident, policy))}`
 }
-${section('roles-heading', 'Roles', roles(incident))}
-${section('updates-heading', 'Status updates', statusUpdates(incident))}
-${section('alerts-heading', `Alerts (${incident.alerts.length})`, alertsPanel(incident.alerts))}
-${section('pages-heading', 'Pages', pages(incident))}
+${section('roles-heading', 'Roles', roles(incident), true)}
+${section('updates-heading', 'Status updates', statusUpdates(incident), true)}
+${section('alerts-heading', `Alerts (${incident.alerts.length})`, alertsPanel(incident.alerts), true)}
+${section('pages-heading', 'Pages', pages(incident), true)}
 ${section('items-heading', 'Action items', html`${actionItems(incident)}${closed ? '' : actionItemForms(session, incident)}`)}
 ${section('postmortem-heading', 'Postmortem', html`${incident.postmortem ? html`<p>Published ${time(incident.postmortem.publishedAt)} by ${incident.postmortem.publishedBy}.</p>${renderMarkdown(incident.postmortem.markdown)}` : ''}${closed ? '' : postmortemForm(session, incident, postmortemDraft)}`)}
 ${section('report-heading', 'Closing report', html`<p><a href="/console/incidents/${incident.id}/report">Read the closing report for stakeholders</a> (Markdown, from this incident's data).</p>`)}
-${section('timeline-heading', 'Timeline', timeline(incident))}`;
-  return consolePage(session, incident.title, body);
+${section('timeline-heading', 'Timeline', timeline(incident), true)}`;
+  return consolePage(session, incident.title, body, { scripts: [CONSOLE_SCRIPT_PATH] });
 }

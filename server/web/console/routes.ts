@@ -23,6 +23,9 @@ import { sameSecret } from '../../api/secrets';
 import { refuseUnstorableText } from '../../api/text-guard';
 import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
+import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH } from './console-script';
+import { attentionNeeded } from './due-next';
+import { incidentChanges } from './incident-events';
 import { incidentPage } from './incident-page';
 import { givenQuery, insightConsoleRoutes } from './insight-routes';
 import { oncallConsoleRoutes } from './oncall-routes';
@@ -40,6 +43,8 @@ export interface ConsoleDeps {
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
+/** At most this many incidents of a list are read for their highlights: one page's worth is plenty. */
+const ATTENTION_READS = 100;
 
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = Router();
@@ -52,6 +57,11 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const policy = deps.policies.current;
     return { services: policy.services, people: Object.values(policy.people).flatMap((person) => [person.id, person.name]) };
   };
+
+  // The console's script is public code (no data in it), served before sign-in so it caches like the stylesheet.
+  router.get(CONSOLE_SCRIPT_PATH.replace('/console', ''), (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff').send(CONSOLE_SCRIPT);
+  });
 
   router.get('/login', (req, res) => {
     const next = typeof req.query.next === 'string' && req.query.next.startsWith('/console') ? req.query.next : '/console';
@@ -104,8 +114,28 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
       const found: FoundIncident[] = await deps.insight.search(q, 100);
       return sendHtml(res, 200, listPage(sessionOf(res), deps.policies.current, filters, found as IncidentSummary[], {}, { q }));
     }
-    sendHtml(res, 200, listPage(sessionOf(res), deps.policies.current, filters, await deps.incidents.list(filters)));
+    const incidents = await deps.incidents.list(filters);
+    sendHtml(res, 200, listPage(sessionOf(res), deps.policies.current, filters, incidents, {}, {}, await attentionOf(incidents)));
   });
+
+  /**
+   * Which listed incidents need someone (unacknowledged, an update or postmortem overdue). The list's
+   * visibility records do not say, so each not-yet-closed incident is read; a read that fails flags nothing.
+   */
+  const attentionOf = async (incidents: IncidentSummary[]): Promise<Map<string, string[]>> => {
+    const now = Date.now();
+    const policy = deps.policies.current;
+    const pending = incidents.filter((incident) => incident.status !== 'closed').slice(0, ATTENTION_READS);
+    const flagged = await Promise.all(
+      pending.map((incident) =>
+        deps.incidents.get(incident.id).then(
+          (view) => [incident.id, attentionNeeded(view, policy, now)] as const,
+          () => [incident.id, []] as const,
+        ),
+      ),
+    );
+    return new Map(flagged.map(([id, flags]) => [id, [...flags]]));
+  };
 
   router.use(insightConsoleRoutes(deps.insight, deps.policies));
   router.use(oncallConsoleRoutes(deps.overrides, deps.policies));
@@ -135,6 +165,12 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.get('/incidents/:id', async (req, res) => {
     const done = typeof req.query.done === 'string' ? NOTICES[req.query.done as ActionName] : undefined;
     await show(req, res, 200, { notice: done });
+  });
+
+  router.get('/incidents/:id/events', (req, res) => {
+    const id = String(req.params.id);
+    if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
+    incidentChanges(res, { id, session: sessionOf(res), incidents: deps.incidents, logger: deps.logger });
   });
 
   router.get('/incidents/:id/report', async (req, res) => {

@@ -16,11 +16,11 @@ export function flash(messages: Flash): Html {
   return html`${messages.error ? html`<div class="error" role="alert"><strong>Not done:</strong> ${messages.error}</div>` : ''}${messages.notice ? html`<div class="notice" role="status">${messages.notice}</div>` : ''}`;
 }
 
-export function consolePage(session: Session | undefined, title: string, body: Html): string {
+export function consolePage(session: Session | undefined, title: string, body: Html, options: { scripts?: string[] } = {}): string {
   const header = session
     ? html`<nav aria-label="Console"><a href="/console">Incidents</a><a href="/console/oncall">On call</a><a href="/console/insights">Insights</a><a href="/console/action-items">Action items</a><a href="/status">Status page</a><span class="muted-inverse"><span class="wide-only">Signed in as </span>${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
     : html`<nav aria-label="Console"><a href="/status">Status page</a></nav>`;
-  return page({ title: `${title} · Marshal console`, body, header, home: '/console' });
+  return page({ title: `${title} · Marshal console`, body, header, home: '/console', scripts: options.scripts });
 }
 
 export function loginPage(challenge: string, options: { error?: string; next?: string; name?: string } = {}): string {
@@ -40,7 +40,16 @@ ${textField({ id: 'login-token', name: 'token', label: 'Admin token', type: 'pas
 }
 
 /** `search.q` set: `incidents` are what full-text search found, across every incident, closed ones too. */
-export function listPage(session: Session, policy: Policy, filters: ListFilters, incidents: IncidentSummary[], messages: Flash = {}, search: { q?: string } = {}): string {
+/** `attention` maps an incident's id to what needs someone now (see due-next.ts); such rows stand out. */
+export function listPage(
+  session: Session,
+  policy: Policy,
+  filters: ListFilters,
+  incidents: IncidentSummary[],
+  messages: Flash = {},
+  search: { q?: string } = {},
+  attention: Map<string, string[]> = new Map(),
+): string {
   const any: [string, string] = ['', 'Any'];
   const severities = policy.severities.map((s) => s.name);
   const searching = search.q !== undefined && !messages.error;
@@ -81,8 +90,8 @@ ${
 <caption class="sr-only">Incidents</caption>
 <thead><tr><th scope="col">Incident</th><th scope="col">Severity</th><th scope="col">Status</th><th scope="col">Phase</th><th scope="col">Team</th><th scope="col">Service</th><th scope="col">Declared</th></tr></thead>
 <tbody>${incidents.map(
-        (incident) => html`<tr>
-<td data-label="Incident"><a href="/console/incidents/${incident.id}">${incident.title || incident.id}</a> <span class="muted">${incident.id}</span></td>
+        (incident) => html`<tr${attention.get(incident.id)?.length ? html` class="needs-attention"` : ''}>
+<td data-label="Incident"><a href="/console/incidents/${incident.id}">${incident.title || incident.id}</a> <span class="muted">${incident.id}</span>${(attention.get(incident.id) ?? []).map((flag) => html` <span class="flag">${flag}</span>`)}</td>
 <td data-label="Severity">${incident.severity}</td><td data-label="Status">${incident.status}</td><td data-label="Phase">${incident.phase}</td>
 <td data-label="Team">${incident.team ?? '—'}</td><td data-label="Service">${incident.service ?? '—'}</td><td data-label="Declared">${time(incident.declaredAt)}</td></tr>`,
       )}</tbody>
