@@ -47,6 +47,9 @@ export class ConsoleSessions implements SessionStore {
     const id = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
     const expiresAt = Date.now() + SESSION_ABSOLUTE_MS;
+    // Sessions long over are of no use even to an investigation (the audit trail keeps the sign-ins): each
+    // sign-in sweeps them, so the table stays the size of a few days of sign-ins.
+    await guarded(() => this.db.query("DELETE FROM console_sessions WHERE expires_at < now() - interval '7 days'"));
     await guarded(() =>
       this.db.query('INSERT INTO console_sessions (id_hash, actor, via, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)', [
         sha256(id),
