@@ -34,6 +34,8 @@ export interface Person {
   timezone: string;
   contacts: ContactChannel[];
   github?: string;
+  /** Their identity at the company's OpenID Connect provider: console sign-in maps the claim to this person. */
+  email?: string;
 }
 
 /** A person as the policy knows them: with the team whose file defines them. */

@@ -35,6 +35,15 @@ function checkSeverity(policy: Policy, file: SourceFile, pointer: string, name: 
   }
 }
 
+/** A sign-in email names one person: two people sharing one would let either act as the other. */
+function checkEmail(policy: Policy, member: TeamPolicy['members'][number], file: SourceFile, pointer: string, out: Findings): void {
+  if (!member.email) return;
+  const email = member.email.toLowerCase();
+  const other = Object.values(policy.people).find((person) => person.id !== member.id && person.email?.toLowerCase() === email);
+  if (other)
+    out.errors.push(problem(file, pointer, `email "${member.email}" is also ${other.id}'s (team ${other.team})`, 'Each person signs in with their own email; give each one a different address.'));
+}
+
 function checkMembers(policy: Policy, team: TeamPolicy, file: SourceFile, out: Findings): void {
   const seen = new Set<string>();
   team.members.forEach((member, index) => {
@@ -46,6 +55,7 @@ function checkMembers(policy: Policy, team: TeamPolicy, file: SourceFile, out: F
       out.errors.push(problem(file, `${at}/id`, `person "${member.id}" is already defined by team ${owner.team}`, `Define each person once; reference them from other teams' rotations by id.`));
     }
     checkTimezone(file, `${at}/timezone`, member.timezone, out);
+    checkEmail(policy, member, file, `${at}/email`, out);
     if (member.contacts.length === 0) out.warnings.push(problem(file, at, `${member.name} has no contact channel and cannot be paged`, 'Add an email, slack or webhook contact.', 'warning'));
   });
   checkPerson(policy, file, '/lead', team.lead, out);

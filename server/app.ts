@@ -28,6 +28,8 @@ import { intakeRouter } from './intake/routes';
 import type { Intake } from './intake/service';
 import { consoleRoutes } from './web/console/routes';
 import { statusRoutes } from './web/status-routes';
+import type { SessionStore } from '../store/console-sessions';
+import type { OidcSettings } from './web/oidc';
 
 export interface AppDeps {
   client: Client;
@@ -52,6 +54,10 @@ export interface AppDeps {
   /** Personal and service tokens, and the audit trail (the store). */
   tokens?: Tokens;
   audit?: AuditTrail;
+  /** Console sessions (the store's); absent, kept in memory. */
+  consoleSessions?: SessionStore;
+  /** The identity provider for console sign-in (MARSHAL_OIDC_*). */
+  oidc?: OidcSettings;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -100,7 +106,20 @@ export function createApp(deps: AppDeps): express.Express {
 
   // The public status page, and the console, which authenticates by its own session cookie (server/web/).
   app.use(statusRoutes(deps.incidents, deps.policies));
-  app.use('/console', consoleRoutes({ incidents: deps.incidents, policies: deps.policies, token: deps.token, logger, insight: deps.insight, overrides: deps.overrides }));
+  app.use(
+    '/console',
+    consoleRoutes({
+      incidents: deps.incidents,
+      policies: deps.policies,
+      token: deps.token,
+      logger,
+      insight: deps.insight,
+      overrides: deps.overrides,
+      sessions: deps.consoleSessions,
+      audit: deps.audit,
+      oidc: deps.oidc,
+    }),
+  );
 
   // Everything below needs a bearer token, and permission for what it asks (server/api/auth.ts).
   const access = { adminToken: deps.token, policies: deps.policies, tokens: deps.tokens, audit: deps.audit, logger };

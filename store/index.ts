@@ -4,6 +4,7 @@ import { migrate } from './migrate';
 import { TimelineArchive } from './timeline';
 import { Insight } from './insight';
 import { AuditTrail, Tokens } from './access';
+import { ConsoleSessions } from './console-sessions';
 import { rebuildProjection, type RebuildReport } from './rebuild';
 import type { TimelineEvent } from '../workflows/incident-state';
 import { projectionContextOf, type Observation } from './projection';
@@ -15,6 +16,7 @@ export interface Store {
   insight: Insight;
   tokens: Tokens;
   audit: AuditTrail;
+  sessions: ConsoleSessions;
   /** Fill the archive from `timelines` (what Temporal holds) and fold the projection again from it. */
   rebuild(timelines: AsyncIterable<{ incidentId: string; events: TimelineEvent[] }>, stop?: AbortSignal): Promise<RebuildReport>;
   /** Whether the archive holds nothing at all (a new or deleted store). */
@@ -42,6 +44,7 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     insight: new Insight(database),
     tokens: new Tokens(database),
     audit: new AuditTrail(database),
+    sessions: new ConsoleSessions(database),
     rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
     isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
     close: () => database.close(),

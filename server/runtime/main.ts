@@ -1,5 +1,5 @@
 /** `npm start`: run Marshal until Ctrl-C, then stop HTTP, the worker and the embedded engine in order. */
-import { configFromEnv, startStack } from './stack';
+import { configFromEnv, startStack, type AdminTokenOrigin } from './stack';
 
 async function main() {
   const started = Date.now();
@@ -17,9 +17,12 @@ async function main() {
       `  API:          ${stack.url}/api/v1/incidents`,
       `  Temporal:     ${stack.temporalAddress}`,
       ...(stack.temporalUiUrl ? [`  Temporal UI:  ${stack.temporalUiUrl}`] : []),
-      `  Admin token:  ${stack.token}`,
+      // The token is printed once, when it is created; later starts say where it is, so it does not end up
+      // in every log that keeps the console output.
+      `  Admin token:  ${tokenLine(stack.tokenOrigin, stack.token)}`,
+      `  Console:      ${stack.url}/console (${process.env.MARSHAL_OIDC_ISSUER ? 'sign in through your identity provider' : 'sign in with the admin token'})`,
       `  Policy:       ${stack.policies.current.version}`,
-      `Try: curl -H "Authorization: Bearer ${stack.token}" ${stack.url}/api/v1/incidents`,
+      `Try: curl -H "Authorization: Bearer ${stack.tokenOrigin.kind === 'created' ? stack.token : '$(cat <admin-token file>)'}" ${stack.url}/api/v1/incidents`,
       '',
     ].join('\n'),
   );
@@ -34,6 +37,12 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function tokenLine(origin: AdminTokenOrigin, token: string): string {
+  if (origin.kind === 'created') return `${token} (new; saved in ${origin.path})`;
+  if (origin.kind === 'saved') return `saved in ${origin.path}`;
+  return 'from MARSHAL_TOKEN';
 }
 
 main().catch((error: Error) => {

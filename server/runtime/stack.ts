@@ -37,6 +37,7 @@ import { createPagingActivities } from '../../activities/paging';
 import { createIntakeActivities } from '../../activities/intake';
 import { createIntakeMetrics } from '../intake/metrics';
 import { Intake } from '../intake/service';
+import { oidcFromEnv, type OidcSettings } from '../web/oidc';
 
 export interface StackConfig {
   port: number;
@@ -47,6 +48,8 @@ export interface StackConfig {
   /** How often to look for a new policy version. */
   policyIntervalMs?: number;
   token?: string;
+  /** Console sign-in through an identity provider (MARSHAL_OIDC_*); absent, the admin token signs in. */
+  oidc?: OidcSettings;
   /** An existing cluster; without it the embedded dev server starts. */
   temporal?: TemporalTarget;
   temporalPort?: number;
@@ -105,6 +108,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     taskQueue: env.MARSHAL_TASK_QUEUE || undefined,
     publicUrl: env.MARSHAL_PUBLIC_URL || undefined,
     token: env.MARSHAL_TOKEN || undefined,
+    oidc: oidcFromEnv(env),
     databaseUrl: env.MARSHAL_DATABASE_URL || undefined,
     temporal: externalTarget(env),
     temporalPort: env.MARSHAL_TEMPORAL_PORT ? Number(env.MARSHAL_TEMPORAL_PORT) : 7233,
@@ -132,20 +136,24 @@ export function policySourceFromEnv(env: NodeJS.ProcessEnv): PolicySource {
   return { kind: 'git', repo: repositoryRoot(repo), ref: env.MARSHAL_POLICY_REF || 'HEAD', path: env.MARSHAL_POLICY_PATH || 'config' };
 }
 
+/** Where the admin token came from: only a token created by this start is printed in full. */
+export type AdminTokenOrigin = { kind: 'environment' } | { kind: 'created' | 'saved'; path: string };
+
 /** The admin token: from the environment, else the one saved in the data dir, else a new one saved there. */
-export function adminToken(dataDir: string, fromEnv?: string): string {
-  if (fromEnv) return fromEnv;
+export function adminToken(dataDir: string, fromEnv?: string): { token: string; origin: AdminTokenOrigin } {
+  if (fromEnv) return { token: fromEnv, origin: { kind: 'environment' } };
   const path = join(dataDir, 'admin-token');
-  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  if (existsSync(path)) return { token: readFileSync(path, 'utf8').trim(), origin: { kind: 'saved', path } };
   const token = randomBytes(24).toString('base64url');
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(path, `${token}\n`, { mode: 0o600 });
-  return token;
+  return { token, origin: { kind: 'created', path } };
 }
 
 export interface Stack {
   url: string;
   token: string;
+  tokenOrigin: AdminTokenOrigin;
   temporalAddress: string;
   temporalUiUrl?: string;
   client: Client;
@@ -167,7 +175,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     throw new Error(`the policy in ${describeSource(config.policy)} is invalid:\n${lines.join('\n')}`);
   }
   const policies = new PolicyStore(loaded.policy, describeSource(config.policy));
-  const token = adminToken(config.dataDir, config.token);
+  const { token, origin: tokenOrigin } = adminToken(config.dataDir, config.token);
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -253,7 +261,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
 
     if (config.noHttp) {
       publicUrl = config.publicUrl ?? '';
-      return { url: '', token, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: taskQueue, workerHealth, stop };
+      return { url: '', token, tokenOrigin, temporalAddress: target.address, temporalUiUrl: devServer?.uiUrl, client, policies, incidents, follower, taskQueue: taskQueue, workerHealth, stop };
     }
     const engineWatch = new EngineWatch(target.address);
     engineWatch.start();
@@ -285,6 +293,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       rebuildProjection,
       tokens: store?.tokens,
       audit: store?.audit,
+      consoleSessions: store?.sessions,
+      oidc: config.oidc,
     });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(
@@ -309,6 +319,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     return {
       url,
       token,
+      tokenOrigin,
       temporalAddress: target.address,
       temporalUiUrl: devServer?.uiUrl,
       client,

@@ -1,21 +1,25 @@
 /**
- * Console sessions without server-side storage: the cookie carries {name, csrf, expiry} signed with an HMAC
- * keyed by the admin token, so a new token ends every session and any Marshal process can check it. The
- * CSRF token lives inside the signed session and must come back in every form (synchronizer token);
- * the login form, before a session exists, uses a double-submit cookie instead.
+ * Console sessions: the cookie carries only a random session id; who it acts as, its CSRF token and when it
+ * ends live server-side (store/console-sessions.ts), so signing out ends the session for every copy of the
+ * cookie. The CSRF token must come back in every form (synchronizer token); the login form, before a
+ * session exists, uses a double-submit cookie instead. The OIDC round trip keeps its PKCE verifier, state
+ * and nonce in a short-lived cookie signed with a key derived from the admin token.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { sameSecret } from '../api/secrets';
 import type { Request, Response } from 'express';
+import { SESSION_ABSOLUTE_MS, type SessionStore } from '../../store/console-sessions';
 
 export const SESSION_COOKIE = 'marshal_session';
 export const LOGIN_COOKIE = 'marshal_login';
-const SESSION_HOURS = 12;
+export const OIDC_COOKIE = 'marshal_oidc';
 const COOKIE_PATH = '/console';
 
 export interface Session {
   /** Who acts: recorded as `by` on every command sent from the console. */
   name: string;
+  /** How they signed in: `oidc` or `admin-token`. */
+  via?: string;
   csrf: string;
   expiresAt: number;
 }
@@ -39,8 +43,11 @@ export function parseCookies(header: string | undefined): Record<string, string>
 export class SessionKeeper {
   private readonly key: Buffer;
 
-  constructor(private readonly adminToken: string) {
-    this.key = createHmac('sha256', adminToken).update('marshal console session v1').digest();
+  constructor(
+    private readonly adminToken: string,
+    private readonly store: SessionStore,
+  ) {
+    this.key = createHmac('sha256', adminToken).update('marshal console oidc flow v1').digest();
   }
 
   /** The login form's secret must equal the admin bearer token. */
@@ -48,32 +55,23 @@ export class SessionKeeper {
     return sameSecret(given, this.adminToken);
   }
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  async issue(res: Response, actor: string, via: string, secure: boolean): Promise<Session> {
+    const { id, session } = await this.store.start(actor, via);
+    res.append('Set-Cookie', cookie(SESSION_COOKIE, id, SESSION_ABSOLUTE_MS / 1000, secure));
+    return { name: session.actor, via: session.via, csrf: session.csrf, expiresAt: session.expiresAt };
   }
 
-  issue(res: Response, name: string, secure: boolean): Session {
-    const session: Session = { name, csrf: randomBytes(24).toString('base64url'), expiresAt: Date.now() + SESSION_HOURS * 3_600_000 };
-    const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
-    res.append('Set-Cookie', cookie(SESSION_COOKIE, `${payload}.${this.sign(payload)}`, SESSION_HOURS * 3600, secure));
-    return session;
+  async read(req: Request): Promise<Session | undefined> {
+    const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (!id) return undefined;
+    const found = await this.store.find(id);
+    return found && { name: found.actor, via: found.via, csrf: found.csrf, expiresAt: found.expiresAt };
   }
 
-  read(req: Request): Session | undefined {
-    const value = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    if (!value) return undefined;
-    const [payload, signature] = value.split('.');
-    if (!payload || !signature || !sameSecret(signature, this.sign(payload))) return undefined;
-    try {
-      const session = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Session;
-      if (typeof session.name !== 'string' || typeof session.csrf !== 'string' || !(session.expiresAt > Date.now())) return undefined;
-      return session;
-    } catch {
-      return undefined;
-    }
-  }
-
-  clear(res: Response, secure: boolean) {
+  /** Sign out: the session ends in the store, so a copy of the cookie stops working too. */
+  async end(req: Request, res: Response, secure: boolean) {
+    const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    if (id) await this.store.end(id);
     res.append('Set-Cookie', cookie(SESSION_COOKIE, '', 0, secure));
   }
 
@@ -88,8 +86,38 @@ export class SessionKeeper {
     const expected = parseCookies(req.headers.cookie)[LOGIN_COOKIE];
     return Boolean(expected) && sameSecret(given, expected);
   }
+
+  /**
+   * The OIDC round trip's secrets, signed, for ten minutes. SameSite=Lax, not Strict: the IdP sends the
+   * browser back with a top-level cross-site navigation, on which a Strict cookie would not come.
+   */
+  saveFlow(res: Response, flow: Record<string, string>, secure: boolean) {
+    const payload = Buffer.from(JSON.stringify({ ...flow, exp: Date.now() + 600_000 })).toString('base64url');
+    res.append('Set-Cookie', cookie(OIDC_COOKIE, `${payload}.${this.sign(payload)}`, 600, secure, 'Lax'));
+  }
+
+  /** The flow this browser started (once: the cookie is cleared), or undefined if absent, forged or stale. */
+  takeFlow(req: Request, res: Response, secure: boolean): Record<string, string> | undefined {
+    const value = parseCookies(req.headers.cookie)[OIDC_COOKIE];
+    res.append('Set-Cookie', cookie(OIDC_COOKIE, '', 0, secure, 'Lax'));
+    if (!value) return undefined;
+    const [payload, signature] = value.split('.');
+    if (!payload || !signature || !sameSecret(signature, this.sign(payload))) return undefined;
+    try {
+      const flow = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (!(Number(flow.exp) > Date.now())) return undefined;
+      const strings = Object.entries(flow).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+      return Object.fromEntries(strings);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
 }
 
-function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean): string {
-  return `${name}=${encodeURIComponent(value)}; Path=${COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+function cookie(name: string, value: string, maxAgeSeconds: number, secure: boolean, sameSite: 'Strict' | 'Lax' = 'Strict'): string {
+  return `${name}=${encodeURIComponent(value)}; Path=${COOKIE_PATH}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=${sameSite}${secure ? '; Secure' : ''}`;
 }

@@ -3,7 +3,7 @@
  * Ctrl-C stops everything; starting again finds every incident as it was.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 }
 
 describe('npm start', () => {
-  it('prints its URLs and token, survives a restart with every incident intact', async () => {
+  it('prints its URLs and, at first start only, its token; survives a restart with every incident intact', async () => {
     // Pages from the incident go to a local receiver, never to the example addresses in config/.
     inbox = await startWebhookReceiver();
     const env = {
@@ -84,9 +84,13 @@ describe('npm start', () => {
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toContain('Marshal stopped');
 
-    // The token was generated once and saved: the second start prints the same one.
+    // The token was generated once and saved: the second start says where it is, not what it is, and the
+    // saved file holds the token the first start printed.
+    expect(banner).toContain(`(new; saved in ${join(dataDir, 'admin-token')})`);
     const second = await start(env);
-    expect(second.output()).toContain(token);
+    expect(second.output()).toContain(`Admin token:  saved in ${join(dataDir, 'admin-token')}`);
+    expect(second.output()).not.toContain(token);
+    expect(readFileSync(join(dataDir, 'admin-token'), 'utf8').trim()).toBe(token);
     const again = await api.get(`/api/v1/incidents/${declared.body.id}`);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ title: 'Survives restarts', team: 'platform', phase: 'act', acknowledgedBy: 'alice' });

@@ -157,6 +157,21 @@ describe('semantic rules', () => {
     expect(gap?.message).toContain('15 window(s) over the next 14 days (7d in all)');
     expect(gap?.message).toContain('first Mon 24 Mar 00:00 UTC – Mon 24 Mar 07:00 UTC');
   });
+
+  it('gives each person at most one sign-in email, refusing one shared by two people at its file:line', () => {
+    const withEmails = configCopy({
+      'teams/payments.yaml': (t) => t.replace('    github: alicem\n', '    github: alicem\n    email: alice@example.com\n'),
+      'teams/web.yaml': (t) => t.replace('{ id: sybil, ', '{ id: sybil, email: ALICE@example.com, '),
+    });
+    const errors = errorsOf(load(withEmails));
+    const shared = find(errors, 'email "ALICE@example.com" is also alice\'s');
+    expect(shared).toMatchObject({ level: 'error', file: 'config/teams/web.yaml' });
+    expect(shared?.line).toBeGreaterThan(0);
+    const one = load(configCopy({ 'teams/payments.yaml': (t) => t.replace('    github: alicem\n', '    github: alicem\n    email: alice@example.com\n') }));
+    expect(one.ok && one.policy.people.alice.email).toBe('alice@example.com');
+    const hostile = errorsOf(load(configCopy({ 'teams/payments.yaml': (t) => t.replace('    github: alicem\n', `    github: alicem\n    email: "a\\0@${'x'.repeat(300)}"\n`) })));
+    expect(hostile.length).toBeGreaterThan(0);
+  });
 });
 
 describe('the first page of every severity must reach someone', () => {

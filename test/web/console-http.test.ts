@@ -54,16 +54,23 @@ describe('console authentication', () => {
     expect(list.status).toBe(200);
     expect(list.html).toMatch(/Signed in as (<\/span>)?Carol/);
 
-    // A tampered cookie is no session.
+    // The cookie is only a random id: a changed, forged or hostile one is no session.
+    const id = browser.jar.get('marshal_session')!;
+    expect(id).toMatch(/^[\w-]{43}$/);
     const tampered = consoleClient(file.stack.url);
-    const [payload, signature] = browser.jar.get('marshal_session')!.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(decodeURIComponent(payload), 'base64url').toString()), name: 'Mallory' })).toString('base64url');
-    tampered.jar.set('marshal_session', `${forgedPayload}.${signature}`);
-    expect((await tampered.get('/console')).status).toBe(303);
+    for (const value of [`${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}`, 'eyJuYW1lIjoiTWFsbG9yeSJ9.sig', `%00${'x'.repeat(5000)}`]) {
+      tampered.jar.set('marshal_session', value);
+      expect((await tampered.get('/console')).status).toBe(303);
+    }
 
+    // Signing out ends the session in the store: a copy of the cookie stops working too.
+    const copy = consoleClient(file.stack.url);
+    copy.jar.set('marshal_session', id);
+    expect((await copy.get('/console')).status).toBe(200);
     const csrf = browser.hidden(list.html, '_csrf')!;
     expect((await browser.post('/console/logout', { _csrf: csrf })).location).toBe('/console/login');
     expect((await browser.get('/console')).status).toBe(303);
+    expect((await copy.get('/console')).status).toBe(303);
   });
 
   it('refuses a POST without the session CSRF token and records nothing', async () => {
@@ -187,5 +194,38 @@ describe('console documents', () => {
     expect(report.html).not.toMatch(/<script>|<img src=x|href="javascript/i);
     expect(report.html).toContain('&lt;img src=x onerror=alert(1)&gt; rolled back');
     expect((await browser.get('/console/incidents/zzzzzzzzzz/report')).status).toBe(404);
+  });
+});
+
+// Last in this file: it throttles 127.0.0.1 on this file's stack.
+describe('console sign-in throttling', () => {
+  it('answers 429 with Retry-After after repeated wrong admin tokens, even for the right one, and audits the failures', async () => {
+    const browser = consoleClient(file.stack.url);
+    const first = await browser.get('/console/login');
+    const nul = await browser.post('/console/login', { _login: browser.hidden(first.html, '_login')!, name: 'Guesser', token: 'guess\0' });
+    expect(nul.status).toBe(400);
+    expect(nul.html).not.toMatch(/at \w+ \(|node_modules/);
+    let status = 0;
+    let refused = 0;
+    for (let attempt = 0; attempt < 12 && status !== 429; attempt += 1) {
+      const login = await browser.get('/console/login');
+      const answer = await browser.post('/console/login', { _login: browser.hidden(login.html, '_login')!, name: 'Guesser', token: `guess-${attempt}-${'x'.repeat(20_000)}` });
+      status = answer.status;
+      if (status === 429) {
+        expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(answer.html).toContain('Too many failed sign-ins');
+      } else {
+        expect(status).toBe(401);
+        refused += 1;
+      }
+    }
+    expect(status).toBe(429);
+    const login = await browser.get('/console/login');
+    const right = await browser.post('/console/login', { _login: browser.hidden(login.html, '_login')!, name: 'Guesser', token: file.stack.token });
+    expect(right.status).toBe(429);
+    // The audit trail is written without holding up the answer, so it may land a moment later.
+    const failed = async () => (await file.stack.store!.audit.list({ actor: 'Guesser', limit: 20 })).filter((entry) => entry.action === 'console sign-in' && entry.outcome === 'failed');
+    await expect.poll(async () => (await failed()).length).toBe(refused);
+    expect((await failed())[0]).toMatchObject({ status: 401, remote: expect.stringContaining('127.0.0.1') });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * /console: the responders' pages. Mounted before the bearer middleware because it authenticates by its
- * own signed session cookie (sign in with the admin token); every POST needs the session's CSRF token.
+ * own session cookie (sign-in-routes.ts: the identity provider, or the admin token); every POST needs the
+ * session's CSRF token.
  * Commands go through the same Incidents service as the API, so the workflow accepts or refuses them
  * the same way; refusals (409, 400, 404) come back as a readable message on the page, never a trace.
  */
@@ -29,7 +30,11 @@ import { incidentChanges } from './incident-events';
 import { incidentPage } from './incident-page';
 import { givenQuery, insightConsoleRoutes } from './insight-routes';
 import { oncallConsoleRoutes } from './oncall-routes';
-import { consolePage, errorPage, listPage, loginPage } from './views';
+import { consolePage, errorPage, listPage } from './views';
+import { signInRoutes } from './sign-in-routes';
+import { MemorySessions, type SessionStore } from '../../../store/console-sessions';
+import type { AuditTrail } from '../../../store/access';
+import type { OidcSettings } from '../oidc';
 
 export interface ConsoleDeps {
   incidents: Incidents;
@@ -40,6 +45,11 @@ export interface ConsoleDeps {
   insight?: Insight;
   /** On-call overrides through the engine; absent, the on-call pages answer 503. */
   overrides?: Overrides;
+  /** Console sessions (the store's); absent, they are kept in this process's memory. */
+  sessions?: SessionStore;
+  audit?: AuditTrail;
+  /** The identity provider that signs people in; absent, the admin token does. */
+  oidc?: OidcSettings;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -48,7 +58,7 @@ const ATTENTION_READS = 100;
 
 export function consoleRoutes(deps: ConsoleDeps): Router {
   const router = Router();
-  const sessions = new SessionKeeper(deps.token);
+  const sessions = new SessionKeeper(deps.token, deps.sessions ?? new MemorySessions());
   const secure = (req: Request) => req.secure;
   router.use(express.urlencoded({ extended: false, limit: '1mb' }));
   router.use(refuseUnstorableText);
@@ -63,26 +73,12 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff').send(CONSOLE_SCRIPT);
   });
 
-  router.get('/login', (req, res) => {
-    const next = typeof req.query.next === 'string' && req.query.next.startsWith('/console') ? req.query.next : '/console';
-    sendHtml(res, 200, loginPage(sessions.loginChallenge(res, secure(req)), { next }));
-  });
 
-  router.post('/login', (req, res) => {
-    const body = req.body as Record<string, string | undefined>;
-    const name = (body.name ?? '').trim().slice(0, 200);
-    const next = typeof body.next === 'string' && /^\/console(?:[/?][\w\-/?=&.%]*)?$/.test(body.next) ? body.next : '/console';
-    const retry = (status: number, error: string) => sendHtml(res, status, loginPage(sessions.loginChallenge(res, secure(req)), { error, next, name }));
-    if (!sessions.loginChallengeMatches(req, body._login)) return retry(403, 'The sign-in form expired or came from another site. Please try again.');
-    if (!name) return retry(400, 'Enter your name: it is recorded with everything you do.');
-    if (!sessions.tokenMatches(body.token)) return retry(401, 'That token is not the admin token. Check data/admin-token or MARSHAL_TOKEN.');
-    sessions.issue(res, name, secure(req));
-    res.redirect(303, next);
-  });
+  router.use(signInRoutes({ sessions, policies: deps.policies, logger: deps.logger, audit: deps.audit, oidc: deps.oidc }));
 
   // Everything below needs a session; every POST also its CSRF token.
-  router.use((req, res, next) => {
-    const session = sessions.read(req);
+  router.use(async (req, res, next) => {
+    const session = await sessions.read(req);
     if (!session) return res.redirect(303, `/console/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/console')}`);
     if (req.method === 'POST' && !sameSecret((req.body as Record<string, string>)?._csrf, session.csrf)) {
       return sendHtml(res, 403, errorPage(session, 'Form refused', 'This form was not sent from your console session (missing or wrong CSRF token). Reload the page and try again.'));
@@ -92,8 +88,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   });
   const sessionOf = (res: Response) => res.locals.session as Session;
 
-  router.post('/logout', (req, res) => {
-    sessions.clear(res, secure(req));
+  router.post('/logout', async (req, res) => {
+    await sessions.end(req, res, secure(req));
     res.redirect(303, '/console/login');
   });
 

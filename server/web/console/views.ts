@@ -39,6 +39,31 @@ ${textField({ id: 'login-token', name: 'token', label: 'Admin token', type: 'pas
   );
 }
 
+/** With an identity provider configured: one button, no token and no free-text name (the policy says who you are). */
+export function oidcLoginPage(options: { next?: string; error?: string } = {}): string {
+  const next = encodeURIComponent(options.next ?? '/console');
+  return consolePage(
+    undefined,
+    'Sign in',
+    html`<h1>Sign in to the incident console</h1>
+${flash({ error: options.error })}
+<div class="stack card"><p>Sign in with your company account. Marshal records you, as your team's policy names you, on everything you do here.</p>
+<p><a class="button" href="/console/login/oidc?next=${next}">Sign in with your company account</a></p></div>`,
+  );
+}
+
+/** A sign-in that was refused, with why and what to do; no retry loop for someone who is not in policy. */
+export function signInRefusedPage(message: string): string {
+  return consolePage(
+    undefined,
+    'Sign-in refused',
+    html`<h1>You cannot use the console yet</h1>
+${flash({ error: message })}
+<p>Every action in the console is recorded against a person in Marshal's policy (config/teams/*.yaml), so only people on a team can sign in.</p>
+<p><a href="/console/login">Back to sign-in</a> · <a href="/status">Public status page</a></p>`,
+  );
+}
+
 /** `search.q` set: `incidents` are what full-text search found, across every incident, closed ones too. */
 /** `attention` maps an incident's id to what needs someone now (see due-next.ts); such rows stand out. */
 export function listPage(
