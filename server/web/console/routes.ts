@@ -73,7 +73,6 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff').send(CONSOLE_SCRIPT);
   });
 
-
   router.use(signInRoutes({ sessions, policies: deps.policies, logger: deps.logger, audit: deps.audit, oidc: deps.oidc }));
 
   // Everything below needs a session; every POST also its CSRF token.
