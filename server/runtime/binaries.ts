@@ -36,7 +36,7 @@ export const TEMPORAL_TEST_SERVER: BinarySpec = {
 
 export const cacheDir = () => resolve(process.env.MARSHAL_CACHE_DIR ?? join(__dirname, '..', '..', '.cache', 'temporal'));
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;
@@ -45,7 +45,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function onPath(executable: string): string | undefined {
+export function onPath(executable: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, executable);
     if (dir && isExecutable(candidate)) return candidate;

@@ -4,46 +4,32 @@
  * keyboard shortcuts act, and a command sent through the API reaches the open page through its event stream.
  * Screenshots go to test/artifacts/browser/.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium, VIEWPORTS } from '../support/browser';
-import { apiClient, startTestStack, type TestStack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useBrowserStack, VIEWPORTS } from '../support/browser';
+import { apiClient } from '../support/stack';
 
-let stack: TestStack;
-let browser: Browser;
+const file = useBrowserStack();
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-screen.png`) });
-}
+const shot = (page: Page, name: string) => file.shot(page, name);
 
 describe.each(VIEWPORTS)('the command view at $name size', ({ name, viewport, isMobile }) => {
   it('counts down what is due, puts Acknowledge first and follows changes live', async () => {
-    const api = apiClient(stack.url, stack.token);
+    const api = apiClient(file.stack.url, file.stack.token);
     const declared = await api.post('/api/v1/incidents', { title: `Checkout pages return 502 for EU customers (${name})`, severity: 'SEV1', service: 'marketing-site' });
     expect(declared.status).toBe(201);
     const id = declared.body.id as string;
 
     // The event stream is for signed-in people only.
-    const anonymous = await fetch(`${stack.url}/console/incidents/${id}/events`, { redirect: 'manual' });
+    const anonymous = await fetch(`${file.stack.url}/console/incidents/${id}/events`, { redirect: 'manual' });
     expect(anonymous.status).toBe(303);
 
-    const context = await browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
+    const context = await file.browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
     const page = await context.newPage();
-    await page.goto(`${stack.url}/console/login`);
+    await page.goto(`${file.stack.url}/console/login`);
     await page.getByLabel('Your name').fill(`Sam ${name}`);
-    await page.getByLabel('Admin token').fill(stack.token);
+    await page.getByLabel('Admin token').fill(file.stack.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     // The list flags the incident nobody has taken.
@@ -52,7 +38,7 @@ describe.each(VIEWPORTS)('the command view at $name size', ({ name, viewport, is
     await shot(page, `${name}-cmd-1-list`);
 
     // The escalation starts in the workflow just after declaring: reload until the panel shows its next step.
-    await page.goto(`${stack.url}/console/incidents/${id}`);
+    await page.goto(`${file.stack.url}/console/incidents/${id}`);
     for (let tries = 0; tries < 20 && (await page.locator('.due', { hasText: 'Escalation' }).count()) === 0; tries++) {
       await page.waitForTimeout(500);
       await page.reload();

@@ -4,31 +4,14 @@
  * post an update, resolve — and watch the public status page follow along. Screenshots go to
  * test/artifacts/browser/ (gitignored).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { ARTIFACTS, launchChromium, VIEWPORTS } from '../support/browser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/runtime/stack';
-import { startTestStack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS, useBrowserStack, VIEWPORTS } from '../support/browser';
+import { describe, expect, it } from 'vitest';
 
-let stack: Stack;
-let browser: Browser;
+const file = useBrowserStack();
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-/** The whole page, and what the window shows (the part a person sees first on a phone). */
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-screen.png`) });
-}
+const shot = (page: Page, name: string) => file.shot(page, name);
 
 /** Nothing on the page is wider than the window: usable without sideways scrolling. */
 async function fitsWidth(page: Page): Promise<boolean> {
@@ -36,24 +19,24 @@ async function fitsWidth(page: Page): Promise<boolean> {
 }
 
 async function serviceRow(page: Page, service: string): Promise<string> {
-  await page.goto(`${stack.url}/status`);
+  await page.goto(`${file.stack.url}/status`);
   return (await page.locator('li.row', { hasText: service }).first().innerText()).replace(/\s+/g, ' ').trim();
 }
 
 describe.each(VIEWPORTS)('the console at $name size', ({ name, viewport, isMobile }) => {
   it('runs an incident from sign-in to resolved while the status page follows', async () => {
-    const context = await browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
+    const context = await file.browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
     const page = await context.newPage();
     const status = await context.newPage();
     const title = `Marketing pages time out (${name})`;
 
     // Without a session the console sends you to sign in; the skip link is the first stop for keyboards.
-    await page.goto(`${stack.url}/console`);
+    await page.goto(`${file.stack.url}/console`);
     expect(new URL(page.url()).pathname).toBe('/console/login');
     await page.keyboard.press('Tab');
     expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
     await page.getByLabel('Your name').fill(`Riley ${name}`);
-    await page.getByLabel('Admin token').fill(stack.token);
+    await page.getByLabel('Admin token').fill(file.stack.token);
     await shot(page, `${name}-1-sign-in`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();

@@ -3,36 +3,14 @@
  * picture, adding an override with the form and removing it again. Screenshots go to
  * test/artifacts/browser/oncall-* (gitignored) to be looked at as a responder at 3 a.m. would.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stack } from '../../server/runtime/stack';
-import { launchChromium } from '../support/browser';
-import { repoRoot, startTestStack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useBrowserStack, VIEWPORTS } from '../support/browser';
 
-const ARTIFACTS = join(repoRoot, 'test', 'artifacts', 'browser');
-const VIEWPORTS = [
-  { name: 'laptop', viewport: { width: 1366, height: 900 }, isMobile: false },
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
-] as const;
+const file = useBrowserStack('oncall-');
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  [stack, browser] = await Promise.all([startTestStack(), launchChromium()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: join(ARTIFACTS, `oncall-${name}.png`), fullPage: true });
-  await page.screenshot({ path: join(ARTIFACTS, `oncall-${name}-screen.png`) });
-}
+const shot = (page: Page, name: string) => file.shot(page, name);
 
 const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth + 1');
 
@@ -41,11 +19,11 @@ const local = (at: number) => new Date(at).toISOString().slice(0, 16);
 
 describe.each(VIEWPORTS)('the on-call pages at $name size', ({ name, viewport, isMobile }) => {
   it('show who is on call, the 14-day picture, and take an override and its removal', async () => {
-    const context = await browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
+    const context = await file.browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
     const page = await context.newPage();
-    await page.goto(`${stack.url}/console/oncall`);
+    await page.goto(`${file.stack.url}/console/oncall`);
     await page.getByLabel('Your name').fill(`Sam ${name}`);
-    await page.getByLabel('Admin token').fill(stack.token);
+    await page.getByLabel('Admin token').fill(file.stack.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'On call now', level: 1 }).waitFor();
     expect(await page.locator('section.oncall-team').count()).toBe(3);

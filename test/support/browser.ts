@@ -4,10 +4,12 @@
  * inside it (unpacked to /tmp on first use). MARSHAL_TEST_BROWSER=bundled uses the package's even where
  * a system one exists, to check that route.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestStack, type TestStack } from './stack';
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -29,3 +31,31 @@ export const VIEWPORTS = [
   { name: 'laptop', viewport: { width: 1366, height: 900 }, isMobile: false },
   { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true },
 ] as const;
+
+/**
+ * A test file's stack and browser, started before its tests and stopped after, and `shot`, which saves the
+ * whole page and what the window shows (the part a person sees first on a phone) under ARTIFACTS.
+ */
+export function useBrowserStack(prefix = ''): { readonly stack: TestStack; readonly browser: Browser; shot(page: Page, name: string): Promise<void> } {
+  const context = {} as { stack: TestStack; browser: Browser };
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [context.stack, context.browser] = await Promise.all([startTestStack(), launchChromium()]);
+  });
+  afterAll(async () => {
+    await context.browser?.close();
+    await context.stack?.stop();
+  });
+  return {
+    get stack() {
+      return context.stack;
+    },
+    get browser() {
+      return context.browser;
+    },
+    async shot(page, name) {
+      await page.screenshot({ path: join(ARTIFACTS, `${prefix}${name}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `${prefix}${name}-screen.png`) });
+    },
+  };
+}

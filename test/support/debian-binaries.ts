@@ -5,10 +5,11 @@
  * `apt-get download` and unpacked with `dpkg-deb -x` into that cache. Nothing is installed system-wide, so a
  * machine that lacks the binaries still shows the step this module takes for it.
  */
+import { isExecutable, onPath } from '../../server/runtime/binaries';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { repoRoot } from './paths';
 
 export interface DebianBinary {
@@ -49,22 +50,6 @@ export const PROMETHEUS: DebianBinary = {
 };
 
 export const prometheusCacheDir = () => resolve(process.env.MARSHAL_PROMETHEUS_CACHE_DIR ?? join(repoRoot, '.cache', 'prometheus'));
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(executable: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, executable))) return join(dir, executable);
-  }
-  return undefined;
-}
 
 /** Cache folders are named `<package>_<debian version>`; any whose upstream version is the pinned one counts. */
 function cached(spec: DebianBinary): string | undefined {
