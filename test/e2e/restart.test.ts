@@ -26,7 +26,10 @@ afterAll(async () => {
 /** Start `npm start`'s entry point and wait for its banner; returns what it printed and how long it took. */
 async function start(env: Record<string, string>) {
   const started = Date.now();
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'server/runtime/main.ts'], {
+  // As `npm start` runs it: one node process with tsx's loader, so SIGINT reaches Marshal's own handler (tsx's
+  // CLI wrapper relays signals and SIGKILLs a child that does not acknowledge one within 30 ms, which a busy
+  // machine can miss).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/runtime/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, MARSHAL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
