@@ -26,7 +26,7 @@ import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalOf, withEngine, type CallOptions } from './calls';
 import { refused, RefusedError } from './errors';
 import type { Admission } from './admission';
-import { isConnectionFailure, StoreUnavailableError } from '../store/errors';
+import { isConnectionFailure, storeCall } from '../store/errors';
 
 export interface IncidentSummary {
   id: string;
@@ -122,11 +122,7 @@ export class Incidents {
   async timeline(id: string, afterSeq: number, limit: number): Promise<{ events: TimelineEvent[]; total: number }> {
     const state = await this.state(id);
     // The whole timeline needs the archive: without the store, 503 (retry shortly), not a partial answer.
-    const archived = this.options.archive
-      ? await this.options.archive.read(id, { afterSeq, throughSeq: state.archivedThrough, limit }).catch((error: unknown) => {
-          throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
-        })
-      : [];
+    const archived = this.options.archive ? await storeCall(() => this.options.archive!.read(id, { afterSeq, throughSeq: state.archivedThrough, limit })) : [];
     const recent = state.timeline.filter((event) => event.seq > afterSeq && event.seq > state.archivedThrough);
     return { events: [...archived, ...recent].slice(0, limit), total: state.lastSeq };
   }

@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Database } from './database';
-import { isConnectionFailure, StoreUnavailableError } from './errors';
+import { isoOrNull as iso, storeCall } from './errors';
 import { repairText } from '../common/text';
 
 export interface TokenRecord {
@@ -36,7 +36,6 @@ export interface AuditEntry {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const TOKEN = /^mrsh_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
-const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value == null ? null : String(value));
 
 function record(row: Record<string, unknown>): TokenRecord {
   return {
@@ -54,14 +53,6 @@ function record(row: Record<string, unknown>): TokenRecord {
   };
 }
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
-  }
-}
-
 export class Tokens {
   constructor(private readonly db: Database) {}
 
@@ -77,7 +68,7 @@ export class Tokens {
   }): Promise<{ token: string; record: TokenRecord }> {
     const id = randomBytes(8).toString('hex').slice(0, 12);
     const token = `mrsh_${id}_${randomBytes(32).toString('base64url')}`;
-    const [row] = await guarded(() =>
+    const [row] = await storeCall(() =>
       this.db.query<Record<string, unknown>>(`INSERT INTO api_tokens (id, hash, kind, person, service, scopes, name, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`, [
         id,
         sha256(token),
@@ -97,31 +88,31 @@ export class Tokens {
   async verify(secret: string): Promise<TokenRecord | undefined> {
     const match = TOKEN.exec(secret);
     if (!match) return undefined;
-    const [stored] = await guarded(() => this.db.query<{ hash: string }>('SELECT hash FROM api_tokens WHERE id = $1', [match[1]]));
+    const [stored] = await storeCall(() => this.db.query<{ hash: string }>('SELECT hash FROM api_tokens WHERE id = $1', [match[1]]));
     const expected = Buffer.from(stored?.hash ?? '', 'hex');
     const given = Buffer.from(sha256(secret), 'hex');
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-    const [row] = await guarded(() =>
+    const [row] = await storeCall(() =>
       this.db.query<Record<string, unknown>>(`UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND revoked_at IS NULL AND expires_at > now() RETURNING *`, [match[1]]),
     );
     return row ? record(row) : undefined;
   }
 
   async list(filter: { person?: string } = {}): Promise<TokenRecord[]> {
-    const rows = await guarded(() =>
+    const rows = await storeCall(() =>
       this.db.query<Record<string, unknown>>(`SELECT * FROM api_tokens WHERE ($1::text IS NULL OR person = $1) ORDER BY created_at DESC LIMIT 1000`, [filter.person ?? null]),
     );
     return rows.map(record);
   }
 
   async get(id: string): Promise<TokenRecord | undefined> {
-    const [row] = await guarded(() => this.db.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = $1', [id]));
+    const [row] = await storeCall(() => this.db.query<Record<string, unknown>>('SELECT * FROM api_tokens WHERE id = $1', [id]));
     return row ? record(row) : undefined;
   }
 
   /** Revoke at once: the next request with it fails. */
   async revoke(id: string, by: string): Promise<TokenRecord | undefined> {
-    const [row] = await guarded(() =>
+    const [row] = await storeCall(() =>
       this.db.query<Record<string, unknown>>(`UPDATE api_tokens SET revoked_at = coalesce(revoked_at, now()), revoked_by = coalesce(revoked_by, $2) WHERE id = $1 RETURNING *`, [id, by]),
     );
     return row ? record(row) : undefined;
@@ -133,7 +124,7 @@ export class AuditTrail {
 
   async append(entry: AuditEntry): Promise<void> {
     const clean = repairText(entry);
-    await guarded(() =>
+    await storeCall(() =>
       this.db.query(`INSERT INTO audit_events (actor, principal, action, target, outcome, status, token_id, remote, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [
         clean.actor.slice(0, 200),
         clean.principal.slice(0, 200),
@@ -149,7 +140,7 @@ export class AuditTrail {
   }
 
   async list(filter: { actor?: string; limit: number }): Promise<(AuditEntry & { id: number; at: string })[]> {
-    const rows = await guarded(() =>
+    const rows = await storeCall(() =>
       this.db.query<Record<string, unknown>>(`SELECT * FROM audit_events WHERE ($1::text IS NULL OR actor = $1) ORDER BY id DESC LIMIT $2`, [filter.actor ?? null, filter.limit]),
     );
     return rows.map((row) => ({

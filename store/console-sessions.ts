@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from './database';
-import { isConnectionFailure, StoreUnavailableError } from './errors';
+import { storeCall } from './errors';
 import { repairText } from '../common/text';
 
 /** Renewed on every use up to the absolute end: a day's shift without signing in again, not a week. */
@@ -32,14 +32,6 @@ export interface SessionStore {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const ID = /^[A-Za-z0-9_-]{43}$/;
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
-  }
-}
-
 export class ConsoleSessions implements SessionStore {
   constructor(private readonly db: Database) {}
 
@@ -49,8 +41,8 @@ export class ConsoleSessions implements SessionStore {
     const expiresAt = Date.now() + SESSION_ABSOLUTE_MS;
     // Sessions long over are of no use even to an investigation (the audit trail keeps the sign-ins): each
     // sign-in sweeps them, so the table stays the size of a few days of sign-ins.
-    await guarded(() => this.db.query("DELETE FROM console_sessions WHERE expires_at < now() - interval '7 days'"));
-    await guarded(() =>
+    await storeCall(() => this.db.query("DELETE FROM console_sessions WHERE expires_at < now() - interval '7 days'"));
+    await storeCall(() =>
       this.db.query('INSERT INTO console_sessions (id_hash, actor, via, csrf, expires_at) VALUES ($1, $2, $3, $4, $5)', [
         sha256(id),
         repairText(actor).slice(0, 200),
@@ -65,7 +57,7 @@ export class ConsoleSessions implements SessionStore {
   async find(id: string) {
     if (!ID.test(id)) return undefined;
     // One statement checks and renews, so two requests at once cannot revive an idle session.
-    const [row] = await guarded(() =>
+    const [row] = await storeCall(() =>
       this.db.query<Record<string, unknown>>(
         `UPDATE console_sessions SET last_seen_at = now()
          WHERE id_hash = $1 AND ended_at IS NULL AND expires_at > now() AND last_seen_at > now() - ($2::bigint * interval '1 millisecond')
@@ -80,7 +72,7 @@ export class ConsoleSessions implements SessionStore {
 
   async end(id: string) {
     if (!ID.test(id)) return;
-    await guarded(() => this.db.query('UPDATE console_sessions SET ended_at = coalesce(ended_at, now()) WHERE id_hash = $1', [sha256(id)]));
+    await storeCall(() => this.db.query('UPDATE console_sessions SET ended_at = coalesce(ended_at, now()) WHERE id_hash = $1', [sha256(id)]));
   }
 }
 

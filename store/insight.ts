@@ -5,7 +5,7 @@
  */
 import { report, type AnalyticsFilters, type Report, type ReportName } from './analytics';
 import type { Database } from './database';
-import { isConnectionFailure, StoreUnavailableError } from './errors';
+import { isoOrNull as iso, storeCall } from './errors';
 import { repairText } from '../common/text';
 
 export type ActionItemState = 'open' | 'completed' | 'waived';
@@ -46,22 +46,12 @@ export interface FoundIncident {
   closedAt?: string;
 }
 
-const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value === null || value === undefined ? null : String(value));
-
 export class Insight {
   constructor(private readonly db: Database) {}
 
-  private async read<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
-    }
-  }
-
   report(name: ReportName, filters: AnalyticsFilters): Promise<Report> {
     // The edges refuse NUL and lone surrogates; a caller that skips them still gets an answer, not a SQL error.
-    return this.read(() => report(this.db, name, repairText(filters)));
+    return storeCall(() => report(this.db, name, repairText(filters)));
   }
 
   async actionItems(unchecked: ActionItemFilters): Promise<ActionItemRow[]> {
@@ -78,7 +68,7 @@ export class Insight {
     if (filters.team) add((n) => `a.team = ${n}`, filters.team);
     if (filters.overdue) clauses.push(`a.state = 'open' AND a.due_at < $1::timestamptz`);
     params.push(filters.limit);
-    const rows = await this.read(() =>
+    const rows = await storeCall(() =>
       this.db.query<Record<string, unknown>>(
         `SELECT a.incident_id, a.item_id, a.title, a.owner, a.team, a.state, a.created_at, a.due_at, a.closed_at, i.title AS incident_title,
            (a.state = 'open' AND a.due_at < $1::timestamptz) AS overdue
@@ -105,7 +95,7 @@ export class Insight {
 
   /** Incidents not yet resolved, counted by severity and team (for the Prometheus gauge). */
   async openIncidents(): Promise<{ severity: string; team: string; count: number }[]> {
-    return this.read(() =>
+    return storeCall(() =>
       this.db.query<{ severity: string; team: string; count: number }>(
         `SELECT severity, coalesce(team, 'none') AS team, count(*)::int AS count FROM incidents WHERE resolved_at IS NULL AND closed_at IS NULL GROUP BY 1, 2`,
       ),
@@ -114,7 +104,7 @@ export class Insight {
 
   /** Incidents whose title, summary or updates match every word of `query`, newest first. */
   async search(query: string, limit: number): Promise<FoundIncident[]> {
-    const rows = await this.read(() =>
+    const rows = await storeCall(() =>
       this.db.query<Record<string, unknown>>(
         `SELECT i.incident_id, i.title, i.severity, i.team, i.service, i.phase, i.declared_at, i.resolved_at, i.closed_at
          FROM incident_search s JOIN incidents i ON i.incident_id = s.incident_id

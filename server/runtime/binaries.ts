@@ -45,6 +45,14 @@ export function isExecutable(path: string): boolean {
   }
 }
 
+/** The executable an environment variable names, if it is one; says what it found in `tried` otherwise. */
+export function fromEnvironment(variable: string, tried: string[]): string | undefined {
+  const explicit = process.env[variable];
+  if (explicit && isExecutable(explicit)) return explicit;
+  tried.push(explicit ? `${variable}=${explicit} is not an executable file` : `${variable} is not set`);
+  return undefined;
+}
+
 export function onPath(executable: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, executable);
@@ -82,13 +90,8 @@ export interface Found {
  */
 export function findBinary(spec: BinarySpec, options: { install?: boolean } = {}): { found?: Found; tried: string[] } {
   const tried: string[] = [];
-  const explicit = process.env[spec.pathVariable];
-  if (explicit) {
-    if (isExecutable(explicit)) return { found: { path: explicit, source: 'env' }, tried };
-    tried.push(`${spec.pathVariable}=${explicit} is not an executable file`);
-  } else {
-    tried.push(`${spec.pathVariable} is not set`);
-  }
+  const explicit = fromEnvironment(spec.pathVariable, tried);
+  if (explicit) return { found: { path: explicit, source: 'env' }, tried };
   const fromPath = onPath(spec.executable);
   if (fromPath) return { found: { path: fromPath, source: 'path' }, tried };
   tried.push(`no "${spec.executable}" on PATH`);

@@ -5,7 +5,7 @@
  * `apt-get download` and unpacked with `dpkg-deb -x` into that cache. Nothing is installed system-wide, so a
  * machine that lacks the binaries still shows the step this module takes for it.
  */
-import { isExecutable, onPath } from '../../server/runtime/binaries';
+import { fromEnvironment, isExecutable, onPath } from '../../server/runtime/binaries';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -175,13 +175,8 @@ export interface FoundBinary {
 
 export function findDebianBinary(spec: DebianBinary): { found?: FoundBinary; tried: string[] } {
   const tried: string[] = [];
-  const explicit = process.env[spec.pathVariable];
-  if (explicit) {
-    if (isExecutable(explicit)) return { found: { path: explicit, source: 'env' }, tried };
-    tried.push(`${spec.pathVariable}=${explicit} is not an executable file`);
-  } else {
-    tried.push(`${spec.pathVariable} is not set`);
-  }
+  const explicit = fromEnvironment(spec.pathVariable, tried);
+  if (explicit) return { found: { path: explicit, source: 'env' }, tried };
   for (const executable of spec.executables) {
     const path = onPath(executable);
     if (path) return { found: { path, source: 'path' }, tried };
