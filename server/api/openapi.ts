@@ -35,7 +35,12 @@ const operations: Operation[] = [
     body: 'Declaration',
     answers: { '201': 'Declared', '200': 'Same Idempotency-Key: the incident declared before' },
   },
-  { method: 'get', path: '/api/v1/incidents', summary: 'List incidents', query: ['status', 'team', 'severity', 'service', 'phase', 'limit'] },
+  {
+    method: 'get',
+    path: '/api/v1/incidents',
+    summary: 'List incidents (Temporal visibility), or with `q` search titles, summaries and updates (the store; 503 store_unavailable while it is away)',
+    query: ['status', 'team', 'severity', 'service', 'phase', 'limit', 'q'],
+  },
   {
     method: 'get',
     path: incident,
@@ -75,6 +80,25 @@ const operations: Operation[] = [
     body: 'Override',
     answers: { '201': 'Added', '404': 'No such team' },
   },
+  { method: 'get', path: '/api/v1/analytics', summary: 'The analytics reports' },
+  {
+    method: 'get',
+    path: '/api/v1/analytics/{report}',
+    summary: 'A report (response, paging, hygiene, severity, follow-through) as named tables; `format=csv&table=NAME` answers one table as CSV',
+    query: ['team', 'severity', 'service', 'person', 'from', 'to', 'format', 'table'],
+    answers: { '404': 'No such report', '503': 'The store is unreachable (store_unavailable); retry' },
+  },
+  { method: 'get', path: '/api/v1/action-items', summary: 'Action items across incidents, soonest due first', query: ['owner', 'team', 'state', 'overdue', 'limit'] },
+  { method: 'post', path: '/api/v1/projection/rebuild', summary: 'Fill the store from Temporal and fold the projection again (admins)', answers: { '403': 'Not an admin' } },
+  {
+    method: 'post',
+    path: '/api/v1/tokens',
+    summary: 'Issue a personal token (yourself; admins: anyone) or a service token with scopes (admins); shown once',
+    answers: { '201': 'Issued', '403': 'Not yours to issue' },
+  },
+  { method: 'get', path: '/api/v1/tokens', summary: 'Your tokens (admins: everyone’s, or `person`)', query: ['person'] },
+  { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke a token; its next use fails', answers: { '404': 'No such token of yours' } },
+  { method: 'get', path: '/api/v1/audit', summary: 'The audit trail, newest first (admins)', query: ['actor', 'limit'], answers: { '403': 'Not an admin' } },
   {
     method: 'delete',
     path: '/api/v1/oncall/{team}/overrides/{id}',
@@ -138,8 +162,9 @@ export function openApiDocument() {
     if (!op.public) {
       Object.assign(responses, {
         '400': { description: 'Malformed request; `field` names the culprit', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        '401': { description: 'Missing or wrong bearer token' },
-        '503': { description: 'Temporal unreachable; retry' },
+        '401': { description: 'Missing, wrong, expired or revoked bearer token' },
+        '403': { description: 'The caller may not do this (permissions from config/access.yaml), or `by` names someone else' },
+        '503': { description: 'Temporal unreachable, or Marshal at capacity (overloaded, Retry-After: 1); retry' },
       });
     }
     paths[op.path] ??= {};
