@@ -75,6 +75,15 @@ describe('semantic rules', () => {
     expect(error?.hint).toBeTruthy();
   });
 
+  it('access.yaml names only people from the team files, at the line of the unknown one', () => {
+    const dir = configCopy({ 'access.yaml': 'admins: [judy]\ncomms: [judy]\nviewers: [olivia, the-cto]\n' });
+    expect(find(errorsOf(load(dir)), 'viewers names "the-cto", who is in no team file')).toMatchObject({ file: 'config/access.yaml', line: 3 });
+    const both = configCopy({ 'access.yaml': 'admins: [judy]\nviewers: [judy]\n' });
+    expect(find(errorsOf(load(both)), '"judy" is both an admin and a viewer')).toMatchObject({ file: 'config/access.yaml' });
+    const hostile = configCopy({ 'access.yaml': `admins: ["${'x'.repeat(500)}"]\nmystery: true\n` });
+    expect(errorsOf(load(hostile)).filter((problem) => problem.file === 'config/access.yaml').length).toBeGreaterThanOrEqual(2);
+  });
+
   it('an unreal timezone is an error', () => {
     const dir = configCopy({ 'teams/payments.yaml': (t) => t.replace('timezone: America/Denver\n        participants', 'timezone: America/Denvr\n        participants') });
     expect(find(errorsOf(load(dir)), '"America/Denvr" is not a timezone')).toMatchObject({ file: 'config/teams/payments.yaml', line: 71, column: 19 });
