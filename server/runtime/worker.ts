@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { register } from 'tsx/cjs/api';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
-import type { Logger } from './log';
+import { loggable, type Logger } from './log';
 import { TASK_QUEUE } from '../../workflows/queues';
 import type { TemporalTarget } from '../../engine/connection';
 
@@ -36,7 +36,7 @@ export function installRuntimeLogging(logger: Logger): void {
   runtimeInstalled = true;
   const forward = (level: LogLevel, message: string, meta?: object) => {
     const method = level === 'ERROR' ? 'error' : 'warn';
-    logger[method]({ ...meta, source: 'temporal-sdk' }, message);
+    logger[method]({ ...loggable(meta), source: 'temporal-sdk' }, message);
   };
   try {
     // Marshal stops its workers itself, in order, on SIGINT/SIGTERM: the SDK's own signal handling would shut

@@ -73,9 +73,18 @@ export async function notify(ctx: FollowThrough, to: string, kind: NotificationK
     const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step, ...(reason ? { reason } : {}) }]);
     const result = await activities
       .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()) })
-      .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [error.message] }));
+      .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [exhaustedDelivery(error)] }));
     ctx.record([{ type: 'delivery', ref: sent.seq, to, ...result }]);
   });
+}
+
+/**
+ * Why a delivery gave up after its last retry: the activity's own error (the receivers' answers), which the
+ * SDK wraps as the cause of a generic "Activity task failed". Cut short: it is kept in the incident's state.
+ */
+function exhaustedDelivery(error: Error): string {
+  const reason = error.cause instanceof Error ? error.cause.message : error.message;
+  return reason.length > 500 ? `${reason.slice(0, 499)}…` : reason;
 }
 
 export async function notifyLead(ctx: FollowThrough, message: Message, reason?: ReminderReason): Promise<void> {
