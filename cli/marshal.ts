@@ -10,6 +10,8 @@ import { registerCommands, type Context } from './commands';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit';
 import { registerOncallCommands } from './oncall-commands';
 import { registerPolicyCommands } from './policy-commands';
+import { registerLoginCommands } from './login-commands';
+import { credentialsPath, savedLogin } from './credentials';
 
 /** The server `npm start` runs on this machine, on MARSHAL_PORT if set (as the server reads it). */
 const DEFAULT_URL = `http://127.0.0.1:${process.env.MARSHAL_PORT || 8080}`;
@@ -24,10 +26,15 @@ function version(): string {
   }
 }
 
-/** --token, else MARSHAL_TOKEN, else the token the server saved in its data dir (as `npm start` does on this machine). */
-function resolveToken(program: Command): { token?: string; source: string } {
+/**
+ * --token, else MARSHAL_TOKEN, else the personal token `marshal login` saved for this URL, else the admin
+ * token the server saved in its data dir (as `npm start` does on this machine).
+ */
+function resolveToken(program: Command, url: string): { token?: string; source: string } {
   const given = program.opts().token as string | undefined;
   if (given) return { token: given, source: program.getOptionValueSource('token') === 'env' ? 'MARSHAL_TOKEN' : '--token' };
+  const login = savedLogin(url);
+  if (login) return { token: login.token, source: `${credentialsPath()} (marshal login as ${login.person}; run it again if it expired or was revoked)` };
   const path = resolve(process.env.MARSHAL_DATA_DIR || 'data', 'admin-token');
   if (!existsSync(path)) return { source: path };
   try {
@@ -44,11 +51,11 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version')
     .usage('[options] <command>')
     .addOption(new Option('--url <url>', 'Marshal API base URL').env('MARSHAL_URL').default(DEFAULT_URL))
-    .addOption(new Option('--token <token>', 'admin bearer token (default: <MARSHAL_DATA_DIR or ./data>/admin-token)').env('MARSHAL_TOKEN'))
+    .addOption(new Option('--token <token>', 'bearer token (default: the one marshal login saved for this URL, else <MARSHAL_DATA_DIR or ./data>/admin-token)').env('MARSHAL_TOKEN'))
     .option('--json', 'machine output: print the raw JSON body of the answer')
     .addHelpText(
       'after',
-      `\nEnvironment:\n  MARSHAL_URL       API base URL (default http://127.0.0.1:$MARSHAL_PORT, else :8080: now ${DEFAULT_URL})\n  MARSHAL_TOKEN     admin token\n  MARSHAL_DATA_DIR  where the server saved its admin token (default ./data)\n\n${EXIT_CODES_HELP}\n`,
+      `\nEnvironment:\n  MARSHAL_URL       API base URL (default http://127.0.0.1:$MARSHAL_PORT, else :8080: now ${DEFAULT_URL})\n  MARSHAL_TOKEN     a bearer token (default: the one marshal login saved, else the admin token in the data dir)\n  MARSHAL_CONFIG_DIR where marshal login saves tokens (default $XDG_CONFIG_HOME/marshal or ~/.config/marshal)\n  MARSHAL_DATA_DIR  where the server saved its admin token (default ./data)\n\n${EXIT_CODES_HELP}\n`,
     )
     // Subcommands inherit both: commander's usage errors are thrown (mapped to exit 2) and printed as one line.
     .exitOverride()
@@ -58,13 +65,14 @@ export function buildProgram(): Command {
   const contextOf = (command: Command): Context => {
     const globals = command.optsWithGlobals();
     if (!api) {
-      const { token, source } = resolveToken(program);
+      const { token, source } = resolveToken(program, String(globals.url));
       api = new Api({ url: String(globals.url), token, tokenSource: source });
     }
     return { api, json: Boolean(globals.json) };
   };
   registerCommands(program, contextOf);
   registerOncallCommands(program, contextOf);
+  registerLoginCommands(program, contextOf, (command) => String(command.optsWithGlobals().url));
   registerPolicyCommands(program);
   return program;
 }

@@ -29,6 +29,10 @@ import type { Intake } from './intake/service';
 import { consoleRoutes } from './web/console/routes';
 import { statusRoutes } from './web/status-routes';
 import type { SessionStore } from '../store/console-sessions';
+import type { SignInLinks } from '../store/sign-in-links';
+import type { CliLogins } from '../store/cli-logins';
+import { cliLoginRoutes } from './api/cli-login-routes';
+import { signInLinkRoutes } from './api/sign-in-link-routes';
 import type { OidcSettings } from './web/oidc';
 
 export interface AppDeps {
@@ -58,6 +62,10 @@ export interface AppDeps {
   consoleSessions?: SessionStore;
   /** The identity provider for console sign-in (MARSHAL_OIDC_*). */
   oidc?: OidcSettings;
+  /** One-time console sign-in links an admin issues (the store's). */
+  signInLinks?: SignInLinks;
+  /** `marshal login` handshakes (the store's). */
+  cliLogins?: CliLogins;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -118,11 +126,16 @@ export function createApp(deps: AppDeps): express.Express {
       sessions: deps.consoleSessions,
       audit: deps.audit,
       oidc: deps.oidc,
+      signInLinks: deps.signInLinks,
+      cliLogins: deps.cliLogins,
     }),
   );
 
-  // Everything below needs a bearer token, and permission for what it asks (server/api/auth.ts).
   const access = { adminToken: deps.token, policies: deps.policies, tokens: deps.tokens, audit: deps.audit, logger };
+  // `marshal login` has no credential yet: its two routes come before the bearer check (and are throttled).
+  if (deps.cliLogins && deps.tokens) app.use('/api/v1', cliLoginRoutes(deps.cliLogins, deps.tokens, access));
+
+  // Everything below needs a bearer token, and permission for what it asks (server/api/auth.ts).
   app.use(authenticate(access));
   app.use(authorizeRoute(access));
 
@@ -137,6 +150,7 @@ export function createApp(deps: AppDeps): express.Express {
   const rebuild = deps.rebuildProjection;
   if (rebuild) app.post('/api/v1/projection/rebuild', async (_req, res) => void res.json(await rebuild()));
   if (deps.tokens && deps.audit) app.use('/api/v1', accessRoutes(deps.tokens, deps.audit, deps.policies));
+  if (deps.signInLinks) app.use('/api/v1', signInLinkRoutes(deps.signInLinks, { ...access, oidc: Boolean(deps.oidc) }));
   app.use('/api/v1/policies', policyRoutes(deps.policies, deps.follower));
   app.use('/api/v1/oncall', oncallRoutes(deps.policies, deps.overrides));
 

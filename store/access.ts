@@ -119,6 +119,8 @@ export class Tokens {
   }
 }
 
+export type AuditRecord = AuditEntry & { id: number; at: string };
+
 export class AuditTrail {
   constructor(private readonly db: Database) {}
 
@@ -139,9 +141,16 @@ export class AuditTrail {
     );
   }
 
-  async list(filter: { actor?: string; limit: number }): Promise<(AuditEntry & { id: number; at: string })[]> {
+  /**
+   * Newest first. `before` pages by keyset (the id of the last entry of the previous page), so a page reads
+   * the same however many entries arrive meanwhile, and costs the same on page 1 and page 1,000.
+   */
+  async list(filter: { actor?: string; action?: string; before?: number; limit: number }): Promise<AuditRecord[]> {
     const rows = await storeCall(() =>
-      this.db.query<Record<string, unknown>>(`SELECT * FROM audit_events WHERE ($1::text IS NULL OR actor = $1) ORDER BY id DESC LIMIT $2`, [filter.actor ?? null, filter.limit]),
+      this.db.query<Record<string, unknown>>(
+        `SELECT * FROM audit_events WHERE ($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4`,
+        [filter.actor ?? null, filter.action ?? null, filter.before ?? null, filter.limit],
+      ),
     );
     return rows.map((row) => ({
       id: Number(row.id),
@@ -156,5 +165,11 @@ export class AuditTrail {
       ...(row.remote ? { remote: String(row.remote) } : {}),
       detail: row.detail as Record<string, unknown>,
     }));
+  }
+
+  /** The kinds of action the trail holds (for a filter), most recent first. */
+  async actions(limit = 200): Promise<string[]> {
+    const rows = await storeCall(() => this.db.query<{ action: string }>('SELECT action FROM audit_events GROUP BY action ORDER BY max(id) DESC LIMIT $1', [limit]));
+    return rows.map((row) => row.action);
   }
 }

@@ -5,6 +5,8 @@ import { TimelineArchive } from './timeline';
 import { Insight } from './insight';
 import { AuditTrail, Tokens } from './access';
 import { ConsoleSessions } from './console-sessions';
+import { SignInLinks } from './sign-in-links';
+import { CliLogins } from './cli-logins';
 import { rebuildProjection, type RebuildReport } from './rebuild';
 import type { TimelineEvent } from '../workflows/incident-state';
 import { projectionContextOf, type Observation } from './projection';
@@ -17,6 +19,8 @@ export interface Store {
   tokens: Tokens;
   audit: AuditTrail;
   sessions: ConsoleSessions;
+  signInLinks: SignInLinks;
+  cliLogins: CliLogins;
   /** Fill the archive from `timelines` (what Temporal holds) and fold the projection again from it. */
   rebuild(timelines: AsyncIterable<{ incidentId: string; events: TimelineEvent[] }>, stop?: AbortSignal): Promise<RebuildReport>;
   /** Whether the archive holds nothing at all (a new or deleted store). */
@@ -45,6 +49,8 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     tokens: new Tokens(database),
     audit: new AuditTrail(database),
     sessions: new ConsoleSessions(database),
+    signInLinks: new SignInLinks(database),
+    cliLogins: new CliLogins(database),
     rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
     isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
     close: () => database.close(),

@@ -69,7 +69,9 @@ export function accessRoutes(tokens: Tokens, audit: AuditTrail, policies: Policy
   });
 
   router.get('/audit', async (req, res) => {
-    res.json({ events: await audit.list({ actor: queryValue(req.query, 'actor'), limit: queryWholeNumber(req.query, 'limit', 200, 1, 1000) }) });
+    const before = req.query.before === undefined ? undefined : queryWholeNumber(req.query, 'before', 0, 1, Number.MAX_SAFE_INTEGER);
+    const filter = { actor: queryValue(req.query, 'actor', 200), action: queryValue(req.query, 'action', 200), before, limit: queryWholeNumber(req.query, 'limit', 200, 1, 1000) };
+    res.json({ events: await audit.list(filter) });
   });
 
   return router;

@@ -79,7 +79,8 @@ export function authenticate(deps: AccessDeps) {
 /** What a request asks to do, by its route; finer checks (publishing, a team's overrides) happen in the route. */
 function actionOf(req: Request): Action {
   const path = req.path;
-  if (path.startsWith('/api/v1/audit') || path.startsWith('/api/v1/projection') || path.startsWith('/api/v1/policies/reload')) return { kind: 'admin', what: path.split('/').slice(3, 5).join(' ') };
+  if (path.startsWith('/api/v1/audit') || path.startsWith('/api/v1/projection') || path.startsWith('/api/v1/policies/reload') || path.startsWith('/api/v1/sign-in-links'))
+    return { kind: 'admin', what: path.split('/').slice(3, 5).join(' ') };
   if (req.method === 'GET' || req.method === 'HEAD' || path.startsWith('/api/v1/tokens')) return { kind: 'view' };
   if (path === '/api/v1/incidents' || path === '/api/v1/incidents/') return { kind: 'declare' };
   const override = /^\/api\/v1\/oncall\/([^/]+)\/overrides/.exec(path);

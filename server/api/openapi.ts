@@ -98,7 +98,44 @@ const operations: Operation[] = [
   },
   { method: 'get', path: '/api/v1/tokens', summary: 'Your tokens (admins: everyone’s, or `person`)', query: ['person'] },
   { method: 'delete', path: '/api/v1/tokens/{id}', summary: 'Revoke a token; its next use fails', answers: { '404': 'No such token of yours' } },
-  { method: 'get', path: '/api/v1/audit', summary: 'The audit trail, newest first (admins)', query: ['actor', 'limit'], answers: { '403': 'Not an admin' } },
+  {
+    method: 'get',
+    path: '/api/v1/audit',
+    summary: 'The audit trail, newest first (admins); `before` an entry id pages back (keyset)',
+    query: ['actor', 'action', 'before', 'limit'],
+    answers: { '403': 'Not an admin' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/sign-in-links',
+    summary: 'Issue a person (`{person}`) a one-time console sign-in link, valid 24 h (admins; not where an identity provider signs people in); shown once',
+    answers: { '201': 'Issued: `{person, url, expiresAt, issuedBy}`', '403': 'Not an admin', '409': 'An identity provider signs people in here' },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cli-login',
+    summary:
+      '`marshal login`: start a CLI login (`{host}`); answers a device code for the CLI and a user code for the person to approve at `verificationUriComplete` in the console within 10 minutes (unauthenticated, throttled per address)',
+    public: true,
+    answers: {
+      '201': '`{deviceCode, userCode, verificationUri, verificationUriComplete, expiresIn, interval}`',
+      '400': '`host` is not printable text',
+      '429': 'Too many from this address; Retry-After',
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v1/cli-login/token',
+    summary: "The CLI's poll (`{deviceCode}`), every `interval` seconds: 202 while pending; once approved, 200 with a personal token of the approving person, once (unauthenticated, throttled)",
+    public: true,
+    answers: {
+      '202': 'Not approved yet: ask again after `interval` seconds',
+      '400': '`deviceCode` is malformed or unknown',
+      '403': 'The person refused it',
+      '410': 'Expired, or its token was already given',
+      '429': 'Too many from this address; Retry-After',
+    },
+  },
   {
     method: 'delete',
     path: '/api/v1/oncall/{team}/overrides/{id}',

@@ -295,6 +295,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       audit: store?.audit,
       consoleSessions: store?.sessions,
       oidc: config.oidc,
+      signInLinks: store?.signInLinks,
+      cliLogins: store?.cliLogins,
     });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(

@@ -18,8 +18,10 @@ const COOKIE_PATH = '/console';
 export interface Session {
   /** Who acts: recorded as `by` on every command sent from the console. */
   name: string;
-  /** How they signed in: `oidc` or `admin-token`. */
+  /** How they signed in: `oidc`, `sign-in-link` or `admin-token`. */
   via?: string;
+  /** Whether they may do admin work (set per request from the current policy): the nav shows admin pages. */
+  admin?: boolean;
   csrf: string;
   expiresAt: number;
 }

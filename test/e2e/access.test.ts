@@ -55,6 +55,7 @@ describe('every route answers each principal as policy says', () => {
   it('the matrix', async () => {
     const incident = (await clients['admin-token'].post('/api/v1/incidents', { title: 'Access matrix', severity: 'SEV3', team: 'platform' })).body.id as string;
     const unauthenticated = { none: 401, wrong: 401, intake: 401 };
+    const deviceCode = (await clients.none.post('/api/v1/cli-login', { host: 'matrix' })).body.deviceCode as string;
     const cases: { route: string; call: (client: ReturnType<typeof apiClient>) => Promise<{ status: number }>; expect: Partial<Record<Who, number>> }[] = [
       { route: 'GET /incidents', call: (c) => c.get('/api/v1/incidents'), expect: { ...unauthenticated, 'admin-token': 200, viewer: 200, 'other-team': 200, team: 200, admin: 200, service: 200 } },
       {
@@ -89,6 +90,19 @@ describe('every route answers each principal as policy says', () => {
       },
       { route: 'GET /audit', call: (c) => c.get('/api/v1/audit'), expect: { ...unauthenticated, 'admin-token': 200, viewer: 403, 'other-team': 403, team: 403, admin: 200, service: 403 } },
       { route: 'GET /metrics', call: (c) => c.get('/metrics'), expect: { ...unauthenticated, 'admin-token': 200, viewer: 200, 'other-team': 200, team: 200, admin: 200, service: 200 } },
+      {
+        route: 'POST /sign-in-links',
+        call: (c) => c.post('/api/v1/sign-in-links', { person: 'mallory' }),
+        expect: { ...unauthenticated, 'admin-token': 201, viewer: 403, 'other-team': 403, team: 403, admin: 201, service: 403 },
+      },
+      // `marshal login` has no credential yet: both routes answer everyone alike, whatever token comes along.
+      { route: 'POST /cli-login', call: (c) => c.post('/api/v1/cli-login', { host: 'matrix' }), expect: Object.fromEntries(everyone.map((who) => [who, 201])) },
+      { route: 'POST /cli-login/token (pending)', call: (c) => c.post('/api/v1/cli-login/token', { deviceCode }), expect: Object.fromEntries(everyone.map((who) => [who, 202])) },
+      {
+        route: 'POST /cli-login/token (unknown)',
+        call: (c) => c.post('/api/v1/cli-login/token', { deviceCode: 'A'.repeat(43) }),
+        expect: Object.fromEntries(everyone.map((who) => [who, 400])),
+      },
     ];
     const got: Record<string, Partial<Record<Who, number>>> = {};
     const wanted: Record<string, Partial<Record<Who, number>>> = {};

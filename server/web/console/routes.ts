@@ -35,6 +35,10 @@ import { signInRoutes } from './sign-in-routes';
 import { MemorySessions, type SessionStore } from '../../../store/console-sessions';
 import type { AuditTrail } from '../../../store/access';
 import type { OidcSettings } from '../oidc';
+import type { SignInLinks } from '../../../store/sign-in-links';
+import type { CliLogins } from '../../../store/cli-logins';
+import { SignInThrottle } from '../throttle';
+import { consoleAccessRoutes, isAdminSession } from './access-routes';
 
 export interface ConsoleDeps {
   incidents: Incidents;
@@ -50,6 +54,9 @@ export interface ConsoleDeps {
   audit?: AuditTrail;
   /** The identity provider that signs people in; absent, the admin token does. */
   oidc?: OidcSettings;
+  /** One-time sign-in links and CLI logins (the store's). */
+  signInLinks?: SignInLinks;
+  cliLogins?: CliLogins;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -73,7 +80,11 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').set('X-Content-Type-Options', 'nosniff').send(CONSOLE_SCRIPT);
   });
 
-  router.use(signInRoutes({ sessions, policies: deps.policies, logger: deps.logger, audit: deps.audit, oidc: deps.oidc }));
+  // One brake on guessing for every way in: the admin token, the provider's callback, sign-in links.
+  const throttle = new SignInThrottle();
+  router.use(signInRoutes({ sessions, policies: deps.policies, logger: deps.logger, audit: deps.audit, oidc: deps.oidc, throttle }));
+  const access = consoleAccessRoutes({ ...deps, sessions, throttle, oidc: Boolean(deps.oidc) });
+  router.use(access.beforeSession);
 
   // Everything below needs a session; every POST also its CSRF token.
   router.use(async (req, res, next) => {
@@ -82,7 +93,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     if (req.method === 'POST' && !sameSecret((req.body as Record<string, string>)?._csrf, session.csrf)) {
       return sendHtml(res, 403, errorPage(session, 'Form refused', 'This form was not sent from your console session (missing or wrong CSRF token). Reload the page and try again.'));
     }
-    res.locals.session = session;
+    res.locals.session = { ...session, admin: isAdminSession(deps.policies, session) };
     next();
   });
   const sessionOf = (res: Response) => res.locals.session as Session;
@@ -132,6 +143,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     return new Map(flagged.map(([id, flags]) => [id, [...flags]]));
   };
 
+  router.use(access.withSession);
   router.use(insightConsoleRoutes(deps.insight, deps.policies));
   router.use(oncallConsoleRoutes(deps.overrides, deps.policies));
 
