@@ -11,6 +11,8 @@ import { HttpError } from './errors';
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
 const person = { ...text(200), description: 'A person, by their id in policy or their name.' } as const;
 const by = { ...person, description: 'Who acts; defaults to the authenticated caller.' } as const;
+/** Roles and action items go only to people in policy (usecases/command-references.ts); the schema bounds the text. */
+const member = { ...text(200), description: "A person's id in policy (a team member); anyone else is refused with 400." } as const;
 
 const body = (properties: Record<string, object>, required: string[], description: string) => ({
   type: 'object',
@@ -49,10 +51,10 @@ export const schemas = {
     ['severity', 'reason'],
     'Raise or lower the severity, with the reason.',
   ),
-  RoleAssignment: body({ role: { enum: [...ROLES] }, person, by }, ['role', 'person'], 'Assign a role; replacing a holder is a recorded handoff.'),
+  RoleAssignment: body({ role: { enum: [...ROLES] }, person: member, by }, ['role', 'person'], 'Assign a role; replacing a holder is a recorded handoff.'),
   TeamReassignment: body({ team: text(100), reason: text(2000), by }, ['team', 'reason'], 'Hand the incident to another team.'),
   Resolution: body({ summary: text(5000), by }, ['summary'], 'Resolve the incident.'),
-  ActionItem: body({ title: text(500), owner: person, dueAt: { type: 'string', format: 'date-time' }, by }, ['title', 'owner'], 'Add an action item.'),
+  ActionItem: body({ title: text(500), owner: member, dueAt: { type: 'string', format: 'date-time' }, by }, ['title', 'owner'], 'Add an action item.'),
   ActionItemCompletion: body({ by }, [], 'Complete an action item.'),
   ActionItemWaiver: body({ reason: text(2000), by }, ['reason'], 'Waive an action item, with the reason.'),
   Override: body(

@@ -78,7 +78,7 @@ describe('marshal CLI', () => {
     expect(resolved).toContain(`Resolved ${id}: resolved, phase reflect`);
     expect(resolved).toContain('publish the postmortem (required for SEV1)');
 
-    expect(await ok(['action', 'add', id, '--title', 'Validate config before push', '--owner', 'dana', '--due', '2026-12-31T17:00:00Z'])).toContain(`Added action item AI-1 to ${id}`);
+    expect(await ok(['action', 'add', id, '--title', 'Validate config before push', '--owner', 'dan', '--due', '2026-12-31T17:00:00Z'])).toContain(`Added action item AI-1 to ${id}`);
     expect(await ok(['action', 'complete', id, 'AI-1', '--by', 'dana'])).toContain('publish the postmortem');
 
     // Publish an edited draft from a file: the draft comes from the timeline.
@@ -103,7 +103,7 @@ describe('marshal CLI', () => {
 
     const shown = await ok(['show', id]);
     expect(shown).toMatch(/status\s+closed \(phase closed\)/);
-    expect(shown).toMatch(/AI-1\s+completed\s+dana/);
+    expect(shown).toMatch(/AI-1\s+completed\s+dan\s/);
     expect(shown).toMatch(/\d+\s+\S+ \S+\s+alice\s+severity SEV2 → SEV1: All regions affected/);
   });
 

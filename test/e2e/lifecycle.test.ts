@@ -35,7 +35,7 @@ describe('incident lifecycle over HTTP', () => {
     expect(resolved.body).toMatchObject({ status: 'resolved', phase: 'reflect' });
     expect((await file.api.post(`/api/v1/incidents/${id}/resolve`, { summary: 'again' })).status).toBe(409);
 
-    const item = await file.api.post(`/api/v1/incidents/${id}/action-items`, { title: 'Validate config before push', owner: 'dana', dueAt: '2026-12-31T17:00:00Z' });
+    const item = await file.api.post(`/api/v1/incidents/${id}/action-items`, { title: 'Validate config before push', owner: 'dan', dueAt: '2026-12-31T17:00:00Z' });
     expect(item.status).toBe(201);
     expect(item.body.id).toBe('AI-1');
 

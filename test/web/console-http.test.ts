@@ -153,10 +153,10 @@ describe('console forms', () => {
     expect(await send('updates', { status: 'investigating', message: 'Internal look', public: 'false' })).toContain('done=updated');
     expect(await send('updates', { status: 'investigating', message: 'We are looking into delays.', public: 'true' })).toContain('done=published');
     await send('severity', { severity: 'SEV1', reason: 'All ledgers' });
-    await send('roles', { role: 'communications', person: 'gale' });
+    await send('roles', { role: 'communications', person: 'grace' });
     await send('team', { team: 'platform', reason: 'Database side' });
     await send('resolve', { summary: 'Vacuumed the table' });
-    await send('action-items', { title: 'Alert on ledger lag', owner: 'hana', due: '2026-12-31' });
+    await send('action-items', { title: 'Alert on ledger lag', owner: 'heidi', due: '2026-12-31' });
     await send('action-items', { title: 'Second item', owner: 'ivan' });
     await send('action-items/AI-1/complete');
     await send('action-items/AI-2/waive', { reason: 'Covered by AI-1' });
@@ -170,7 +170,7 @@ describe('console forms', () => {
       [false, 'Fran'],
       [true, 'Fran'],
     ]);
-    expect(state).toMatchObject({ severity: 'SEV1', team: 'platform', roles: { communications: 'gale' }, resolution: 'Vacuumed the table' });
+    expect(state).toMatchObject({ severity: 'SEV1', team: 'platform', roles: { communications: 'grace' }, resolution: 'Vacuumed the table' });
     expect(state.actionItems.map((item) => [item.id, item.state, item.dueAt])).toEqual([
       ['AI-1', 'completed', '2026-12-31T17:00:00Z'],
       ['AI-2', 'waived', expect.any(String)],
