@@ -12,9 +12,10 @@ import { restOverride } from '../policy/rest';
 import type { Policy } from '../policy/types';
 import type { CurrentPolicy, TeamOverrides } from './ports';
 import { searchAttributes } from '../workflows/incident-contract';
-import type { NotificationKind } from '../workflows/incident-state';
+import type { NotificationKind, ReminderReason } from '../workflows/incident-state';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
-import type { Notification } from './channels/types';
+import type { Notification, NotificationAction } from './channels/types';
+import { signActionLink } from '../common/action-links';
 
 export interface IncidentFacts {
   id: string;
@@ -43,6 +44,8 @@ export interface PagingDeps {
   client: Client;
   /** Base URL of the API, for links in notifications (known once the HTTP server listens). */
   publicUrl: () => string;
+  /** Signs the one-click Acknowledge links in pages (server/runtime/link-secret.ts); without it, pages carry none. */
+  linkSecret?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -54,6 +57,12 @@ function teamTimezone(policy: Policy, team: string): string {
 
 /** Notifications that demand someone act now go out on every channel a person has, not just the first that works. */
 const URGENT: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute', 'handoff'];
+
+/** Notifications that ask for an acknowledgement, and so carry a signed one-click Acknowledge link. */
+const ACKNOWLEDGE: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute'];
+
+/** Reminders that ask for a status update, and so link to the console's update form. */
+const UPDATE_REASONS: ReminderReason[] = ['status-update-due', 'idle'];
 
 /** How each kind of incident notification is presented by the channels. */
 const CHANNEL_KIND: Record<NotificationKind, Notification['kind']> = {
@@ -144,13 +153,31 @@ function pagingActivities(deps: PagingDeps) {
     },
 
     /** Tell one person, trying their channels in order; a channel that fails falls back to the next. */
-    async notifyPerson(input: { key: string; personId: string; kind: NotificationKind; headline: string; detail: string; incident: IncidentFacts }): Promise<DeliveryOutcome> {
+    async notifyPerson(input: {
+      key: string;
+      personId: string;
+      kind: NotificationKind;
+      headline: string;
+      detail: string;
+      incident: IncidentFacts;
+      /** Why a reminder is sent (ReminderReason): a status update due gets a "post an update" link. */
+      reason?: ReminderReason;
+    }): Promise<DeliveryOutcome> {
       const policy = deps.policies.current;
       const person = policy.people[input.personId];
       if (!person || person.contacts.length === 0) {
         return { outcome: 'failed', failures: [`${input.personId} has no contact channel in policy ${policy.version}`] };
       }
-      const url = `${deps.publicUrl()}/api/v1/incidents/${input.incident.id}`;
+      // People follow links in a browser: the console page, never the API (which answers a browser 401).
+      const url = `${deps.publicUrl()}/console/incidents/${input.incident.id}`;
+      const actions: NotificationAction[] = [];
+      if (ACKNOWLEDGE.includes(input.kind) && deps.linkSecret) {
+        const token = await signActionLink(deps.linkSecret, { purpose: 'acknowledge', personId: person.id, incidentId: input.incident.id });
+        actions.push({ kind: 'acknowledge', label: 'Acknowledge', url: `${deps.publicUrl()}/console/ack?t=${token}` });
+      }
+      if (input.kind === 'reminder' && input.reason && UPDATE_REASONS.includes(input.reason)) {
+        actions.push({ kind: 'post-update', label: 'Post an update', url: `${url}#u-message` });
+      }
       const notification: Notification = {
         key: input.key,
         kind: CHANNEL_KIND[input.kind],
@@ -160,6 +187,7 @@ function pagingActivities(deps: PagingDeps) {
         team: input.incident.team,
         service: input.incident.service,
         url,
+        ...(actions.length > 0 ? { actions } : {}),
         recipient: { personId: person.id, name: person.name },
         headline: input.headline,
         body: `${input.detail}\n\n${input.incident.severity} · ${input.incident.title}${input.incident.service ? ` · ${input.incident.service}` : ''}\n${url}`,

@@ -34,6 +34,7 @@ import type { CliLogins } from '../store/cli-logins';
 import { cliLoginRoutes } from './api/cli-login-routes';
 import { signInLinkRoutes } from './api/sign-in-link-routes';
 import type { OidcSettings } from './web/oidc';
+import type { UsedActionLinks } from '../store/action-links';
 
 export interface AppDeps {
   client: Client;
@@ -66,6 +67,9 @@ export interface AppDeps {
   signInLinks?: SignInLinks;
   /** `marshal login` handshakes (the store's). */
   cliLogins?: CliLogins;
+  /** The secret that signs Acknowledge links in pages, and the links already used (the store). */
+  linkSecret?: string;
+  usedLinks?: UsedActionLinks;
 }
 
 /** Largest JSON body accepted; alert senders' bodies get their own limits. */
@@ -128,6 +132,8 @@ export function createApp(deps: AppDeps): express.Express {
       oidc: deps.oidc,
       signInLinks: deps.signInLinks,
       cliLogins: deps.cliLogins,
+      linkSecret: deps.linkSecret,
+      usedLinks: deps.usedLinks,
     }),
   );
 

@@ -7,6 +7,7 @@ import { AuditTrail, Tokens } from './access';
 import { ConsoleSessions } from './console-sessions';
 import { SignInLinks } from './sign-in-links';
 import { CliLogins } from './cli-logins';
+import { UsedActionLinks } from './action-links';
 import { rebuildProjection, type RebuildReport } from './rebuild';
 import type { TimelineEvent } from '../workflows/incident-state';
 import { projectionContextOf, type Observation } from './projection';
@@ -21,6 +22,8 @@ export interface Store {
   sessions: ConsoleSessions;
   signInLinks: SignInLinks;
   cliLogins: CliLogins;
+  /** Action links already used (single use across restarts and processes). */
+  usedLinks: UsedActionLinks;
   /** Fill the archive from `timelines` (what Temporal holds) and fold the projection again from it. */
   rebuild(timelines: AsyncIterable<{ incidentId: string; events: TimelineEvent[] }>, stop?: AbortSignal): Promise<RebuildReport>;
   /** Whether the archive holds nothing at all (a new or deleted store). */
@@ -51,6 +54,7 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     sessions: new ConsoleSessions(database),
     signInLinks: new SignInLinks(database),
     cliLogins: new CliLogins(database),
+    usedLinks: new UsedActionLinks(database),
     rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
     isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
     close: () => database.close(),

@@ -104,8 +104,13 @@ export async function deliverEmail(n: Notification, contact: EmailContact, smtp:
 
 function plainText(n: Notification): string {
   const facts = [`Severity: ${n.severity}`, n.team && `Team: ${n.team}`, n.service && `Service: ${n.service}`, `Incident: ${n.incidentId}`];
-  return [n.headline, '', n.body, '', ...facts.filter(Boolean), n.url ? `\n${n.url}` : '', ''].join('\n');
+  // The actions first: on a phone, the one link that matters should not sit below the facts.
+  const actions = (n.actions ?? []).map((action) => `${action.label}: ${action.url}`);
+  return [n.headline, '', ...(actions.length ? [...actions, ''] : []), n.body, '', ...facts.filter(Boolean), n.url ? `\nOpen incident: ${n.url}` : '', ''].join('\n');
 }
+
+/** Mail clients drop stylesheets: a link looks like a button only with its style inline. */
+const BUTTON = 'display:inline-block;padding:10px 18px;background:#1d4ed8;color:#ffffff;border-radius:6px;font-weight:bold;text-decoration:none';
 
 function html(n: Notification): string {
   const facts = [
@@ -118,7 +123,11 @@ function html(n: Notification): string {
     .map(([label, value]) => `<li>${label}: ${esc(value!)}</li>`)
     .join('');
   const link = n.url && /^https?:\/\//.test(n.url) ? `<p><a href="${esc(n.url)}">Open incident</a></p>` : '';
-  return `<p><strong>${esc(n.headline)}</strong></p><p style="white-space:pre-wrap">${esc(n.body)}</p><ul>${facts}</ul>${link}`;
+  const actions = (n.actions ?? [])
+    .filter((action) => /^https?:\/\//.test(action.url))
+    .map((action) => `<a href="${esc(action.url)}" style="${BUTTON}">${esc(action.label)}</a>`)
+    .join(' ');
+  return `<p><strong>${esc(n.headline)}</strong></p>${actions ? `<p>${actions}</p>` : ''}<p style="white-space:pre-wrap">${esc(n.body)}</p><ul>${facts}</ul>${link}`;
 }
 
 /**

@@ -34,13 +34,20 @@ export function slackMessage(n: Notification) {
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*${escape(n.headline)}*\n${escape(n.body)}`, 3000) }, fields },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `${KIND_LABEL[n.kind]} · ${escape(n.incidentId)} · ${when}` }] },
   ];
-  if (n.url && /^https?:\/\//.test(n.url)) {
+  // Link buttons: Slack opens the URL in the browser, which asks to confirm (an incoming webhook has no interactivity).
+  const buttons = [
+    ...(n.actions ?? []).map((action) => ({ text: action.label, url: action.url, action_id: action.kind, primary: action.kind === 'acknowledge' })),
+    ...(n.url ? [{ text: 'Open incident', url: n.url, action_id: 'open-incident', primary: false }] : []),
+  ].filter((button) => /^https?:\/\//.test(button.url));
+  if (buttons.length > 0) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open incident' }, url: n.url, action_id: 'open-incident' }],
+      elements: buttons.map(({ text, url, action_id, primary }) => ({ type: 'button', text: { type: 'plain_text', text }, url, action_id, ...(primary ? { style: 'primary' } : {}) })),
     });
   }
-  const text = `[${n.severity}] ${n.incidentTitle} — ${n.headline}${n.url ? `\n${n.url}` : ''}`;
+  // Receivers without Block Kit show only this text: the links go in it too.
+  const links = [...(n.actions ?? []).map((action) => `${action.label}: ${action.url}`), ...(n.url ? [n.url] : [])];
+  const text = `[${n.severity}] ${n.incidentTitle} — ${n.headline}${links.map((link) => `\n${link}`).join('')}`;
   return { text, blocks };
 }
 

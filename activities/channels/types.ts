@@ -20,8 +20,14 @@ export interface Notification {
   severity: string;
   team?: string;
   service?: string;
-  /** Link to the incident, shown as a button in Slack and a link in email. */
+  /** Link to the incident's console page, shown as a button in Slack and a link in email. */
   url?: string;
+  /**
+   * What the recipient can do from the notification itself, each a link every channel renders (email
+   * links, Slack buttons, webhook fields): a signed one-click Acknowledge on pages, "post an update" on
+   * status-update reminders. Following a link never acts by itself: it opens a page that asks to confirm.
+   */
+  actions?: NotificationAction[];
   recipient: { personId: string; name: string };
   /** One line: what happened and what is asked of the recipient. */
   headline: string;
@@ -29,6 +35,13 @@ export interface Notification {
   body: string;
   /** ISO 8601 instant of the event that caused the notification. */
   occurredAt: string;
+}
+
+export interface NotificationAction {
+  kind: 'acknowledge' | 'post-update';
+  /** The button's words, e.g. "Acknowledge". */
+  label: string;
+  url: string;
 }
 
 export interface DeliveryResult {

@@ -17,6 +17,8 @@ export function webhookPayload(n: Notification) {
     key: n.key,
     kind: n.kind,
     incident: { id: n.incidentId, title: n.incidentTitle, severity: n.severity, team: n.team, service: n.service, url: n.url },
+    // Links the recipient may follow (a signed Acknowledge, "post an update"); each opens a page that asks to confirm.
+    actions: n.actions ?? [],
     recipient: n.recipient,
     headline: n.headline,
     body: n.body,

@@ -2,6 +2,7 @@ import type { Refusal } from '../../workflows/incident-state';
 import { EngineUnavailableError, RefusedError } from '../../engine/errors';
 import { StoreUnavailableError } from '../../store/errors';
 import { EngineOverloadedError } from '../../engine/admission';
+import { ActionLinkRefusedError, type LinkRefusal } from '../../common/action-links';
 
 /** An error a caller may see: a status, a stable code, a message that says what to do, and the field at fault. */
 export class HttpError extends Error {
@@ -25,6 +26,16 @@ export function refusalError(refusal: Refusal): HttpError {
   return new HttpError(status, refusal.kind === 'not-found' ? 'not_found' : refusal.kind, refusal.reason, refusal.field);
 }
 
+/** A refused action link: damaged is a bad request, not genuine or not theirs is forbidden, spent or expired is gone. */
+const LINK_ANSWERS: Record<LinkRefusal, [number, string]> = {
+  malformed: [400, 'link_malformed'],
+  signature: [403, 'link_not_genuine'],
+  purpose: [403, 'link_wrong_purpose'],
+  person: [403, 'link_person_unknown'],
+  expired: [410, 'link_expired'],
+  used: [410, 'link_used'],
+};
+
 const CODES: Record<number, string> = { 400: 'invalid', 413: 'too_large', 415: 'unsupported' };
 
 /**
@@ -39,6 +50,7 @@ export function asHttpError(error: unknown): HttpError | undefined {
   if (error instanceof EngineUnavailableError) return new HttpError(503, 'engine_unavailable', error.message);
   if (error instanceof StoreUnavailableError) return new HttpError(503, 'store_unavailable', error.message);
   if (error instanceof EngineOverloadedError) return new HttpError(503, 'overloaded', error.message);
+  if (error instanceof ActionLinkRefusedError) return new HttpError(...LINK_ANSWERS[error.reason], error.message);
   // A path with broken percent-encoding (e.g. /incidents/%E0%A4%A) cannot name anything.
   if (error instanceof URIError) return new HttpError(400, 'invalid', 'the URL path is not valid percent-encoded UTF-8');
   const { type, status, expose } = (error ?? {}) as { type?: string; status?: number; expose?: boolean };

@@ -38,6 +38,7 @@ import { createIntakeActivities } from '../../activities/intake';
 import { createIntakeMetrics } from '../intake/metrics';
 import { Intake } from '../intake/service';
 import { oidcFromEnv, type OidcSettings } from '../web/oidc';
+import { linkSecret } from './link-secret';
 
 export interface StackConfig {
   port: number;
@@ -48,6 +49,8 @@ export interface StackConfig {
   /** How often to look for a new policy version. */
   policyIntervalMs?: number;
   token?: string;
+  /** Signs the Acknowledge links in pages (MARSHAL_LINK_SECRET); absent, one saved in the data dir. */
+  linkSecret?: string;
   /** Console sign-in through an identity provider (MARSHAL_OIDC_*); absent, the admin token signs in. */
   oidc?: OidcSettings;
   /** An existing cluster; without it the embedded dev server starts. */
@@ -108,6 +111,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
     taskQueue: env.MARSHAL_TASK_QUEUE || undefined,
     publicUrl: env.MARSHAL_PUBLIC_URL || undefined,
     token: env.MARSHAL_TOKEN || undefined,
+    linkSecret: env.MARSHAL_LINK_SECRET || undefined,
     oidc: oidcFromEnv(env),
     databaseUrl: env.MARSHAL_DATABASE_URL || undefined,
     temporal: externalTarget(env),
@@ -176,6 +180,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
   }
   const policies = new PolicyStore(loaded.policy, describeSource(config.policy));
   const { token, origin: tokenOrigin } = adminToken(config.dataDir, config.token);
+  const secretForLinks = linkSecret(config.dataDir, config.linkSecret);
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -237,7 +242,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     const workerHealth = (): WorkerHealth => combinedHealth(workers.map((worker) => worker.health()));
     if (!config.noWorker) {
       const activities = {
-        ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl }),
+        ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl, linkSecret: secretForLinks }),
         ...createIntakeActivities(client),
         ...createOnCallNoticeActivities({ policies, overrides }),
       };
@@ -297,6 +302,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       oidc: config.oidc,
       signInLinks: store?.signInLinks,
       cliLogins: store?.cliLogins,
+      linkSecret: secretForLinks,
+      usedLinks: store?.usedLinks,
     });
     const server = await listen(app, { port: config.port, host: config.host, tls: config.tls });
     stoppers.push(

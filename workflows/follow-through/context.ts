@@ -72,7 +72,7 @@ export async function notify(ctx: FollowThrough, to: string, kind: NotificationK
   await atomically(ctx, async () => {
     const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step, ...(reason ? { reason } : {}) }]);
     const result = await activities
-      .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()) })
+      .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()), ...(reason ? { reason } : {}) })
       .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [exhaustedDelivery(error)] }));
     ctx.record([{ type: 'delivery', ref: sent.seq, to, ...result }]);
   });

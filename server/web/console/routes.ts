@@ -39,6 +39,8 @@ import type { SignInLinks } from '../../../store/sign-in-links';
 import type { CliLogins } from '../../../store/cli-logins';
 import { SignInThrottle } from '../throttle';
 import { consoleAccessRoutes, isAdminSession } from './access-routes';
+import type { UsedActionLinks } from '../../../store/action-links';
+import { acknowledgeLinkRoutes } from './acknowledge-link-routes';
 
 export interface ConsoleDeps {
   incidents: Incidents;
@@ -57,6 +59,9 @@ export interface ConsoleDeps {
   /** One-time sign-in links and CLI logins (the store's). */
   signInLinks?: SignInLinks;
   cliLogins?: CliLogins;
+  /** Verifies the signed Acknowledge links in pages, and the used ones (the store): /console/ack. */
+  linkSecret?: string;
+  usedLinks?: UsedActionLinks;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -85,6 +90,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.use(signInRoutes({ sessions, policies: deps.policies, logger: deps.logger, audit: deps.audit, oidc: deps.oidc, throttle }));
   const access = consoleAccessRoutes({ ...deps, sessions, throttle, oidc: Boolean(deps.oidc) });
   router.use(access.beforeSession);
+  // A signed link is its own credential, for one action: no session.
+  router.use(acknowledgeLinkRoutes({ incidents: deps.incidents, policies: deps.policies, logger: deps.logger, secret: deps.linkSecret, usedLinks: deps.usedLinks, audit: deps.audit }));
 
   // Everything below needs a session; every POST also its CSRF token.
   router.use(async (req, res, next) => {
