@@ -1,7 +1,7 @@
 /** Activities behind `oncallNotices`: when the next shift starts for a team, and telling the person who takes it. */
 import { formatInstant } from '../policy/clock';
 import { rotationSchedule } from '../policy/schedule';
-import type { CurrentPolicy, TeamOverrides } from './ports';
+import type { CurrentPolicy, PersonInbox, TeamOverrides } from './ports';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
 
 export interface ShiftStart {
@@ -13,7 +13,7 @@ export interface ShiftStart {
 
 const LOOKAHEAD_MS = 8 * 24 * 3600 * 1000;
 
-export function createOnCallNoticeActivities(deps: { policies: CurrentPolicy; overrides: TeamOverrides; env?: NodeJS.ProcessEnv }) {
+export function createOnCallNoticeActivities(deps: { policies: CurrentPolicy; overrides: TeamOverrides; env?: NodeJS.ProcessEnv; inbox?: PersonInbox }) {
   const env = deps.env ?? process.env;
   return {
     /** The earliest instant after `after` when someone new takes a rotation, and who. */
@@ -55,7 +55,7 @@ export function createOnCallNoticeActivities(deps: { policies: CurrentPolicy; ov
           body: `Your ${input.rotation} shift for team ${input.team} has started and runs until ${until}.`,
           occurredAt: new Date().toISOString(),
         },
-        { everyChannel: false, env },
+        { everyChannel: false, env, inbox: deps.inbox },
       );
     },
   };

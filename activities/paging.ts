@@ -10,7 +10,7 @@ import { escalationPlan } from '../policy/escalation';
 import { onCallAt } from '../policy/oncall';
 import { restOverride } from '../policy/rest';
 import type { Policy } from '../policy/types';
-import type { CurrentPolicy, TeamOverrides } from './ports';
+import type { CurrentPolicy, PersonInbox, TeamOverrides } from './ports';
 import { searchAttributes } from '../workflows/incident-contract';
 import type { NotificationKind, ReminderReason } from '../workflows/incident-state';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
@@ -47,6 +47,8 @@ export interface PagingDeps {
   /** Signs the one-click Acknowledge links in pages (server/runtime/link-secret.ts); without it, pages carry none. */
   linkSecret?: string;
   env?: NodeJS.ProcessEnv;
+  /** People's console inboxes, where this process holds the store. */
+  inbox?: PersonInbox;
 }
 
 /** The team's working timezone: its lead's, where business days and deadlines are counted. */
@@ -55,7 +57,7 @@ function teamTimezone(policy: Policy, team: string): string {
   return (lead && policy.people[lead]?.timezone) || 'UTC';
 }
 
-/** Notifications that demand someone act now go out on every channel a person has, not just the first that works. */
+/** Notifications that demand someone act now go out on every channel a person has, not just the first that works (the inbox always). */
 const URGENT: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute', 'handoff'];
 
 /** Notifications that ask for an acknowledgement, and so carry a signed one-click Acknowledge link. */
@@ -165,9 +167,7 @@ function pagingActivities(deps: PagingDeps) {
     }): Promise<DeliveryOutcome> {
       const policy = deps.policies.current;
       const person = policy.people[input.personId];
-      if (!person || person.contacts.length === 0) {
-        return { outcome: 'failed', failures: [`${input.personId} has no contact channel in policy ${policy.version}`] };
-      }
+      if (!person) return { outcome: 'failed', failures: [`${input.personId} is not in policy ${policy.version}`] };
       // People follow links in a browser: the console page, never the API (which answers a browser 401).
       const url = `${deps.publicUrl()}/console/incidents/${input.incident.id}`;
       const actions: NotificationAction[] = [];
@@ -193,7 +193,7 @@ function pagingActivities(deps: PagingDeps) {
         body: `${input.detail}\n\n${input.incident.severity} · ${input.incident.title}${input.incident.service ? ` · ${input.incident.service}` : ''}\n${url}`,
         occurredAt: new Date().toISOString(),
       };
-      return reachPerson(policy, person, notification, { everyChannel: URGENT.includes(input.kind), env });
+      return reachPerson(policy, person, notification, { everyChannel: URGENT.includes(input.kind), env, inbox: deps.inbox });
     },
 
     /** The rest rule: after a night page for a high severity, the person rests and the next covers. */

@@ -1,10 +1,13 @@
 /**
- * Reaching one person with one notification under the active policy: on every channel they have when it
- * is urgent, else on the first that works. Shared by the incident activities and the on-call notices.
+ * Reaching one person with one notification under the active policy: in their console inbox, and on every
+ * outside channel they have when it is urgent, else on the first that works. Shared by the incident
+ * activities and the on-call notices.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Person, Policy } from '../policy/types';
+import { INBOX, outsideContacts } from '../policy/contacts';
 import { deliver, deliverWithFallback, smtpSettingsFromPolicy, type DeliverySettings, type FallbackOutcome } from './channels';
+import type { PersonInbox } from './ports';
 import type { Notification } from './channels/types';
 
 export interface DeliveryOutcome {
@@ -28,22 +31,43 @@ async function deliverEverywhere(n: Notification, contacts: Person['contacts'], 
   return outcome;
 }
 
+/** A delivery outcome is kept in the incident's state: at most this many failures, each cut to this length. */
+export const FAILURES_KEPT = 6;
+export const FAILURE_CHARS = 300;
+
+function boundedFailures(failures: string[]): string[] {
+  const cut = failures.slice(0, FAILURES_KEPT).map((failure) => (failure.length > FAILURE_CHARS ? `${failure.slice(0, FAILURE_CHARS - 1)}…` : failure));
+  if (failures.length > FAILURES_KEPT) cut.push(`and ${failures.length - FAILURES_KEPT} more failures`);
+  return cut;
+}
+
 /**
+ * The console inbox goes first, for every kind of notification: it needs no outside server and takes
+ * milliseconds, so the page is in "My pages" before any receiver has answered. The outside channels follow
+ * as the policy lists them: all of them when the notification is urgent, else the first that works.
+ * Delivered means somewhere the person will see it; the outside channels that failed are reported with it.
+ *
  * When no channel took it and a failure may pass (a timeout, a 503), this throws so Temporal retries the
  * activity: the same key goes out again, and receivers that honour it show the notification once.
  */
-export async function reachPerson(policy: Policy, person: Person, notification: Notification, options: { everyChannel: boolean; env: NodeJS.ProcessEnv }): Promise<DeliveryOutcome> {
+export async function reachPerson(
+  policy: Policy,
+  person: Person,
+  notification: Notification,
+  options: { everyChannel: boolean; env: NodeJS.ProcessEnv; inbox?: PersonInbox },
+): Promise<DeliveryOutcome> {
   const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, options.env) : undefined;
-  const settings = { smtp, env: options.env };
-  const result = options.everyChannel
-    ? await deliverEverywhere(notification, person.contacts, settings)
-    : { ...(await deliverWithFallback(notification, person.contacts, settings)), channels: [] as string[] };
-  const failures = result.failures.map((failure) => `${failure.channel} ${failure.target}: ${failure.error}`);
-  if (result.delivered) {
-    const channel = result.channels.length > 1 ? result.channels.join('+') : result.delivered.channel;
-    return { outcome: 'delivered', channel, target: result.delivered.target, failures };
-  }
-  if (result.failures.some((failure) => failure.retryable)) {
+  const settings: DeliverySettings = { smtp, env: options.env, inbox: options.inbox };
+  const inbox = await deliverWithFallback(notification, [INBOX], settings);
+  const outside = outsideContacts(person);
+  const result = options.everyChannel ? await deliverEverywhere(notification, outside, settings) : { ...(await deliverWithFallback(notification, outside, settings)), channels: [] as string[] };
+  const outsideChannels = result.channels.length > 0 ? result.channels : result.delivered ? [result.delivered.channel] : [];
+  const channels = [...(inbox.delivered ? ['inbox'] : []), ...outsideChannels];
+  const all = [...inbox.failures, ...result.failures];
+  const failures = boundedFailures(all.map((failure) => (failure.error.startsWith(failure.channel) ? failure.error : `${failure.channel} to ${failure.target}: ${failure.error}`)));
+  const delivered = result.delivered ?? inbox.delivered;
+  if (delivered) return { outcome: 'delivered', channel: channels.join('+'), target: delivered.target, failures };
+  if (all.some((failure) => failure.retryable)) {
     throw ApplicationFailure.retryable(`no channel of ${person.id} took the notification: ${failures.join('; ')}`, 'DeliveryFailed');
   }
   return { outcome: 'failed', failures };

@@ -24,8 +24,12 @@ export interface SeverityPolicy {
   autoResolveOnRecovery: boolean;
 }
 
-/** Where a page is delivered. Secrets (Slack webhook URLs, signing keys) are named by environment variable only. */
-export type ContactChannel = { kind: 'email'; address: string } | { kind: 'slack'; webhookUrlEnv: string } | { kind: 'webhook'; url: string; signingSecretEnv?: string };
+/**
+ * Where a page is delivered. Secrets (Slack webhook URLs, signing keys) are named by environment variable only.
+ * `inbox` is the person's "My pages" in the console: everyone has it whether or not it is listed (see
+ * policy/contacts.ts); listing it changes nothing but makes it visible in the team file.
+ */
+export type ContactChannel = { kind: 'email'; address: string } | { kind: 'slack'; webhookUrlEnv: string } | { kind: 'webhook'; url: string; signingSecretEnv?: string } | { kind: 'inbox' };
 
 export interface Person {
   id: string;

@@ -56,7 +56,16 @@ function checkMembers(policy: Policy, team: TeamPolicy, file: SourceFile, out: F
     }
     checkTimezone(file, `${at}/timezone`, member.timezone, out);
     checkEmail(policy, member, file, `${at}/email`, out);
-    if (member.contacts.length === 0) out.warnings.push(problem(file, at, `${member.name} has no contact channel and cannot be paged`, 'Add an email, slack or webhook contact.', 'warning'));
+    if (member.contacts.length === 0)
+      out.warnings.push(
+        problem(
+          file,
+          at,
+          `${member.name} has no contact channel: only their console inbox (My pages) reaches them`,
+          'Add an email, slack or webhook contact so a page reaches them away from the console.',
+          'warning',
+        ),
+      );
   });
   checkPerson(policy, file, '/lead', team.lead, out);
 }

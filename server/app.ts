@@ -15,6 +15,8 @@ import type { Logger } from './runtime/log';
 import type { Metrics } from './runtime/metrics';
 import type { Overrides } from '../engine/overrides';
 import type { PolicyFollower } from './runtime/policy-follower';
+import type { ChannelHealthView } from './runtime/channel-health';
+import type { Inbox } from '../store/inbox';
 import type { PolicyStore } from './runtime/policy-store';
 import type { WorkerHealth } from './runtime/worker-supervisor';
 import type { TrustProxy } from './runtime/listen';
@@ -50,6 +52,10 @@ export interface AppDeps {
   intake?: Intake;
   /** The state of this process's worker; `none` where a separate worker process serves the queue. */
   workerHealth?: () => WorkerHealth;
+  /** Who can be paged on what (server/runtime/channel-health.ts); shown in /healthz, never making it fail. */
+  channels?: () => ChannelHealthView | undefined;
+  /** People's console inboxes (My pages), where this process holds the store. */
+  inbox?: Inbox;
   /** Whose X-Forwarded-For/-Proto to believe; by default nobody's, so req.ip is the socket's address. */
   trustProxy?: TrustProxy;
   /** Analytics, action items and search across incidents (the store's projection). */
@@ -113,7 +119,10 @@ export function createApp(deps: AppDeps): express.Express {
         () => 'unreachable' as const,
       );
     const healthy = temporal === 'reachable' && (worker === 'running' || worker === 'none');
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', temporal, worker, policyVersion: deps.policies.current.version });
+    // People no channel reaches are reported, not made a failure: the process itself is fine and a load
+    // balancer taking it out would page nobody at all.
+    const channels = deps.channels?.();
+    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'unavailable', temporal, worker, policyVersion: deps.policies.current.version, ...(channels ? { channels } : {}) });
   });
 
   // The public status page, and the console, which authenticates by its own session cookie (server/web/).
@@ -134,6 +143,7 @@ export function createApp(deps: AppDeps): express.Express {
       cliLogins: deps.cliLogins,
       linkSecret: deps.linkSecret,
       usedLinks: deps.usedLinks,
+      inbox: deps.inbox,
     }),
   );
 

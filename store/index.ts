@@ -8,6 +8,7 @@ import { ConsoleSessions } from './console-sessions';
 import { SignInLinks } from './sign-in-links';
 import { CliLogins } from './cli-logins';
 import { UsedActionLinks } from './action-links';
+import { Inbox } from './inbox';
 import { rebuildProjection, type RebuildReport } from './rebuild';
 import type { TimelineEvent } from '../workflows/incident-state';
 import { projectionContextOf, type Observation } from './projection';
@@ -24,6 +25,8 @@ export interface Store {
   cliLogins: CliLogins;
   /** Action links already used (single use across restarts and processes). */
   usedLinks: UsedActionLinks;
+  /** Each person's console inbox (My pages). */
+  inbox: Inbox;
   /** Fill the archive from `timelines` (what Temporal holds) and fold the projection again from it. */
   rebuild(timelines: AsyncIterable<{ incidentId: string; events: TimelineEvent[] }>, stop?: AbortSignal): Promise<RebuildReport>;
   /** Whether the archive holds nothing at all (a new or deleted store). */
@@ -55,6 +58,7 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     signInLinks: new SignInLinks(database),
     cliLogins: new CliLogins(database),
     usedLinks: new UsedActionLinks(database),
+    inbox: new Inbox(database),
     rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
     isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
     close: () => database.close(),

@@ -6,6 +6,8 @@
  */
 import type { ContactChannel } from '../../policy/types';
 import { deliverEmail, type SmtpSettings } from './email';
+import { deliverInbox } from './inbox';
+import type { PersonInbox } from '../ports';
 import { redactUrl } from './http';
 import { deliverSlack } from './slack';
 import { DeliveryError, type ChannelKind, type DeliveryResult, type Notification } from './types';
@@ -22,6 +24,8 @@ export interface DeliverySettings {
   smtp?: SmtpSettings;
   /** Where env var names from the policy are looked up; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** People's console inboxes; without them (a worker with no store) the inbox channel fails permanently. */
+  inbox?: PersonInbox;
 }
 
 export function deliver(n: Notification, contact: ContactChannel, settings: DeliverySettings = {}): Promise<DeliveryResult> {
@@ -33,6 +37,8 @@ export function deliver(n: Notification, contact: ContactChannel, settings: Deli
       return deliverSlack(n, contact, env);
     case 'webhook':
       return deliverWebhook(n, contact, env);
+    case 'inbox':
+      return deliverInbox(n, settings.inbox);
   }
 }
 
@@ -87,5 +93,7 @@ function fallbackTarget(contact: ContactChannel): string {
       return contact.webhookUrlEnv;
     case 'webhook':
       return redactUrl(contact.url);
+    case 'inbox':
+      return 'console';
   }
 }

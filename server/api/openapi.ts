@@ -20,7 +20,8 @@ const operations: Operation[] = [
   {
     method: 'get',
     path: '/healthz',
-    summary: "Health: whether Temporal is reachable and this process's workers run (`worker`: running, failed, …)",
+    summary:
+      "Health: whether Temporal is reachable and this process's workers run (`worker`: running, failed, …); `channels` names the people no channel reaches (`unreachable`) and those with channels that cannot work here (`degraded`: an unset variable, an SMTP server that does not answer), with why",
     public: true,
     answers: { '503': 'Temporal unreachable or a worker stopped: paging is not working' },
   },

@@ -18,6 +18,7 @@ import { createIncidentMetrics } from './incident-metrics';
 import { Overrides } from '../../engine/overrides';
 import { describeSource, PolicyFollower, readPolicy, type PolicySource } from './policy-follower';
 import { PolicyStore } from './policy-store';
+import { ChannelHealth } from './channel-health';
 import { externalTarget, type TemporalTarget } from '../../engine/connection';
 import { startDevServer, type DevServer } from './dev-server';
 import { EngineWatch } from '../../engine/engine-watch';
@@ -224,6 +225,8 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       admission: new Admission(config.admission ?? DEFAULT_ADMISSION),
     });
     const overrides = new Overrides(client, config.taskQueue);
+    // Who can be paged and on what: said at start, on every new policy, and in /healthz.
+    const channelHealth = new ChannelHealth(() => policies.current, { inbox: Boolean(store), logger });
     const follower = new PolicyFollower(
       config.policy,
       policies,
@@ -231,10 +234,12 @@ export async function startStack(config: StackConfig): Promise<Stack> {
         const { missed } = await incidents.applyPolicy(policies.incidentPolicy());
         if (missed.length > 0) throw new Error(`could not tell incidents ${missed.join(', ')} of the new policy; retrying at the next check`);
         if (!config.noWorker) await startOnCallNotices(client, Object.keys(policies.current.teams), taskQueue);
+        void channelHealth.refresh();
       },
       logger,
     );
     follower.start(config.policyIntervalMs ?? 30_000);
+    await channelHealth.refresh();
     stoppers.push(async () => follower.stop());
     let publicUrl = '';
     const workers: SupervisedWorker[] = [];
@@ -242,9 +247,10 @@ export async function startStack(config: StackConfig): Promise<Stack> {
     const workerHealth = (): WorkerHealth => combinedHealth(workers.map((worker) => worker.health()));
     if (!config.noWorker) {
       const activities = {
-        ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl, linkSecret: secretForLinks }),
+        // The console inbox is written where the store is; a worker without it reports the inbox as failed.
+        ...createPagingActivities({ policies, overrides, client, publicUrl: () => publicUrl, linkSecret: secretForLinks, inbox: store?.inbox }),
         ...createIntakeActivities(client),
-        ...createOnCallNoticeActivities({ policies, overrides }),
+        ...createOnCallNoticeActivities({ policies, overrides, inbox: store?.inbox }),
       };
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue, activities });
       workers.push(superviseWorker('incidents', worker, workerConnection, logger, config.onWorkerFailure));
@@ -293,12 +299,14 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       token,
       intake,
       workerHealth,
+      channels: () => channelHealth.view(),
       trustProxy: config.trustProxy,
       insight: store?.insight,
       rebuildProjection,
       tokens: store?.tokens,
       audit: store?.audit,
       consoleSessions: store?.sessions,
+      inbox: store?.inbox,
       oidc: config.oidc,
       signInLinks: store?.signInLinks,
       cliLogins: store?.cliLogins,

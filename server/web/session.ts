@@ -24,6 +24,8 @@ export interface Session {
   admin?: boolean;
   csrf: string;
   expiresAt: number;
+  /** Incidents that paged this person and wait for acknowledgement, when counted for this request (the nav badge). */
+  waiting?: number;
 }
 
 export function parseCookies(header: string | undefined): Record<string, string> {

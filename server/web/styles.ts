@@ -139,6 +139,17 @@ kbd { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; border: 1px s
 .live-note:empty { display: none; }
 .flag { display: inline-block; font-size: .8rem; font-weight: 700; padding: 0 .45rem; border-radius: 1rem; background: #ffebe9; border: 1px solid #cf222e; color: #82071e; }
 tr.needs-attention td { background: #fff8f5; }
+/* My pages: the person's own pages, newest first; a page still waiting is outlined in red with its Acknowledge. */
+.badge { display: inline-block; min-width: 1.5rem; text-align: center; font-size: .85rem; font-weight: 700; padding: 0 .4rem; border-radius: 1rem; background: #cf222e; color: #fff; }
+header.site a.my-pages-link { font-weight: 700; }
+a.button { display: inline-block; font-weight: 600; padding: .55rem 1rem; min-height: 44px; border-radius: 6px; background: #0969da; color: #fff; text-decoration: none; }
+.my-pages { list-style: none; margin: 0; padding: 0; }
+.my-page { border: 1px solid var(--line); border-left: 4px solid var(--line); border-radius: 6px; padding: .6rem .75rem; margin: 0 0 .75rem; }
+.my-page.waiting { border-color: #cf222e; border-left-width: 6px; background: #fff8f5; }
+.my-page-head { font-size: 1.1rem; font-weight: 600; overflow-wrap: anywhere; }
+.my-page p { margin: .3rem 0; overflow-wrap: anywhere; }
+.failures { margin: .25rem 0 0; padding-left: 1.25rem; font-size: .9rem; overflow-wrap: anywhere; }
+.mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; }
 tr.needs-attention td:first-child { border-left: 4px solid #cf222e; }
 @media (max-width: 40rem) {
   .shortcuts { display: none; }

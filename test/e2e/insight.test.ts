@@ -90,12 +90,12 @@ describe('insight over HTTP', () => {
       );
     const timelines = await Promise.all(ids.map(timeline));
     const pages = timelines.flat().filter((event) => event.type === 'notified' && ['page', 'escalation', 'overflow', 'reroute'].includes(event.kind)).length;
-    const deliveries = timelines.flat().filter((event) => event.type === 'delivery' && event.outcome === 'delivered' && event.channel === 'webhook').length;
+    const deliveries = timelines.flat().filter((event) => event.type === 'delivery' && event.outcome === 'delivered' && event.channel === 'inbox+webhook').length;
     await vi.waitFor(
       async () => {
         const text = (await file.api.get<string>('/metrics')).body;
         expect(metric(text, 'marshal_pages_total{team="platform"}')).toBe(pages);
-        expect(metric(text, 'marshal_notification_deliveries_total{channel="webhook",outcome="delivered"}')).toBe(deliveries);
+        expect(metric(text, 'marshal_notification_deliveries_total{channel="inbox+webhook",outcome="delivered"}')).toBe(deliveries);
         expect(metric(text, 'marshal_acknowledge_seconds_count{severity="SEV2",team="platform"}')).toBe(1);
         expect(metric(text, 'marshal_acknowledge_seconds_sum{severity="SEV2",team="platform"}')).toBeCloseTo(ackSeconds, 2);
         expect(metric(text, 'marshal_open_incidents{severity="SEV2",team="platform"}')).toBe(1);

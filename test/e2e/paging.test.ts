@@ -83,8 +83,8 @@ describe('paging in real time', () => {
     expect(state.timeline.filter((event) => event.type === 'escalation-step')).toHaveLength(2);
     const pages = state.pages.filter((page) => page.kind === 'page' || page.kind === 'escalation');
     expect(pages.map((page) => [page.to, page.outcome, page.channel])).toEqual([
-      [first.recipient.personId, 'delivered', 'webhook+email'],
-      [second.recipient.personId, 'delivered', 'webhook+email'],
+      [first.recipient.personId, 'delivered', 'inbox+webhook+email'],
+      [second.recipient.personId, 'delivered', 'inbox+webhook+email'],
     ]);
     // Each notification reached the webhook receiver exactly once.
     const keys = hooks.requests.filter((request) => request.outcome === 'accepted').map((request) => request.key);

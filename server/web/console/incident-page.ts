@@ -109,13 +109,18 @@ function pages(incident: IncidentView): Html {
   if (list.length === 0) return html`<p>No pages sent.</p>`;
   const outcome = (page: (typeof list)[number]) =>
     page.outcome === 'delivered'
-      ? html`<span class="ok">delivered</span>${page.channel ? ` by ${page.channel}` : ''}`
+      ? html`<span class="ok">delivered</span>${page.channel ? ` by ${page.channel.replaceAll('+', ', ')}` : ''}`
       : page.outcome === 'failed'
-        ? html`<strong class="alarm">failed</strong>${page.failures?.length ? `: ${page.failures.join('; ')}` : ''}`
+        ? html`<strong class="alarm">failed</strong>`
         : html`<span class="muted">sending…</span>`;
+  // Each channel that failed, with the receiver's own words: a delivered page may still have missed someone's phone.
+  const failures = (page: (typeof list)[number]) =>
+    page.failures?.length
+      ? html`<ul class="failures">${page.failures.map((failure) => html`<li><span class="alarm">not delivered:</span> ${failure.length > 300 ? `${failure.slice(0, 299)}…` : failure}</li>`)}</ul>`
+      : '';
   return html`<ol class="updates" reversed>${[...list].reverse().map(
     (page) => html`<li><strong>${page.to}</strong> — ${KIND_WORDS[page.kind] ?? page.kind} · ${outcome(page)}<br>
-<span class="muted">${time(page.at)} · “${page.headline}”</span></li>`,
+<span class="muted">${time(page.at)} · “${page.headline}”</span>${failures(page)}</li>`,
   )}</ol>`;
 }
 

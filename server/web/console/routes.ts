@@ -41,6 +41,8 @@ import { SignInThrottle } from '../throttle';
 import { consoleAccessRoutes, isAdminSession } from './access-routes';
 import type { UsedActionLinks } from '../../../store/action-links';
 import { acknowledgeLinkRoutes } from './acknowledge-link-routes';
+import type { Inbox } from '../../../store/inbox';
+import { myPages, myPagesPage, personOf, waitingFor } from './my-pages';
 
 export interface ConsoleDeps {
   incidents: Incidents;
@@ -62,6 +64,8 @@ export interface ConsoleDeps {
   /** Verifies the signed Acknowledge links in pages, and the used ones (the store): /console/ack. */
   linkSecret?: string;
   usedLinks?: UsedActionLinks;
+  /** People's console inboxes (My pages); absent in a process that does not hold the store. */
+  inbox?: Inbox;
 }
 
 const ID = /^[0-9a-z]{1,40}$/;
@@ -104,6 +108,23 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     next();
   });
   const sessionOf = (res: Response) => res.locals.session as Session;
+
+  // Every page's header counts the incidents waiting for this person's acknowledgement. A count that cannot
+  // be read (the engine or the store away) shows no badge rather than failing the page.
+  router.use(async (req, res, next) => {
+    const person = personOf(deps.policies.current, sessionOf(res).name);
+    if (req.method !== 'GET' || req.path.endsWith('/events') || !person || !deps.inbox) return next();
+    const waiting = await waitingFor(person, deps.incidents, deps.inbox).catch(() => undefined);
+    if (waiting) res.locals.session = { ...sessionOf(res), waiting: waiting.size };
+    next();
+  });
+
+  router.get('/mine', async (req, res) => {
+    const person = personOf(deps.policies.current, sessionOf(res).name);
+    const data = person && deps.inbox ? await myPages(person, deps.incidents, deps.inbox) : undefined;
+    const done = typeof req.query.done === 'string' ? NOTICES[req.query.done as ActionName] : undefined;
+    sendHtml(res, 200, myPagesPage(sessionOf(res), person, data, { notice: done }));
+  });
 
   router.post('/logout', async (req, res) => {
     await sessions.end(req, res, secure(req));
@@ -213,7 +234,9 @@ ${renderMarkdown(report)}
       if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
       const { command, name } = commandFromForm(action, req.body, sessionOf(res).name);
       await deps.incidents.command(id, command as Command);
-      res.redirect(303, `/console/incidents/${id}?done=${name}`);
+      // Acknowledged from My pages: back there, where the next page waiting may be.
+      const fromMyPages = (req.body as Record<string, unknown>)?._back === 'mine';
+      res.redirect(303, fromMyPages ? `/console/mine?done=${name}` : `/console/incidents/${id}?done=${name}`);
     } catch (failure) {
       // Unknown incidents and an absent engine get the error page; refusals are shown on the incident.
       const error = asHttpError(failure);

@@ -16,9 +16,23 @@ export function flash(messages: Flash): Html {
   return html`${messages.error ? html`<div class="error" role="alert"><strong>Not done:</strong> ${messages.error}</div>` : ''}${messages.notice ? html`<div class="notice" role="status">${messages.notice}</div>` : ''}`;
 }
 
+/** "My pages" in the header, with the count of incidents waiting for this person's acknowledgement. */
+function myPagesLink(waiting: number | undefined): Html {
+  return waiting
+    ? html`<a href="/console/mine" class="my-pages-link" aria-label="My pages: ${waiting} waiting for you">My pages <span class="badge">${waiting}</span></a>`
+    : html`<a href="/console/mine" class="my-pages-link">My pages</a>`;
+}
+
+/** At the top of the list for someone who has been paged: their pages come before everyone's incidents. */
+function waitingBanner(session: Session): Html {
+  const waiting = session.waiting ?? 0;
+  if (waiting === 0) return html``;
+  return html`<div class="act-now"><p><strong>${waiting} incident${waiting === 1 ? '' : 's'} paged you and ${waiting === 1 ? 'waits' : 'wait'} for acknowledgement.</strong></p><p><a class="button" href="/console/mine">Open my pages</a></p></div>`;
+}
+
 export function consolePage(session: Session | undefined, title: string, body: Html, options: { scripts?: string[] } = {}): string {
   const header = session
-    ? html`<nav aria-label="Console"><a href="/console">Incidents</a><a href="/console/oncall">On call</a><a href="/console/insights">Insights</a><a href="/console/action-items">Action items</a>${session.admin ? html`<a href="/console/sign-in-links">Sign-in links</a><a href="/console/audit">Audit</a>` : ''}<a href="/status">Status page</a><span class="muted-inverse"><span class="wide-only">Signed in as </span>${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
+    ? html`<nav aria-label="Console">${myPagesLink(session.waiting)}<a href="/console">Incidents</a><a href="/console/oncall">On call</a><a href="/console/insights">Insights</a><a href="/console/action-items">Action items</a>${session.admin ? html`<a href="/console/sign-in-links">Sign-in links</a><a href="/console/audit">Audit</a>` : ''}<a href="/status">Status page</a><span class="muted-inverse"><span class="wide-only">Signed in as </span>${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
     : html`<nav aria-label="Console"><a href="/status">Status page</a></nav>`;
   return page({ title: `${title} · Marshal console`, body, header, home: '/console', scripts: options.scripts });
 }
@@ -78,7 +92,7 @@ export function listPage(
   const any: [string, string] = ['', 'Any'];
   const severities = policy.severities.map((s) => s.name);
   const searching = search.q !== undefined && !messages.error;
-  const body = html`<h1>Incidents</h1>
+  const body = html`${waitingBanner(session)}<h1>Incidents</h1>
 ${flash(messages)}
 <form class="card search" method="get" action="/console" role="search" aria-label="Search incidents">
 <div><label for="f-q">Search all incidents</label>
