@@ -88,6 +88,8 @@ describe('one-time sign-in links', () => {
     const used = await trail((entry) => entry.action === 'sign-in link used' && entry.actor === 'alice' && entry.outcome === 'done');
     expect((used[0] as { remote?: string }).remote).toBeTruthy();
     await trail((entry) => entry.action === 'sign-in link used' && entry.outcome === 'failed' && entry.detail?.reason === 'used');
+    // The secret is nowhere in the trail.
+    expect(JSON.stringify(await stack.store!.audit.list({ limit: 1000 }))).not.toContain(secret);
   }, 60_000);
 
   it('refuses an expired link and an unknown one with a clear page, audited', async () => {

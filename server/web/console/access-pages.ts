@@ -37,7 +37,7 @@ ${flash({ error: message })}
 }
 
 /** Admins: pick a person, get a link to send them (shown once). */
-export function issueLinkPage(session: Session, people: [string, string][], messages: Flash & { issued?: { person: string; url: string; expiresAt: string } } = {}): string {
+export function issueLinkPage(session: Session, people: [string, string][], messages: Flash & { issued?: { person: string; name: string; url: string; expiresAt: string } } = {}): string {
   const issued = messages.issued;
   return consolePage(
     session,
@@ -46,7 +46,7 @@ export function issueLinkPage(session: Session, people: [string, string][], mess
 ${flash(messages)}
 ${
   issued
-    ? html`<div class="notice" role="status"><p><strong>Send this link to ${issued.person}</strong> (it is shown only now, works once, until ${time(issued.expiresAt)}):</p>
+    ? html`<div class="notice" role="status"><p><strong>Send this link to ${issued.name}</strong> (it is shown only now, works once, until ${time(issued.expiresAt)}):</p>
 <p><label for="issued-link" class="sr-only">Sign-in link for ${issued.person}</label><input type="text" id="issued-link" readonly value="${issued.url}"></p></div>`
     : ''
 }
@@ -114,20 +114,30 @@ ${
     ? html`<p class="empty">No entries${filters.actor || filters.action ? ' match these filters' : ''}.</p>`
     : html`<div class="table-wrap"><table class="stackable audit">
 <caption class="sr-only">Audit entries, newest first</caption>
-<thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Outcome</th><th scope="col">Token or session</th><th scope="col">From</th></tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Outcome</th><th scope="col">With, from</th></tr></thead>
 <tbody>${entries.map(
         (entry) => html`<tr>
-<td data-label="When" class="nowrap">${time(entry.at)}</td>
+<td data-label="When" class="nowrap">${toTheSecond(entry.at)}</td>
 <td data-label="Who">${entry.actor}${entry.principal !== `person:${entry.actor}` ? html` <span class="muted">(${entry.principal})</span>` : ''}</td>
 <td data-label="What"><span class="audit-action">${entry.action}</span>${entry.target && entry.target !== entry.action ? html` <span class="muted audit-target">${entry.target}</span>` : ''}${detailText(entry.detail)}</td>
-<td data-label="Outcome"><span class="${OUTCOME_CLASS[entry.outcome] ?? 'pill'}">${entry.outcome}</span>${entry.status ? html` <span class="muted">${entry.status}</span>` : ''}</td>
-<td data-label="Token or session">${entry.tokenId ? html`token ${entry.tokenId}` : entry.principal === 'console' ? 'console session' : entry.principal === 'admin-token' ? 'admin token' : '—'}</td>
-<td data-label="From">${entry.remote ?? '—'}</td></tr>`,
+<td data-label="Outcome" class="nowrap"><span class="${OUTCOME_CLASS[entry.outcome] ?? 'pill'}">${entry.outcome}</span>${entry.status ? html` <span class="muted">${entry.status}</span>` : ''}</td>
+<td data-label="With, from">${credential(entry)}<div class="muted">${entry.remote ?? 'address unknown'}</div></td></tr>`,
       )}</tbody>
 </table></div>`
 }
 ${options.next !== undefined ? html`<p><a href="${keep({ before: options.next })}">Older entries →</a></p>` : ''}`,
   );
+}
+
+/** An audit entry's time to the second: an investigation orders what happened within a minute. */
+const toTheSecond = (iso: string): Html => html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
+
+/** Which credential the entry was made with: a token (by id), a console session, the admin token. */
+function credential(entry: AuditRecord): string {
+  if (entry.tokenId) return `token ${entry.tokenId}`;
+  if (entry.principal === 'console') return 'console session';
+  if (entry.principal === 'admin-token') return 'admin token';
+  return 'no credential';
 }
 
 /** The few detail fields worth a glance (for whom, which host, why refused), as text. */

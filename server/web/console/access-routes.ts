@@ -44,7 +44,10 @@ const AUDIT_PAGE = 50;
 
 export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: Router; withSession: Router } {
   const record = (req: Request, entry: Omit<AuditEntry, 'target' | 'remote'>) =>
-    void deps.audit?.append({ ...entry, target: req.path.slice(0, 60), remote: req.ip }).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    // A link's secret never goes into the trail: the path is recorded without it.
+    void deps.audit
+      ?.append({ ...entry, target: req.path.replace(/^\/sign-in\/.*/s, '/sign-in/…').slice(0, 60), remote: req.ip })
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
   const links = (): SignInLinks => {
     if (!deps.signInLinks) throw new HttpError(503, 'store_unavailable', 'Sign-in links live in the store, which this Marshal process does not hold.');
     return deps.signInLinks;
@@ -134,7 +137,7 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
     const { secret, expiresAt } = await links().issue(person, session.name);
     record(req, { actor: session.name, principal: 'console', action: 'sign-in link issued', outcome: 'done', status: 200, detail: { person, expiresAt } });
     const url = `${req.protocol}://${req.get('host')}/console/sign-in/${secret}`;
-    sendHtml(res, 200, issueLinkPage(session, people(), { issued: { person, url, expiresAt } }));
+    sendHtml(res, 200, issueLinkPage(session, people(), { issued: { person, name: nameOf(person), url, expiresAt } }));
   });
 
   withSession.get('/audit', async (req, res) => {
