@@ -118,7 +118,7 @@ describe('Acknowledge from an email page', () => {
     const again = await browse(`${stack.url}/console/ack`, { t: token });
     expect(again.status).toBe(410);
     expect(again.html).toContain('This link was already used');
-    expect(again.html).toContain(`Acknowledged by <strong>${person}</strong>`);
+    expect(again.html).toContain(`Acknowledged by <strong>${stack.policies.current.people[person].name}</strong>`);
     expect(again.html).toContain(`href="/console/incidents/${incident.id}"`);
     const reopened = await browse(link);
     expect(reopened.status).toBe(410);

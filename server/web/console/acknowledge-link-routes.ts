@@ -33,6 +33,7 @@ export interface AcknowledgeLinkDeps {
 
 export function acknowledgeLinkRoutes(deps: AcknowledgeLinkDeps): Router {
   const router = Router();
+  const nameOf = (personId: string) => deps.policies.current.people[personId]?.name ?? personId;
 
   const record = (req: Request, entry: { actor?: string; incidentId?: string; outcome: 'done' | 'denied' | 'failed'; status: number; detail?: Record<string, unknown> }) =>
     void deps.audit
@@ -81,10 +82,10 @@ export function acknowledgeLinkRoutes(deps: AcknowledgeLinkDeps): Router {
       const [used, incident] = await Promise.all([usedLinks.find(link.nonce), deps.incidents.get(link.incidentId)]);
       if (used) {
         record(req, { actor: person.id, incidentId: link.incidentId, outcome: 'denied', status: 410, detail: { refused: 'link_used', usedAt: used.usedAt } });
-        return sendHtml(res, 410, usedLinkPage(incident, used.usedAt));
+        return sendHtml(res, 410, usedLinkPage(incident, used.usedAt, nameOf));
       }
-      if (incident.acknowledgedAt || incident.resolvedAt) return sendHtml(res, 200, nothingToAcknowledgePage(incident, person));
-      sendHtml(res, 200, confirmPage(incident, person, String(token), link.expiresAt));
+      if (incident.acknowledgedAt || incident.resolvedAt) return sendHtml(res, 200, nothingToAcknowledgePage(incident, person, nameOf));
+      sendHtml(res, 200, confirmPage(incident, person, String(token), link.expiresAt, nameOf));
     }),
   );
 
@@ -96,17 +97,17 @@ export function acknowledgeLinkRoutes(deps: AcknowledgeLinkDeps): Router {
       const earlier = await usedLinks.claim(link);
       if (earlier) {
         record(req, { ...audited, outcome: 'denied', status: 410, detail: { refused: 'link_used', usedAt: earlier.usedAt } });
-        return sendHtml(res, 410, usedLinkPage(await deps.incidents.get(link.incidentId).catch(() => undefined), earlier.usedAt));
+        return sendHtml(res, 410, usedLinkPage(await deps.incidents.get(link.incidentId).catch(() => undefined), earlier.usedAt, nameOf));
       }
       try {
         const incident = await deps.incidents.command(link.incidentId, { type: 'acknowledge', by: person.id });
         record(req, { ...audited, outcome: 'done', status: 200, detail: { nonce: link.nonce } });
-        sendHtml(res, 200, acknowledgedPage(incident, person));
+        sendHtml(res, 200, acknowledgedPage(incident, person, nameOf));
       } catch (failure) {
         if (failure instanceof RefusedError && failure.refusal.kind === 'conflict') {
           // Someone acknowledged (or resolved) first: the link has had its one chance; say who holds the incident.
           record(req, { ...audited, outcome: 'failed', status: 409, detail: { refused: 'conflict', reason: failure.message } });
-          return sendHtml(res, 409, nothingToAcknowledgePage(await deps.incidents.get(link.incidentId), person));
+          return sendHtml(res, 409, nothingToAcknowledgePage(await deps.incidents.get(link.incidentId), person, nameOf));
         }
         // Not acknowledged (the engine was away, the incident is unknown): the link was not spent.
         await usedLinks.release(link).catch((error: unknown) => deps.logger.warn({ err: error }, 'could not release an action link after a failed acknowledgement'));
