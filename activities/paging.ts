@@ -6,12 +6,12 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { escalationPlan } from '../policy/escalation';
+import { escalationStepPlan, type EscalationStepPlan, type EscalationStepRequest } from '../policy/escalation-step';
+import { openIncidentsHeldBy } from '../engine/responder-load';
 import { onCallAt } from '../policy/oncall';
 import { restOverride } from '../policy/rest';
 import type { Policy } from '../policy/types';
 import type { CurrentPolicy, PersonInbox, TeamOverrides } from './ports';
-import { searchAttributes } from '../workflows/incident-contract';
 import type { NotificationKind, ReminderReason } from '../workflows/incident-state';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
 import type { Notification, NotificationAction } from './channels/types';
@@ -25,18 +25,7 @@ export interface IncidentFacts {
   service?: string;
 }
 
-export interface EscalationStepPlan {
-  exhausted: boolean;
-  /** When this step is due, from the start of the escalation (quiet hours included). */
-  dueAtMs: number;
-  level: number;
-  round: number;
-  targets: string[];
-  unresolved: string[];
-  /** The primary holds the team's concurrency limit, so the secondary is paged first. */
-  overflow: boolean;
-  lead?: string;
-}
+export type { EscalationStepPlan };
 
 export interface PagingDeps {
   policies: CurrentPolicy;
@@ -106,52 +95,12 @@ export function createPagingActivities(deps: PagingDeps) {
 function pagingActivities(deps: PagingDeps) {
   const env = deps.env ?? process.env;
 
-  /**
-   * How many open incidents a person is already the responder for. A visibility store that cannot count
-   * (the time-skipping test server) means no overflow rather than no page.
-   */
-  async function openIncidentsHeldBy(personId: string, exceptIncident: string): Promise<number> {
-    const quote = (value: string) => `'${value.replace(/'/g, '')}'`;
-    try {
-      const { count } = await deps.client.workflow.count(
-        [
-          `WorkflowType = 'incident'`,
-          `ExecutionStatus = 'Running'`,
-          `TaskQueue = ${quote(Context.current().info.taskQueue)}`,
-          `WorkflowId != ${quote(`incident-${exceptIncident}`)}`,
-          `${searchAttributes.status.name} = 'open'`,
-          `${searchAttributes.responder.name} = ${quote(personId)}`,
-        ].join(' AND '),
-      );
-      return count;
-    } catch (error) {
-      if ((error as { cause?: { code?: number } }).cause?.code === 12 /* UNIMPLEMENTED */) return 0;
-      throw error;
-    }
-  }
-
   return {
     /** Step `step` of the escalation that started at `startedAt`, planned against the current policy. */
-    async planEscalationStep(input: { team: string; severity: string; startedAt: string; step: number; incidentId: string }): Promise<EscalationStepPlan> {
+    async planEscalationStep(input: EscalationStepRequest & { incidentId: string }): Promise<EscalationStepPlan> {
       const policy = deps.policies.current;
-      const team = policy.teams[input.team];
-      if (!team) return { exhausted: true, dueAtMs: 0, level: 0, round: 0, targets: [], unresolved: [`team ${input.team} is not in policy ${policy.version}`], overflow: false };
-      const overrides = await deps.overrides.active(input.team);
-      const plan = escalationPlan(policy, input.team, input.severity, new Date(input.startedAt), overrides);
-      const step = plan.steps[input.step];
-      if (!step) return { exhausted: true, dueAtMs: plan.exhaustedAfterMs, level: 0, round: 0, targets: [], unresolved: [], overflow: false, lead: team.lead };
-      let targets = step.targets;
-      let overflow = false;
-      if (input.step === 0 && targets.length === 1) {
-        // Overflow: a primary already holding the team's limit of open incidents is not paged first.
-        const answer = onCallAt(policy, input.team, new Date(step.at), overrides);
-        const secondary = answer.secondary?.personId;
-        if (secondary && answer.primary?.personId === targets[0] && (await openIncidentsHeldBy(targets[0], input.incidentId)) >= team.concurrencyLimit) {
-          targets = [secondary];
-          overflow = true;
-        }
-      }
-      return { exhausted: false, dueAtMs: step.afterMs, level: step.level, round: step.round, targets, unresolved: step.unresolved, overflow, lead: team.lead };
+      const overrides = policy.teams[input.team] ? await deps.overrides.active(input.team) : [];
+      return escalationStepPlan(policy, input, overrides, (personId) => openIncidentsHeldBy(deps.client, Context.current().info.taskQueue, personId, input.incidentId));
     },
 
     /** Tell one person, trying their channels in order; a channel that fails falls back to the next. */

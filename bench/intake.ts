@@ -3,7 +3,7 @@
  * request, groups of 10 alerts, 30% of requests are duplicates of alerts already sent), then a check that
  * every distinct alert reached an incident; in the same run the ceiling — a bare signal-with-start loop
  * against the same server with no HTTP, routing or workflow work — and the ratio of the two.
- * Run: npx tsx bench/intake.ts [seconds=30] [concurrency=32]. Prints figures and the machine; writes
+ * Run: npx tsx bench/intake.ts [seconds=30] [concurrency=32] [--name=intake]. Prints figures and the machine; writes
  * bench/results/intake.json. Never part of npm test.
  */
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,8 +18,10 @@ import type { alertGroup, AlertBatch } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/incident-contract';
 import { describeMachine, machine, writeResult } from './support';
 
-const seconds = Number(process.argv[2] ?? 30);
-const concurrency = Number(process.argv[3] ?? 32);
+const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const seconds = Number(positional[0] ?? 30);
+const concurrency = Number(positional[1] ?? 32);
+const name = process.argv.find((arg) => arg.startsWith('--name='))?.slice(7) ?? 'intake';
 const GROUP_SIZE = 10;
 const DUPLICATE_SHARE = 0.3;
 const TOKEN = 'bench-token';
@@ -187,7 +189,7 @@ async function main() {
       `${distinct} distinct alerts on ${incidents} incidents, ${lost} lost; ceiling ${result.ceiling.signalWithStartPerSecond} signal-with-start/s; ratio ${result.ratio}`,
   );
   console.log(`machine: ${describeMachine(result.machine)}`);
-  writeResult('intake', result);
+  writeResult(name, result);
   await stack.stop();
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
  * results file. Every benchmark prints its figures and the machine and writes bench/results/<name>.json.
  */
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, totalmem } from 'node:os';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { binaryVersion, findBinary, TEMPORAL_CLI } from '../server/runtime/binaries';
 
@@ -14,6 +14,8 @@ export interface Machine {
   node: string;
   platform: string;
   temporal: string;
+  /** 1, 5 and 15 minute load averages when the run ended: the machine is shared, and this says how much. */
+  loadAverage?: number[];
 }
 
 let cachedTemporal: string | undefined;
@@ -30,11 +32,12 @@ export function machine(): Machine {
     node: process.version,
     platform: `${platform()} ${release()}`,
     temporal: cachedTemporal,
+    loadAverage: loadavg().map((load) => Math.round(load * 10) / 10),
   };
 }
 
 export function describeMachine(m: Machine = machine()): string {
-  return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, ${m.temporal}`;
+  return `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, ${m.platform}, ${m.temporal}${m.loadAverage ? `, load average ${m.loadAverage.join(' ')}` : ''}`;
 }
 
 /** Nearest-rank percentile of unsorted values, rounded to 0.1. */

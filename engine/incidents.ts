@@ -18,10 +18,13 @@ import {
   policySignal,
   searchAttributes,
   stateQuery,
+  type FirstStep,
   type IncidentInput,
 } from '../workflows/incident-contract';
 import { TASK_QUEUE } from '../workflows/queues';
-import type { Policy } from '../policy/types';
+import type { Override, Policy } from '../policy/types';
+import { escalationStepPlan } from '../policy/escalation-step';
+import { openIncidentsHeldBy } from './responder-load';
 import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalOf, withEngine, type CallOptions } from './calls';
 import { refused, RefusedError } from './errors';
@@ -91,7 +94,15 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
 export class Incidents {
   constructor(
     private readonly client: Client,
-    private readonly options: { historyLimit?: number; taskQueue?: string; policy?: () => Policy; archive?: TimelineArchive; admission?: Admission } = {},
+    private readonly options: {
+      historyLimit?: number;
+      taskQueue?: string;
+      policy?: () => Policy;
+      /** With the policy, lets a declaration's first escalation step be planned here (see firstStep). */
+      overrides?: { active(team: string): Promise<Override[]> };
+      archive?: TimelineArchive;
+      admission?: Admission;
+    } = {},
   ) {}
 
   private call<T>(fn: () => Promise<T>): Promise<T> {
@@ -127,11 +138,32 @@ export class Incidents {
     return { events: [...archived, ...recent].slice(0, limit), total: state.lastSeq };
   }
 
+  /**
+   * The declaration's first escalation step, planned as the paging activity would plan it, so the incident's
+   * first page is its first activity. Best effort: if it cannot be planned now, the workflow plans it.
+   */
+  private async firstStep(declaration: Declaration, declaredAt: string): Promise<FirstStep | undefined> {
+    const policy = this.options.policy?.();
+    const { team, severity } = declaration;
+    if (!policy || !this.options.overrides || !team || !policy.teams[team]) return undefined;
+    try {
+      const overrides = await this.options.overrides.active(team);
+      const taskQueue = this.options.taskQueue ?? TASK_QUEUE;
+      const plan = await escalationStepPlan(policy, { team, severity, startedAt: declaredAt, step: 0 }, overrides, (personId) =>
+        this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id)),
+      );
+      return { team, severity, plan };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Declare an incident. `created` is false when an Idempotency-Key matched an earlier declaration. */
   async declare(declaration: Omit<Declaration, 'id'>, policy: IncidentPolicy, idempotencyKey?: string): Promise<{ created: boolean; incident: IncidentView }> {
     const id = newIncidentId(idempotencyKey);
-    const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit };
     return this.admitted(async () => {
+      const firstStep = await this.firstStep({ id, ...declaration }, new Date().toISOString());
+      const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit, ...(firstStep ? { firstStep } : {}) };
       try {
         await this.client.workflow.start<typeof incidentWorkflow>('incident', {
           workflowId: incidentWorkflowId(id),

@@ -29,11 +29,17 @@ function relief(policy: Policy, teamId: string, personId: string): { rotation: R
   return undefined;
 }
 
+/** Whether the team's rest rule can follow a page of this severity at all (at some hour, for someone). */
+export function restRuleCovers(policy: Policy, teamId: string, severity: string): boolean {
+  const { restRule } = teamOf(policy, teamId);
+  return restRule.enabled && restRule.severities.includes(severity);
+}
+
 /** The override the rest rule calls for after a page, or null when the rule does not apply. */
 export function restOverride(policy: Policy, teamId: string, page: NightPage): Override | null {
   const team = teamOf(policy, teamId);
   const person = policy.people[page.personId];
-  if (!team.restRule.enabled || !person || !team.restRule.severities.includes(page.severity)) return null;
+  if (!restRuleCovers(policy, teamId, page.severity) || !person) return null;
   const night = team.restRule.night;
   const clock = localClock(person.timezone, page.at.getTime());
   if (!inDailyWindow(clock.minutes, minutesOfDay(night.from), minutesOfDay(night.to))) return null;

@@ -7,6 +7,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { AlertObservation, ChangeReport, Command, Declaration, IncidentPolicy, IncidentState } from './incident-state';
+import type { EscalationStepPlan } from '../policy/escalation-step';
 
 export const incidentWorkflowId = (id: string) => `incident-${id}`;
 export const incidentIdFromWorkflowId = (workflowId: string) => workflowId.replace(/^incident-/, '');
@@ -20,6 +21,12 @@ export const incidentIdFromHex = (hex16: string) => BigInt(`0x${hex16}`).toStrin
 export interface IncidentInput {
   declaration: Declaration;
   policy: IncidentPolicy;
+  /**
+   * The first step of the declaration's escalation, planned by the server as it declared (same policy,
+   * the team's overrides then): the first page goes out without a planning activity. Absent (alert
+   * groups, a server that could not plan it), the workflow plans it as every later step.
+   */
+  firstStep?: FirstStep;
   /** Set only when a run continues as new: the state the previous run ended with. */
   carried?: IncidentState;
   /** Set when a run that started before paging existed continues as new: it keeps not paging. */
@@ -29,6 +36,12 @@ export interface IncidentInput {
    * Tests lower it to exercise the hand-over; the default stays well below the server's limits.
    */
   historyLimit?: number;
+}
+
+export interface FirstStep {
+  team: string;
+  severity: string;
+  plan: EscalationStepPlan;
 }
 
 /**

@@ -194,6 +194,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   const toldClosed = new Set<string>();
   const ctx: followThrough.FollowThrough = {
     state: () => state,
+    firstStep: input.carried ? undefined : input.firstStep,
     record: (events: EventBody[], by = 'marshal') => {
       const before = state.lastSeq;
       state = record(state, events, now(), by);
@@ -266,7 +267,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   if (!mayClose()) {
     // The next run starts from this state: archive first, so it carries only what decisions need.
     if (archives) await flush();
-    await continueAsNew<typeof incident>({ ...input, carried: state, withoutFollowThrough: !followsThrough });
+    await continueAsNew<typeof incident>({ ...input, firstStep: undefined, carried: state, withoutFollowThrough: !followsThrough });
   }
 
   state = record(state, [{ type: 'closed' }], now(), 'marshal');

@@ -21,6 +21,8 @@ export interface DevServerOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Replace the SQLite pragmas (benchmarks compare settings); default SQLITE_PRAGMAS. */
   sqlitePragmas?: string[];
+  /** Serve the server's Prometheus metrics on this port (benchmarks count RPCs by operation); default a random one. */
+  metricsPort?: number;
 }
 
 export interface DevServer {
@@ -94,6 +96,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     options.logLevel ?? 'warn',
     ...(options.sqlitePragmas ?? SQLITE_PRAGMAS).flatMap((pragma) => ['--sqlite-pragma', pragma]),
     ...Object.values(searchAttributes).flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
     ...(uiPort ? ['--ui-port', String(uiPort), '--ui-ip', ip] : ['--headless']),
   ];
   const pidFile = join(options.dataDir, 'temporal.pid');

@@ -217,14 +217,15 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       store = opened;
       stoppers.push(() => opened.close());
     }
+    const overrides = new Overrides(client, config.taskQueue);
     const incidents = new Incidents(client, {
       historyLimit: config.historyLimit,
       taskQueue: config.taskQueue,
       policy: () => policies.current,
+      overrides,
       archive: store?.archive,
       admission: new Admission(config.admission ?? DEFAULT_ADMISSION),
     });
-    const overrides = new Overrides(client, config.taskQueue);
     // Who can be paged and on what: said at start, on every new policy, and in /healthz.
     const channelHealth = new ChannelHealth(() => policies.current, { inbox: Boolean(store), logger });
     const follower = new PolicyFollower(

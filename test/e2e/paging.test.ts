@@ -9,16 +9,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
+import { temporal } from '@temporalio/proto';
 import type { IncidentView } from '../../workflows/incident-view';
+import { incidentWorkflowId } from '../../workflows/incident-contract';
 import { startSmtpServer, startWebhookReceiver, type SmtpTestServer, type WebhookReceiver } from '../channels/receivers';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, repoRoot, startTestStack, type TestStack } from '../support/stack';
 
+const EventType = temporal.api.enums.v1.EventType;
 let hooks: WebhookReceiver;
 let smtp: SmtpTestServer;
 let policyDir: string;
 
-/** Platform's SEV1 chain with 3-second acknowledgement timeouts: primary, secondary, lead, twice over. */
+/** Platform's SEV1 chain with 3-second acknowledgement timeouts: primary, secondary, lead, twice over; no quiet hours. */
 beforeAll(async () => {
   hooks = await startWebhookReceiver();
   smtp = await startSmtpServer();
@@ -27,7 +30,8 @@ beforeAll(async () => {
     smtpPort: smtp.port,
     edit: {
       'severities.yaml': (text) => text.replace('acknowledgementTimeout: 5m', 'acknowledgementTimeout: 3s'),
-      'teams/platform.yaml': (text) => text.replace('          delay: 5m\n', ''),
+      // No quiet hours: a SEV3 declared at any hour pages at once.
+      'teams/platform.yaml': (text) => text.replace('          delay: 5m\n', '').replace(/^quietHours:\n(?:[ \t]+.*\n?)*/m, ''),
     },
   });
 });
@@ -89,6 +93,44 @@ describe('paging in real time', () => {
     // Each notification reached the webhook receiver exactly once.
     const keys = hooks.requests.filter((request) => request.outcome === 'accepted').map((request) => request.key);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('sends the first page as the first activity of the incident, and asks about rest only where the rest rule covers the severity', async () => {
+    const api = apiClient(stack.url, stack.token);
+    /** Activity types the incident scheduled, in order. */
+    const activitiesOf = async (id: string) => {
+      const { events } = await stack.client.workflow.getHandle(incidentWorkflowId(id)).fetchHistory();
+      return (events ?? []).flatMap((event) => (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ? [event.activityTaskScheduledEventAttributes!.activityType!.name!] : []));
+    };
+    // Platform's rest rule covers SEV1 and SEV2, not SEV3.
+    const { body: sev3 } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Slow dashboards', severity: 'SEV3', service: 'api-gateway' });
+    const { body: sev1 } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Gateway down again', severity: 'SEV1', service: 'api-gateway' });
+    // Once the next step is planned, the first step's work is all scheduled.
+    const sev3Activities = await vi.waitFor(
+      async () => {
+        const scheduled = await activitiesOf(sev3.id);
+        expect(scheduled).toContain('planEscalationStep');
+        return scheduled.filter((type) => type !== 'archiveTimeline');
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(sev3Activities).toEqual(['notifyPerson', 'planEscalationStep']);
+    const sev1Activities = await vi.waitFor(
+      async () => {
+        const scheduled = await activitiesOf(sev1.id);
+        expect(scheduled).toContain('applyRestRule');
+        return scheduled.filter((type) => type !== 'archiveTimeline');
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    // (Whether the rule then applies depends on the hour where the person lives.)
+    expect(sev1Activities.slice(0, 2)).toEqual(['notifyPerson', 'applyRestRule']);
+    // The page planned by the server went where the policy says: the platform primary, as step 0.
+    const state = (await api.get<IncidentView>(`/api/v1/incidents/${sev3.id}`)).body;
+    const step = state.timeline.find((event) => event.type === 'escalation-step');
+    expect(step).toMatchObject({ step: 0, level: 1, round: 0 });
+    expect(pagesOf(sev3.id).map((page) => page.recipient.personId)).toEqual((step as unknown as { targets: string[] }).targets);
+    for (const incident of [sev3, sev1]) await api.post(`/api/v1/incidents/${incident.id}/acknowledge`, { by: pagesOf(incident.id)[0].recipient.personId });
   });
 });
 

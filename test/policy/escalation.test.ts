@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escalationPlan, timeToSecondHuman, UnknownSeverityError } from '../../policy/escalation';
 import { onCallAt } from '../../policy/oncall';
-import { restOverride } from '../../policy/rest';
+import { escalationStepPlan } from '../../policy/escalation-step';
+import { restOverride, restRuleCovers } from '../../policy/rest';
 import { simulate } from '../../policy/simulate';
 import { examplePolicy, layer, policyOf, teamPolicy, utc } from './helpers';
 
@@ -96,5 +97,41 @@ describe('restOverride', () => {
     expect(restOverride(policy, 'payments', { personId: 'bob', severity: 'SEV3', at: utc('2025-03-29T02:00:00Z') })).toBeNull();
     const team = teamPolicy('t', [layer({ participants: ['a', 'b', 'c'] })]);
     expect(restOverride(policyOf([team]), 't', { personId: 'a', severity: 'SEV1', at: utc('2025-03-29T02:00:00Z') })).toBeNull();
+  });
+});
+
+describe('escalationStepPlan', () => {
+  const never = async () => 0;
+
+  it('plans one step as escalationPlan does, and says whether the rest rule could follow its page', async () => {
+    const plan = escalationPlan(policy, 'payments', 'SEV1', saturday2am);
+    const sev1 = await escalationStepPlan(policy, { team: 'payments', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 1 }, [], never);
+    expect(sev1).toMatchObject({ exhausted: false, dueAtMs: plan.steps[1].afterMs, level: 2, round: 0, targets: plan.steps[1].targets, overflow: false, restRuleMayApply: true });
+    const sev3 = await escalationStepPlan(policy, { team: 'payments', severity: 'SEV3', startedAt: saturday2am.toISOString(), step: 0 }, [], never);
+    expect(sev3.restRuleMayApply).toBe(false);
+    expect(restRuleCovers(policy, 'payments', 'SEV1')).toBe(true);
+    expect(restRuleCovers(policy, 'payments', 'SEV3')).toBe(false);
+  });
+
+  it('pages the secondary first when the primary holds the concurrency limit, counting only for a single first target', async () => {
+    const asked: string[] = [];
+    const busy = async (personId: string) => {
+      asked.push(personId);
+      return 100;
+    };
+    const first = await escalationStepPlan(policy, { team: 'payments', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 0 }, [], busy);
+    const answer = onCallAt(policy, 'payments', saturday2am);
+    expect(first).toMatchObject({ overflow: true, targets: [answer.secondary?.personId] });
+    expect(asked).toEqual([answer.primary?.personId]);
+    await escalationStepPlan(policy, { team: 'payments', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 1 }, [], busy);
+    expect(asked).toHaveLength(1);
+  });
+
+  it('answers an exhausted plan for a team the policy no longer has, and for a step past the chain', async () => {
+    const gone = await escalationStepPlan(policy, { team: 'nobody', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 0 }, [], never);
+    expect(gone).toMatchObject({ exhausted: true, targets: [] });
+    expect(gone.unresolved[0]).toContain('team nobody is not in policy');
+    const past = await escalationStepPlan(policy, { team: 'payments', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 6 }, [], never);
+    expect(past).toMatchObject({ exhausted: true, dueAtMs: 40 * 60_000, lead: policy.teams.payments.lead });
   });
 });

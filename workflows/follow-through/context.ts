@@ -8,6 +8,7 @@
 import { condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { PagingActivities } from '../../activities/paging';
 import { parseDuration } from '../../policy/duration';
+import type { FirstStep } from '../incident-contract';
 import type { EventBody, IncidentState, NotificationKind, ReminderReason, TimelineEvent } from '../incident-state';
 
 export const activities = proxyActivities<PagingActivities>({
@@ -19,6 +20,8 @@ export const activities = proxyActivities<PagingActivities>({
 
 export interface FollowThrough {
   state(): IncidentState;
+  /** The declaration's first escalation step, if the server planned it (IncidentInput.firstStep). */
+  firstStep?: FirstStep;
   record(events: EventBody[], by?: string): TimelineEvent[];
   /** Count work under way, so the run does not close or continue as new in the middle of it. */
   busy(delta: number): void;

@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import type { PagingActivities } from '../../activities/paging';
+import type { EscalationStepPlan } from '../../policy/escalation-step';
 import type { Landmarks, NotificationKind } from '../incident-state';
 import { activities, atomically, notify, open, type FollowThrough } from './context';
 import { untilChange } from './waiting';
@@ -15,6 +15,13 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
   if (!escalation() && ctx.state().team) {
     ctx.record([{ type: 'escalation-started', team: ctx.state().team!, severity: ctx.state().severity, reason: 'declared' }]);
   }
+  // Used at most once, for the escalation the declaration started, and only if it still pages that team at that severity.
+  let planned = ctx.firstStep;
+  const firstStepFor = (run: NonNullable<Landmarks['escalation']>, step: number) => {
+    const plan = step === 0 && run.reason === 'declared' && planned?.team === run.team && planned.severity === run.severity ? planned.plan : undefined;
+    planned = undefined;
+    return plan;
+  };
   for (;;) {
     if (!open(ctx.state())) return;
     const run = escalation();
@@ -35,7 +42,7 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
       continue;
     }
     const step = run.steps;
-    const plan = await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step, incidentId: ctx.state().id });
+    const plan = firstStepFor(run, step) ?? (await activities.planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step, incidentId: ctx.state().id }));
     const wait = Date.parse(run.at) + plan.dueAtMs - Date.now();
     if (wait > 0) await condition(() => !needsPaging() || restarted(), wait);
     // Acknowledged, resolved or restarted while planning or waiting: this step is no longer wanted.
@@ -55,18 +62,14 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
 }
 
 /** One escalation step: record it, then page each target and apply the rest rule to them. */
-async function pageStep(
-  ctx: FollowThrough,
-  run: NonNullable<Landmarks['escalation']>,
-  step: number,
-  plan: Awaited<ReturnType<PagingActivities['planEscalationStep']>>,
-  stillWanted: () => boolean,
-): Promise<void> {
+async function pageStep(ctx: FollowThrough, run: NonNullable<Landmarks['escalation']>, step: number, plan: EscalationStepPlan, stillWanted: () => boolean): Promise<void> {
   ctx.record([{ type: 'escalation-step', step, level: plan.level, round: plan.round, targets: plan.targets, unresolved: plan.unresolved, overflow: plan.overflow }]);
   const kind: NotificationKind = plan.overflow ? 'overflow' : step === 0 ? 'page' : 'escalation';
   for (const person of plan.targets) {
     if (!stillWanted()) return;
     await notify(ctx, person, kind, wording.page(ctx.state(), plan), { step });
+    // A plan that says the rest rule cannot follow this page saves asking (plans recorded before the field ask).
+    if (plan.restRuleMayApply === false) continue;
     const rest = await activities.applyRestRule({ team: run.team, personId: person, severity: ctx.state().severity, at: new Date().toISOString() });
     if (rest) {
       ctx.record([{ type: 'rest-taken', person, cover: rest.cover, until: rest.until }]);
