@@ -4,12 +4,14 @@
  * someone not in policy is refused with a page that says why (and audited); sign-out ends the session
  * for a copied cookie too; forged and replayed callbacks are refused; repeated failures answer 429.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import { ARTIFACTS, launchChromium, VIEWPORTS } from '../support/browser';
+import { runCli, startCli } from '../support/cli';
 import { startIdentityProvider, type TestIdentityProvider } from '../support/identity-provider';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
@@ -112,6 +114,33 @@ describe('console sign-in through OpenID Connect', () => {
 
     const audit = await stack.store!.audit.list({ actor: 'alice', limit: 20 });
     expect(audit.some((entry) => entry.action === 'console sign-in' && entry.outcome === 'done')).toBe(true);
+    await context.close();
+  }, 120_000);
+
+  it('approves marshal login as alice through the identity provider; the token the CLI saved acts as alice', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'marshal-config-'));
+    const cliEnv = { MARSHAL_TOKEN: '', MARSHAL_CONFIG_DIR: config };
+    const login = startCli(stack, ['login', '--host', 'alice-workstation'], cliEnv);
+    const [, url] = await login.waitFor(/(http:\/\/\S+\/console\/cli-login\?code=[A-Z]{4}-[A-Z]{4})/);
+    const context = await localContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    expect(new URL(page.url()).pathname).toBe('/console/login');
+    await page.getByRole('link', { name: 'Sign in with your company account' }).click();
+    await page.locator('input[name="login"]').fill('alice');
+    await page.locator('input[name="password"]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    // Back where the CLI sent her, signed in as the policy person.
+    await page.getByText('Allow the CLI on alice-workstation to act as alice?').waitFor();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.getByText('Allowed.').waitFor();
+    const result = await login.done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('Logged in as alice');
+    const declared = await runCli(stack, ['--json', 'declare', '--title', 'Declared by the CLI after an OIDC approval', '--severity', 'SEV3', '--service', 'checkout-api'], cliEnv);
+    expect(declared.code, declared.stderr).toBe(0);
+    expect(JSON.parse(declared.stdout).reporter).toBe('alice');
     await context.close();
   }, 120_000);
 
