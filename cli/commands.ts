@@ -159,6 +159,22 @@ export function registerCommands(program: Command, contextOf: (command: Command)
     .action(on((context, [id, role, person], options) => lifecycle(context, id, '/roles', { role, person, ...defined(options, ['by']) }, `Assigned ${role} ${person} on`)));
 
   program
+    .command('edit')
+    .description('edit the title, summary or impact start (at least one); the timeline keeps old and new')
+    .argument('<id>', 'incident id')
+    .option('--title <text>', 'the new title')
+    .option('--summary <text>', 'the new summary')
+    .option('--impact-start <iso>', 'when the impact began, e.g. 2026-11-30T08:40:00Z (not in the future)')
+    .addOption(byOption())
+    .action(
+      on((context, [id], options) => {
+        const body = { ...defined(options, ['title', 'summary', 'by']), ...(options.impactStart !== undefined ? { impactStartedAt: options.impactStart } : {}) };
+        if (Object.keys(body).every((key) => key === 'by')) throw new CliError(EXIT.usage, 'give --title, --summary or --impact-start: there is nothing to edit');
+        return lifecycle(context, id, '/details', body, 'Edited');
+      }),
+    );
+
+  program
     .command('reassign')
     .description('hand the incident to another team')
     .argument('<id>', 'incident id')

@@ -58,6 +58,15 @@ export function describeEvent(event: TimelineEvent): string {
       return `severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${event.reason}`;
     case 'role-assigned':
       return event.previous ? `${event.role} handed from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
+    case 'details-edited':
+      return [
+        event.title ? `title "${event.title.from ?? ''}" → "${event.title.to}"` : '',
+        event.summary ? `summary → "${event.summary.to}"` : '',
+        event.impactStartedAt ? `impact start ${event.impactStartedAt.from ? `${when(event.impactStartedAt.from)} → ` : ''}${when(event.impactStartedAt.to)}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ')
+        .replace(/^/, 'edited ');
     case 'team-reassigned':
       return `team ${event.from ?? '(none)'} → ${event.to}: ${event.reason}`;
     case 'resolved':
@@ -95,6 +104,7 @@ export function incidentDetail(incident: IncidentView): string {
     ['team', incident.team ?? '-'],
     ['service', incident.service ?? '-'],
     ['roles', roles || '-'],
+    ...(incident.impactStartedAt ? [['impact began', when(incident.impactStartedAt)]] : []),
     ['declared', at(incident.declaredAt, incident.reporter)],
     ['acknowledged', incident.acknowledgedAt ? at(incident.acknowledgedAt, incident.acknowledgedBy) : '-'],
   ];

@@ -69,7 +69,9 @@ export async function report(db: Database, name: ReportName, filters: AnalyticsF
     case 'response': {
       const ack = seconds('i.acknowledged_at', 'i.declared_at');
       const update = seconds('i.first_public_update_at', 'i.declared_at');
-      const resolve = seconds('i.resolved_at', 'i.declared_at');
+      // Time to resolve is how long the impact lasted: from its start when someone set it, else from declaration.
+      // Acknowledgement and the first public update stay counted from declaration: they measure the response.
+      const resolve = seconds('i.resolved_at', 'COALESCE(i.impact_started_at, i.declared_at)');
       const measures = `count(*)::int AS incidents,
         ${pct(0.5, ack)} AS ack_p50_s, ${pct(0.9, ack)} AS ack_p90_s,
         ${pct(0.5, update)} AS first_public_update_p50_s, ${pct(0.9, update)} AS first_public_update_p90_s,

@@ -25,6 +25,7 @@ const FACT_COLUMNS: (keyof IncidentFacts)[] = [
   'from_alert',
   'alert_rule',
   'declared_at',
+  'impact_started_at',
   'first_paged_at',
   'first_paged_team',
   'acknowledged_at',

@@ -24,6 +24,8 @@ export interface IncidentFacts {
   from_alert: boolean;
   alert_rule: string | null;
   declared_at: string;
+  /** Set by an edit; durations of impact (time to resolve) count from it when set. */
+  impact_started_at: string | null;
   first_paged_at: string | null;
   first_paged_team: string | null;
   acknowledged_at: string | null;
@@ -129,6 +131,7 @@ export function project(current: IncidentFacts | undefined, incidentId: string, 
         from_alert: context.isIntegration(event.by),
         alert_rule: null,
         declared_at: event.at,
+        impact_started_at: null,
         first_paged_at: null,
         first_paged_team: null,
         acknowledged_at: null,
@@ -169,6 +172,13 @@ export function project(current: IncidentFacts | undefined, incidentId: string, 
         if (context.rankOf(event.to) < context.rankOf(facts.highest_severity)) facts.highest_severity = event.to;
         break;
       }
+      case 'details-edited':
+        if (event.title) facts.title = event.title.to;
+        if (event.summary) facts.summary = event.summary.to;
+        if (event.impactStartedAt) facts.impact_started_at = event.impactStartedAt.to;
+        // New words become searchable; the old ones stay, so an incident is found by what it was first called too.
+        out.searchText.push(event.title?.to ?? '', event.summary?.to ?? '');
+        break;
       case 'team-reassigned':
         facts.team = event.to;
         // Hygiene: the first page went to a team that then handed the incident on.

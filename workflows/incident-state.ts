@@ -87,6 +87,7 @@ export type EventBody =
   | { type: 'severity-changed'; from: string; to: string; reason: string; responderNeeded: boolean }
   | { type: 'role-assigned'; role: Role; person: string; previous?: string }
   | { type: 'team-reassigned'; from?: string; to: string; reason: string }
+  | { type: 'details-edited'; title?: Edit; summary?: Edit; impactStartedAt?: Edit }
   | { type: 'resolved'; summary: string }
   | { type: 'action-item-added'; itemId: string; title: string; owner: string; dueAt?: string }
   | { type: 'action-item-completed'; itemId: string }
@@ -107,6 +108,12 @@ export type EventBody =
   | { type: 'policy-applied'; from: string; to: string }
   | { type: 'phase-changed'; from: Phase; to: Phase }
   | { type: 'closed' };
+
+/** One edited field: what it said before (absent when it was never set) and what it says now. */
+export interface Edit {
+  from?: string;
+  to: string;
+}
 
 /** `seq` numbers events from 1 in order; with the incident id it is the idempotency key of anything the event causes. */
 export type TimelineEvent = EventBody & { seq: number; at: string; by: string };
@@ -217,6 +224,8 @@ export interface IncidentState extends Declaration {
   policy: IncidentPolicy;
   policyVersion: string;
   declaredAt: string;
+  /** When the impact began, if someone said so (an edit): durations of impact count from it, not from declaration. */
+  impactStartedAt?: string;
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   resolvedAt?: string;
@@ -261,6 +270,7 @@ export type Command =
   | { type: 'change-severity'; by: string; severity: string; reason: string; responderNeeded?: boolean }
   | { type: 'assign-role'; by: string; role: Role; person: string }
   | { type: 'reassign-team'; by: string; team: string; reason: string }
+  | { type: 'edit-details'; by: string; title?: string; summary?: string; impactStartedAt?: string }
   | { type: 'resolve'; by: string; summary: string }
   | { type: 'add-action-item'; by: string; title: string; owner: string; dueAt?: string }
   | { type: 'complete-action-item'; by: string; itemId: string }
@@ -454,6 +464,13 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       return { ...next, roles: { ...state.roles, [event.role]: event.person } };
     case 'team-reassigned':
       return { ...next, team: event.to };
+    case 'details-edited':
+      return {
+        ...next,
+        ...(event.title ? { title: event.title.to } : {}),
+        ...(event.summary ? { summary: event.summary.to } : {}),
+        ...(event.impactStartedAt ? { impactStartedAt: event.impactStartedAt.to } : {}),
+      };
     case 'resolved':
       return { ...next, status: 'resolved', resolvedAt: event.at, resolution: event.summary };
     case 'action-item-added':
@@ -503,12 +520,15 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
   }
 }
 
+const isEdit = (value: unknown): value is Edit => Boolean(value) && typeof value === 'object' && typeof (value as Edit).to === 'string';
+const shortenEdit = (edit: Edit): Edit => ({ ...(edit.from !== undefined ? { from: shorten(edit.from, KEPT.archivedText) } : {}), to: shorten(edit.to, KEPT.archivedText) });
+
 /** An archived event as the state keeps it for a glance: long texts shortened, alert labels and annotations left out. */
 function glance(event: TimelineEvent): TimelineEvent {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
     if (key === 'labels' || key === 'annotations' || key === 'details') continue;
-    kept[key] = typeof value === 'string' ? shorten(value, KEPT.archivedText) : value;
+    kept[key] = typeof value === 'string' ? shorten(value, KEPT.archivedText) : isEdit(value) ? shortenEdit(value) : value;
   }
   return kept as TimelineEvent;
 }
@@ -599,6 +619,8 @@ export function decide(state: IncidentState, command: Command): Decision {
         { type: 'team-reassigned', from: state.team, to: command.team, reason: command.reason },
         { type: 'escalation-started', team: command.team, severity: state.severity, reason: 'reassigned' },
       );
+    case 'edit-details':
+      return decideEdit(state, command);
     case 'resolve':
       if (state.resolvedAt) return refuse('conflict', `already resolved at ${state.resolvedAt}`);
       return accept({ type: 'resolved', summary: command.summary });
@@ -623,6 +645,29 @@ export function decide(state: IncidentState, command: Command): Decision {
       if (!state.resolvedAt) return refuse('conflict', 'resolve the incident before publishing its postmortem');
       return accept({ type: 'postmortem-published', markdown: command.markdown });
   }
+}
+
+/** How far before its declaration an incident's impact may have begun: further back is more likely a typo in the year. */
+export const IMPACT_START_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Title, summary and impact start, as they are learnt: only what changed is recorded, old and new side by
+ * side. Whether an impact start lies in the future needs the clock, so the workflow's validator checks that.
+ */
+function decideEdit(state: IncidentState, command: Extract<Command, { type: 'edit-details' }>): Decision {
+  const edit: Extract<EventBody, { type: 'details-edited' }> = { type: 'details-edited' };
+  if (command.title !== undefined && command.title !== state.title) edit.title = { from: state.title, to: command.title };
+  if (command.summary !== undefined && command.summary !== (state.summary ?? '')) edit.summary = { ...(state.summary !== undefined ? { from: state.summary } : {}), to: command.summary };
+  if (command.impactStartedAt !== undefined) {
+    const at = Date.parse(command.impactStartedAt);
+    if (!Number.isFinite(at)) return refuse('invalid', `"impactStartedAt" ${command.impactStartedAt.slice(0, 40)} is not an instant such as 2026-12-01T17:00:00Z`, 'impactStartedAt');
+    if (state.declaredAt && at < Date.parse(state.declaredAt) - IMPACT_START_LOOKBACK_MS) {
+      return refuse('invalid', `"impactStartedAt" ${command.impactStartedAt} is more than 30 days before the declaration (${state.declaredAt}); check the date`, 'impactStartedAt');
+    }
+    if (at !== Date.parse(state.impactStartedAt ?? '')) edit.impactStartedAt = { ...(state.impactStartedAt ? { from: state.impactStartedAt } : {}), to: new Date(at).toISOString() };
+  }
+  if (!edit.title && !edit.summary && !edit.impactStartedAt) return refuse('conflict', 'nothing changed: the title, summary and impact start already say that');
+  return accept(edit);
 }
 
 /**

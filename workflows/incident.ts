@@ -14,6 +14,7 @@ import {
   setHandler,
   startChild,
   getExternalWorkflowHandle,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -153,14 +154,21 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       // The validator already refused anything the lifecycle forbids; this guards the race where two
       // accepted updates are applied in one activation.
       if (!decision.ok) throw refusalFailure(decision.refusal);
+      const title = state.title;
       state = record(state, decision.events, now(), command.by);
       index();
+      // The list reads the title from the memo (it survives continue-as-new there): keep it current. Only an
+      // edit changes a title, and edits are newer than every recorded history, so no patch is needed.
+      if (state.title !== title) upsertMemo({ title: state.title });
       return { seq: state.lastSeq };
     },
     {
       validator: (command: Command) => {
         if (command.type === 'add-action-item' && command.dueAt && Date.parse(command.dueAt) <= Date.now()) {
           throw refusalFailure({ kind: 'invalid', reason: `"dueAt" ${command.dueAt} is in the past`, field: 'dueAt' });
+        }
+        if (command.type === 'edit-details' && command.impactStartedAt && Date.parse(command.impactStartedAt) > Date.now()) {
+          throw refusalFailure({ kind: 'invalid', reason: `"impactStartedAt" ${command.impactStartedAt} is in the future; impact can only have started already`, field: 'impactStartedAt' });
         }
         const decision = decide(state, command);
         if (!decision.ok) throw refusalFailure(decision.refusal);

@@ -38,6 +38,14 @@ function listFilters(query: Request['query']): ListFilters {
   };
 }
 
+/** An edit of title, summary or impact start: at least one of them (the schema bounds each). */
+export function detailsEdit(body: { title?: string; summary?: string; impactStartedAt?: string }, by: string): Command {
+  const { title, summary, impactStartedAt } = body;
+  if (title === undefined && summary === undefined && impactStartedAt === undefined)
+    throw new HttpError(400, 'invalid', 'send "title", "summary" or "impactStartedAt": there is nothing to edit', 'title');
+  return { type: 'edit-details', by, ...(title !== undefined ? { title } : {}), ...(summary !== undefined ? { summary } : {}), ...(impactStartedAt !== undefined ? { impactStartedAt } : {}) };
+}
+
 /** A response holds the latest of what grows without bound; GET …/timeline pages through all of it. */
 export const RESPONSE_KEEPS = { timeline: 1000, statusUpdates: 200, pages: 500 } as const;
 export function latestOf(incident: IncidentView): IncidentView {
@@ -109,6 +117,7 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
   command('/:id/updates', 'StatusUpdate', (req) => ({ type: 'post-status-update', by: actor(req), status: req.body.status, message: req.body.message, public: req.body.public }));
   command('/:id/severity', 'SeverityChange', (req) => ({ type: 'change-severity', by: actor(req), severity: req.body.severity, reason: req.body.reason, responderNeeded: req.body.responderNeeded }));
   command('/:id/roles', 'RoleAssignment', (req) => ({ type: 'assign-role', by: actor(req), role: req.body.role, person: req.body.person }));
+  command('/:id/details', 'DetailsEdit', (req) => detailsEdit(req.body, actor(req)));
   command('/:id/team', 'TeamReassignment', (req) => ({ type: 'reassign-team', by: actor(req), team: req.body.team, reason: req.body.reason }));
   command('/:id/resolve', 'Resolution', (req) => ({ type: 'resolve', by: actor(req), summary: req.body.summary }));
   command('/:id/action-items/:itemId/complete', 'ActionItemCompletion', (req) => ({ type: 'complete-action-item', by: actor(req), itemId: String(req.params.itemId) }));

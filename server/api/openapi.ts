@@ -59,6 +59,13 @@ const operations: Operation[] = [
   { method: 'post', path: `${incident}/updates`, summary: 'Post a status update', body: 'StatusUpdate', answers: refused },
   { method: 'post', path: `${incident}/severity`, summary: 'Change severity with a reason', body: 'SeverityChange', answers: refused },
   { method: 'post', path: `${incident}/roles`, summary: 'Assign a role (commander, communications, scribe)', body: 'RoleAssignment', answers: refused },
+  {
+    method: 'post',
+    path: `${incident}/details`,
+    summary: 'Edit the title, summary or impact start; recorded on the timeline with old and new (400 naming impactStartedAt if it is in the future)',
+    body: 'DetailsEdit',
+    answers: refused,
+  },
   { method: 'post', path: `${incident}/team`, summary: 'Reassign to another team', body: 'TeamReassignment', answers: refused },
   { method: 'post', path: `${incident}/resolve`, summary: 'Resolve', body: 'Resolution', answers: refused },
   { method: 'get', path: `${incident}/postmortem`, summary: 'Postmortem draft from the timeline, and the published one', answers: { '404': 'No such incident' } },

@@ -52,6 +52,16 @@ export const schemas = {
     'Raise or lower the severity, with the reason.',
   ),
   RoleAssignment: body({ role: { enum: [...ROLES] }, person: member, by }, ['role', 'person'], 'Assign a role; replacing a holder is a recorded handoff.'),
+  DetailsEdit: body(
+    {
+      title: text(200),
+      summary: text(5000),
+      impactStartedAt: { type: 'string', format: 'date-time', description: 'When the impact began: not in the future, at most 30 days before the declaration.' },
+      by,
+    },
+    [],
+    'Edit the title, summary or impact start (at least one); the timeline records old and new.',
+  ),
   TeamReassignment: body({ team: text(100), reason: text(2000), by }, ['team', 'reason'], 'Hand the incident to another team.'),
   Resolution: body({ summary: text(5000), by }, ['summary'], 'Resolve the incident.'),
   ActionItem: body({ title: text(500), owner: member, dueAt: { type: 'string', format: 'date-time' }, by }, ['title', 'owner'], 'Add an action item.'),

@@ -27,7 +27,8 @@ export function closingReport(incident: IncidentView, context: DocumentContext =
   const free = blamelessScrubber(peopleOf(incident, context.people));
   const components = affectedComponents(incident, context.services ?? {});
   const end = incident.resolvedAt ?? context.now ?? new Date().toISOString();
-  const lasted = durationInWords(Date.parse(end) - Date.parse(incident.declaredAt));
+  // The impact lasted from when it began, if someone set that, not merely from when it was declared.
+  const lasted = durationInWords(Date.parse(end) - Date.parse(incident.impactStartedAt ?? incident.declaredAt));
   const worstImpact =
     IMPACT_LABELS[
       impactOf(
@@ -41,7 +42,10 @@ export function closingReport(incident: IncidentView, context: DocumentContext =
       )
     ].toLowerCase();
 
-  const timeline: string[] = [`- ${utc(incident.declaredAt)} — Incident declared (${severityPath(incident).split(' → ')[0]})`];
+  const timeline: string[] = [
+    ...(incident.impactStartedAt ? [`- ${utc(incident.impactStartedAt)} — Impact began`] : []),
+    `- ${utc(incident.declaredAt)} — Incident declared (${severityPath(incident).split(' → ')[0]})`,
+  ];
   for (const event of incident.timeline) {
     if (event.type === 'acknowledged') timeline.push(`- ${utc(event.at)} — A responder acknowledged and began work`);
     if (event.type === 'status-updated') timeline.push(`- ${utc(event.at)} — ${UPDATE_LABELS[event.status]}${event.public ? ' (published to customers)' : ''}: ${free(event.message)}`);

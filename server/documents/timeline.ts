@@ -26,6 +26,14 @@ export function describeEvent(event: TimelineEvent, free: (text: string) => stri
       return `Severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${free(event.reason)}`;
     case 'role-assigned':
       return event.previous ? `${event.role} handed over from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
+    case 'details-edited': {
+      const changes = [
+        event.title ? `title "${free(event.title.from ?? '')}" → "${free(event.title.to)}"` : '',
+        event.summary ? `summary → "${free(event.summary.to)}"` : '',
+        event.impactStartedAt ? `impact start ${event.impactStartedAt.from ? `${utc(event.impactStartedAt.from)} → ` : ''}${utc(event.impactStartedAt.to)}` : '',
+      ].filter(Boolean);
+      return `Edited ${changes.join('; ')}`;
+    }
     case 'team-reassigned':
       return `Reassigned from team ${event.from ?? '(none)'} to ${event.to}: ${free(event.reason)}`;
     case 'resolved':

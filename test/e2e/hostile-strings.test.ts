@@ -42,6 +42,7 @@ const routes = (id: string): [string, Record<string, unknown>][] => [
   [`/api/v1/incidents/${id}/updates`, { status: 'investigating', message: 'x' }],
   [`/api/v1/incidents/${id}/severity`, { severity: 'SEV2', reason: 'x' }],
   [`/api/v1/incidents/${id}/roles`, { role: 'scribe', person: 'x' }],
+  [`/api/v1/incidents/${id}/details`, { title: 'x' }],
   [`/api/v1/incidents/${id}/team`, { team: 'payments', reason: 'x' }],
   [`/api/v1/incidents/${id}/resolve`, { summary: 'x' }],
   [`/api/v1/incidents/${id}/action-items`, { title: 'x', owner: 'x' }],

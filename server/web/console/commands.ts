@@ -8,6 +8,7 @@ import { PHASES, type Command, type Declaration } from '../../../workflows/incid
 import { HttpError, refusalError } from '../../api/errors';
 import { resolveDeclaration } from '../../../usecases/declaration';
 import { validateBody, type SchemaName } from '../../api/schemas';
+import { detailsEdit } from '../../api/incident-routes';
 import type { ListFilters } from '../../../engine/incidents';
 
 type Form = Record<string, unknown>;
@@ -19,6 +20,7 @@ export const NOTICES = {
   published: 'Published to the public status page.',
   severity: 'Severity changed.',
   role: 'Role assigned.',
+  edited: 'Details edited.',
   team: 'Incident reassigned.',
   resolved: 'Incident resolved.',
   'item-added': 'Action item added.',
@@ -51,6 +53,7 @@ const FIELD_LABELS: Record<string, string> = {
   from: 'From',
   to: 'Until',
   replaces: 'Instead of',
+  impactStartedAt: 'Impact began',
 };
 
 /** 400 naming the form's field (by its label) unless `body` matches the API's schema. */
@@ -96,6 +99,15 @@ export function commandFromForm(action: string, form: Form, by: string): { comma
       const body = defined({ role: text(form, 'role'), person: text(form, 'person') });
       check('RoleAssignment', body);
       return { command: { type: 'assign-role', by, role: body.role as never, person: body.person as string }, name: 'role' };
+    }
+    case 'details': {
+      // The console's datetime-local field has no zone: the console shows every time in UTC, so it is UTC.
+      const impact = text(form, 'impactStartedAt');
+      if (impact && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(impact))
+        throw new HttpError(400, 'invalid', 'Impact began must be a UTC date and time such as 2026-12-01T17:00', 'impactStartedAt');
+      const body = defined({ title: text(form, 'title'), summary: text(form, 'summary'), impactStartedAt: impact ? `${impact.length === 16 ? `${impact}:00` : impact}Z` : undefined });
+      check('DetailsEdit', body);
+      return { command: detailsEdit(body, by), name: 'edited' };
     }
     case 'team': {
       const body = defined({ team: text(form, 'team'), reason: text(form, 'reason') });

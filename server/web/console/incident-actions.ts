@@ -49,6 +49,29 @@ ${checkbox({ id: 'u-public', name: 'public', label: 'Public: show this update on
   );
 }
 
+/** Policy's people as suggestions: roles and action items go only to them (anyone else is refused). */
+export function peopleList(policy: Policy): Html {
+  return html`<datalist id="people">${Object.values(policy.people)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((person) => html`<option value="${person.id}">${person.name}</option>`)}</datalist>`;
+}
+
+/** Title, summary and impact start, as they are learnt: folded away, prefilled with what they say now. */
+export function editDetailsForm(session: Session, incident: IncidentView): Html {
+  return html`<details class="card edit-details"><summary>Edit title, summary or impact start</summary>
+${postForm(
+  session,
+  `/console/incidents/${incident.id}/details`,
+  'Edit the incident',
+  html`
+${textField({ id: 'e-title', name: 'title', label: 'Title', value: incident.title, required: true, maxlength: 200 })}
+${textArea({ id: 'e-summary', name: 'summary', label: 'Summary', value: incident.summary ?? '' })}
+${textField({ id: 'e-impact', name: 'impactStartedAt', label: 'Impact began (UTC)', type: 'datetime-local', value: incident.impactStartedAt?.slice(0, 16), hint: 'When customers were first affected, if before the declaration; durations of impact count from it.' })}`,
+  'Save changes',
+  { secondary: true },
+)}</details>`;
+}
+
 /** The other commands, below the ones that fit the moment. */
 export function actionForms(session: Session, incident: IncidentView, policy: Policy): Html {
   const base = `/console/incidents/${incident.id}`;
@@ -69,7 +92,7 @@ ${postForm(
   'Assign a role',
   html`
 ${selectField({ id: 'r-role', name: 'role', label: 'Role', choices: [...ROLES] })}
-${textField({ id: 'r-person', name: 'person', label: 'Person', required: true, maxlength: 200 })}`,
+${textField({ id: 'r-person', name: 'person', label: 'Person', required: true, maxlength: 200, list: 'people', hint: 'Someone in policy, by their id.' })}`,
   'Assign role',
 )}
 ${postForm(
@@ -111,7 +134,7 @@ ${postForm(
   'Add an action item',
   html`
 ${textField({ id: 'a-title', name: 'title', label: 'Action', required: true })}
-${textField({ id: 'a-owner', name: 'owner', label: 'Owner', required: true, maxlength: 200 })}
+${textField({ id: 'a-owner', name: 'owner', label: 'Owner', required: true, maxlength: 200, list: 'people' })}
 ${textField({ id: 'a-due', name: 'due', label: 'Due date', type: 'date', hint: 'Due at 17:00 UTC on that day; without one, the due period of the severity policy applies.' })}`,
   'Add action item',
 )}`;

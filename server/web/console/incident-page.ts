@@ -14,7 +14,7 @@ import type { Session } from '../session';
 import { alertsPanel } from './alerts-panel';
 import { renderMarkdown } from '../markdown';
 import { countdown, dueNext, type DueItem } from './due-next';
-import { acknowledgeAction, actionForms, actionItemForms, customerMessageForm, postmortemForm, statusUpdateForm } from './incident-actions';
+import { acknowledgeAction, actionForms, actionItemForms, customerMessageForm, editDetailsForm, peopleList, postmortemForm, statusUpdateForm } from './incident-actions';
 import { CONSOLE_SCRIPT_PATH } from './console-script';
 import { consolePage, flash, type Flash } from './views';
 
@@ -69,6 +69,7 @@ function facts(incident: IncidentView): Html {
 ${row('Severity', html`${incident.severity}${shown ? ' (on the public status page once a public update is posted)' : ' (not on the public status page)'}`)}
 ${row('Status', `${incident.status} · phase ${incident.phase}`)}
 ${row('Team', incident.team)}${row('Service', incident.service)}
+${incident.impactStartedAt ? row('Impact began', time(incident.impactStartedAt)) : ''}
 ${row('Declared', html`${time(incident.declaredAt)}${incident.reporter ? ` by ${incident.reporter}` : ''}`)}
 ${row('Acknowledged', incident.acknowledgedAt ? html`${time(incident.acknowledgedAt)} by ${incident.acknowledgedBy ?? 'unknown'}` : 'not yet')}
 ${row('Resolved', incident.resolvedAt ? html`${time(incident.resolvedAt)}: ${incident.resolution ?? ''}` : 'not yet')}
@@ -157,6 +158,7 @@ ${closed ? '' : shortcuts(incident)}
 <p id="live-note" class="muted live-note" role="status" data-events="/console/incidents/${incident.id}/events" data-seq="${incident.timelineCount}"></p>
 ${closed ? '' : statusUpdateForm(session, incident)}
 <div id="live-facts" data-live>${facts(incident)}</div>
+${closed ? '' : editDetailsForm(session, incident)}
 <nav aria-label="On this page" class="card"><ul class="plain row">
 ${closed ? '' : html`<li><a href="#comms-heading">Customer communication</a></li><li><a href="#actions-heading">More actions</a></li>`}
 <li><a href="#alerts-heading">Alerts</a></li><li><a href="#updates-heading">Status updates</a></li><li><a href="#pages-heading">Pages</a></li><li><a href="#items-heading">Action items</a></li><li><a href="#postmortem-heading">Postmortem</a></li><li><a href="#timeline-heading">Timeline</a></li>
@@ -175,6 +177,7 @@ ${section('pages-heading', 'Pages', pages(incident), true)}
 ${section('items-heading', 'Action items', html`${actionItems(incident)}${closed ? '' : actionItemForms(session, incident)}`)}
 ${section('postmortem-heading', 'Postmortem', html`${incident.postmortem ? html`<p>Published ${time(incident.postmortem.publishedAt)} by ${incident.postmortem.publishedBy}.</p>${renderMarkdown(incident.postmortem.markdown)}` : ''}${closed ? '' : postmortemForm(session, incident, postmortemDraft)}`)}
 ${section('report-heading', 'Closing report', html`<p><a href="/console/incidents/${incident.id}/report">Read the closing report for stakeholders</a> (Markdown, from this incident's data).</p>`)}
-${section('timeline-heading', 'Timeline', timeline(incident), true)}`;
+${section('timeline-heading', 'Timeline', timeline(incident), true)}
+${closed ? '' : peopleList(policy)}`;
   return consolePage(session, incident.title, body, { scripts: [CONSOLE_SCRIPT_PATH] });
 }
