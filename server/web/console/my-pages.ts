@@ -54,6 +54,16 @@ const KIND_WORDS: Record<string, string> = {
 /** An incident's own page; on-call notices (`oncall-<team>`) have none of their own. */
 const linkOf = (entry: InboxEntry) => (entry.incidentId.startsWith('oncall-') ? '/console/oncall' : `/console/incidents/${encodeURIComponent(entry.incidentId)}`);
 
+/**
+ * What the notification asks, without repeating the title shown above it: a page's headline is the title
+ * again, its detail says the level and what to do; a reminder's headline says what it is about.
+ */
+function whatWasAsked(entry: InboxEntry): Html {
+  const detail = entry.body.split('\n\n')[0];
+  const headline = entry.headline.includes(entry.incidentTitle) ? '' : entry.headline;
+  return html`${headline ? html`<strong>${headline}</strong> — ` : ''}${detail}`;
+}
+
 function acknowledgeForm(session: Session, entry: InboxEntry): Html {
   return html`<form class="inline" method="post" action="/console/incidents/${encodeURIComponent(entry.incidentId)}/acknowledge">${csrfField(session)}<input type="hidden" name="_back" value="mine"><button type="submit" class="big" aria-label="Acknowledge ${entry.incidentTitle}">Acknowledge</button></form>`;
 }
@@ -61,7 +71,7 @@ function acknowledgeForm(session: Session, entry: InboxEntry): Html {
 function entryView(session: Session, entry: InboxEntry, waiting: boolean, first: boolean): Html {
   return html`<li class="my-page${waiting ? ' waiting' : ''}">
 <div class="my-page-head"><span class="pill sev">${entry.severity}</span> <a class="my-page-title" href="${linkOf(entry)}">${entry.incidentTitle}</a>${waiting ? html` <span class="flag">Unacknowledged</span>` : ''}</div>
-<p class="my-page-what">${entry.headline}</p>
+<p class="my-page-what">${whatWasAsked(entry)}</p>
 <p class="muted">${KIND_WORDS[entry.kind] ?? entry.kind} · ${time(entry.deliveredAt)} · <span class="mono">${entry.incidentId}</span></p>
 ${waiting && first ? acknowledgeForm(session, entry) : ''}
 </li>`;

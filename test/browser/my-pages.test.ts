@@ -1,0 +1,86 @@
+/**
+ * My pages in real Chromium at laptop and phone size: a declared SEV2 lands in the paged person's inbox, the
+ * header counts it, the list points there, Acknowledge on the page acts as them and brings them back. A
+ * hostile, long title stays text and wraps. Screenshots go to test/artifacts/browser/.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import type { IncidentView } from '../../workflows/incident-view';
+import { useBrowserStack, VIEWPORTS } from '../support/browser';
+import { apiClient } from '../support/stack';
+
+const file = useBrowserStack();
+
+describe.each(VIEWPORTS)('My pages at $name size', ({ name, viewport, isMobile }) => {
+  it('shows the paged person their page first, with Acknowledge that acts as them', async () => {
+    const api = apiClient(file.stack.url, file.stack.token);
+    const declare = async (title: string) => {
+      const declared = await api.post<IncidentView>('/api/v1/incidents', { title, severity: 'SEV2', service: 'checkout-api' });
+      expect(declared.status).toBe(201);
+      return declared.body.id;
+    };
+    const older = await declare(`<script>alert("${name}")</script> Ledger writes time out ${'and keep timing out '.repeat(5)}`);
+    const id = await declare(`Checkout returns 500s for card payments (${name})`);
+    const paged = await vi.waitFor(
+      async () => {
+        const view = (await api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
+        const page = view.pages.find((entry) => entry.kind === 'page' || entry.kind === 'overflow');
+        expect(page).toBeDefined();
+        return page!.to;
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    await vi.waitFor(async () => expect((await file.stack.store!.inbox.of(paged)).map((entry) => entry.incidentId)).toEqual(expect.arrayContaining([id, older])), { timeout: 15_000, interval: 100 });
+
+    const context = await file.browser.newContext({ viewport, isMobile, hasTouch: isMobile, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => void dialogs.push(dialog.message()));
+    await page.goto(`${file.stack.url}/console/login`);
+    await page.getByLabel('Your name').fill(paged);
+    await page.getByLabel('Admin token').fill(file.stack.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // The list opens with what waits for this person, and the header counts it.
+    const badge = page.locator('header .badge');
+    expect(Number(await badge.innerText())).toBeGreaterThanOrEqual(2);
+    await page
+      .getByText(/paged you and waits? for acknowledgement/)
+      .first()
+      .waitFor();
+    await file.shot(page, `${name}-mine-1-list`);
+
+    await page
+      .getByRole('link', { name: /My pages/ })
+      .first()
+      .click();
+    await page.waitForURL(/\/console\/mine$/);
+    const newest = page.locator('li.my-page').first();
+    expect(await newest.locator('.my-page-title').innerText()).toBe(`Checkout returns 500s for card payments (${name})`);
+    expect(await newest.locator('.flag').innerText()).toBe('Unacknowledged');
+    const acknowledge = newest.getByRole('button', { name: 'Acknowledge' });
+    const box = await acknowledge.boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+    expect(await page.locator('li.my-page', { hasText: 'Ledger writes time out' }).locator('.my-page-title').innerText()).toContain(`<script>alert("${name}")</script>`);
+    await file.shot(page, `${name}-mine-2-waiting`);
+
+    await acknowledge.click();
+    await page.getByText('Acknowledged: paging has stopped.').waitFor();
+    expect((await api.get<IncidentView>(`/api/v1/incidents/${id}`)).body.acknowledgedBy).toBe(paged);
+    expect(
+      await page
+        .locator('li.my-page', { hasText: `(${name})` })
+        .locator('.flag')
+        .count(),
+    ).toBe(0);
+    await file.shot(page, `${name}-mine-3-acknowledged`);
+
+    // The page's title links to the incident.
+    await page
+      .locator('li.my-page', { hasText: `(${name})` })
+      .locator('a.my-page-title')
+      .click();
+    await page.waitForURL(new RegExp(`/console/incidents/${id}`));
+    expect(dialogs).toEqual([]);
+    await context.close();
+  });
+});
