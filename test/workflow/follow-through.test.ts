@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { inject } from 'vitest';
 import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
 import { createPagingActivities } from '../../activities/paging';
+import type { NotificationAction } from '../../activities/channels';
+import { verifyActionLink } from '../../common/action-links';
 import { onCallAt } from '../../policy/oncall';
 import { loadPolicyDir } from '../../policy/io/load';
 import { createLogger } from '../../server/runtime/log';
@@ -33,6 +35,7 @@ let inbox: WebhookReceiver;
 let policy: IncidentPolicy;
 
 let store: PolicyStore;
+const LINK_SECRET = 'follow-through-link-secret-follow-through';
 
 beforeAll(async () => {
   installRuntimeLogging(createLogger('warn'));
@@ -55,7 +58,7 @@ beforeEach(async () => {
   await registerSearchAttributes(env.connection, 'default');
   const overrides = new Overrides(env.client);
   const activities = {
-    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test' }),
+    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test', linkSecret: LINK_SECRET }),
     ...createOnCallNoticeActivities({ policies: store, overrides }),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
@@ -97,6 +100,7 @@ const pagesFor = (id: string) =>
     return json.incident.id === id && (json.kind === 'page' || json.kind === 'escalation');
   });
 const recipient = (delivery: { path: string }) => delivery.path.split('/').pop();
+const payload = (delivery: { json: unknown }) => delivery.json as { kind: string; headline: string; incident: { id: string; url: string }; actions: NotificationAction[] };
 
 describe('paging and escalation', () => {
   it('pages level 1, escalates to level 2 after the acknowledgement timeout, and stops on acknowledgement', async () => {
@@ -111,6 +115,16 @@ describe('paging and escalation', () => {
     const second = pagesFor('esc1');
     expect(second).toHaveLength(2);
     expect(recipient(second[1])).not.toBe(recipient(second[0]));
+    // Each page links to the console and carries an Acknowledge link signed for its own recipient and this incident.
+    for (const page of second) {
+      expect(payload(page).incident.url).toBe('http://marshal.test/console/incidents/esc1');
+      const [acknowledge, ...others] = payload(page).actions;
+      expect(others).toEqual([]);
+      expect(acknowledge).toMatchObject({ kind: 'acknowledge', label: 'Acknowledge' });
+      expect(acknowledge.url.startsWith('http://marshal.test/console/ack?t=')).toBe(true);
+      const link = await verifyActionLink(LINK_SECRET, new URL(acknowledge.url).searchParams.get('t'), 'acknowledge');
+      expect([link.personId, link.incidentId]).toEqual([recipient(page), 'esc1']);
+    }
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: recipient(second[1])! }] });
     await env.sleep('2 hours');
     // Acknowledged: the lead is never paged, only later reminders may arrive.
@@ -127,6 +141,10 @@ describe('paging and escalation', () => {
     const state = await settled(handle);
     expect(state.timeline.some((event) => event.type === 'escalation-exhausted')).toBe(true);
     expect(state.pages.at(-1)).toMatchObject({ kind: 'lead', to: 'judy', outcome: 'delivered' });
+    // Telling the lead asks for no acknowledgement: no Acknowledge link.
+    const told = inbox.received.filter((delivery) => payload(delivery).incident.id === 'esc2' && recipient(delivery) === 'judy' && payload(delivery).kind === 'reminder');
+    expect(told.length).toBeGreaterThan(0);
+    expect(told.map((delivery) => payload(delivery).actions)).toEqual(told.map(() => []));
     expect(state.acknowledgedAt).toBeUndefined();
   });
 
@@ -140,6 +158,11 @@ describe('paging and escalation', () => {
     await env.sleep('60 minutes');
     state = await settled(handle);
     expect(state.pages.filter((page) => page.kind === 'lead' && page.headline === 'Status updates missed')).toHaveLength(1);
+    // The reminder links to the console's update form; the lead's notice carries no action.
+    const rem1 = inbox.received.filter((delivery) => payload(delivery).incident.id === 'rem1');
+    const due = rem1.find((delivery) => payload(delivery).headline === 'Status update due')!;
+    expect(payload(due).actions).toEqual([{ kind: 'post-update', label: 'Post an update', url: 'http://marshal.test/console/incidents/rem1#u-message' }]);
+    expect(payload(rem1.find((delivery) => payload(delivery).headline === 'Status updates missed')!).actions).toEqual([]);
     // An update resets the cadence: no reminder in the next 50 minutes.
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'post-status-update', by: 'wendy', status: 'identified', message: 'cache node down' }] });
     const reminders = async () => (await settled(handle)).pages.filter((page) => page.headline === 'Status update due').length;
