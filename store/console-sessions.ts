@@ -13,9 +13,9 @@ export const SESSION_IDLE_MS = 8 * 3_600_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3_600_000;
 
 export interface ConsoleSession {
-  /** Who acts: the policy person (OIDC) or the name typed at an admin-token sign-in. */
+  /** Who acts: the policy person (OIDC, a sign-in link) or the name typed at an admin-token sign-in. */
   actor: string;
-  /** How they signed in: `oidc` or `admin-token`. */
+  /** How they signed in: `oidc`, `sign-in-link` or `admin-token`. */
   via: string;
   csrf: string;
   expiresAt: number;

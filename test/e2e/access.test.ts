@@ -192,5 +192,17 @@ describe('the audit trail', () => {
     expect(events.some((event) => event.action === 'POST /api/v1/tokens' && event.outcome === 'done')).toBe(true);
     expect(events.some((event) => event.actor === 'mallory' && event.action === 'DELETE /api/v1/tokens/:id' && event.outcome === 'done')).toBe(true);
     expect(events.some((event) => event.actor === 'judy' && event.action === 'POST /api/v1/policies/reload')).toBe(true);
+    // Paged back by keyset and filtered by action; hostile paging values are a 400 naming them.
+    const first = (await clients.admin.get('/api/v1/audit?limit=2')).body.events as (Entry & { id: number })[];
+    const older = (await clients.admin.get(`/api/v1/audit?limit=2&before=${first[1].id}`)).body.events as (Entry & { id: number })[];
+    expect(older[0].id).toBeLessThan(first[1].id);
+    const reloads = (await clients.admin.get(`/api/v1/audit?action=${encodeURIComponent('POST /api/v1/policies/reload')}`)).body.events as Entry[];
+    expect(reloads.length).toBeGreaterThan(0);
+    expect(reloads.every((event) => event.action === 'POST /api/v1/policies/reload')).toBe(true);
+    for (const query of ['before=abc', 'before=0', 'action=', `actor=${'x'.repeat(300)}`]) {
+      const answer = await clients.admin.get(`/api/v1/audit?${query}`);
+      expect(answer.status, query.slice(0, 20)).toBe(400);
+      expect(answer.body.error.field).toBe(query.split('=')[0]);
+    }
   });
 });

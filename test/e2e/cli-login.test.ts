@@ -187,5 +187,16 @@ describe('marshal login', () => {
     expect(answer!.status).toBe(429);
     expect(Number(answer!.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await anonymous.post('/api/v1/cli-login', { host: 'more' })).status).toBe(429);
+
+    // In the console, naming codes that match no login is slowed down too.
+    const frank = await signedIn('frank');
+    let page: Awaited<ReturnType<typeof frank.get>> | undefined;
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      page = await frank.get(`/console/cli-login?code=BBBB-${'BCDFGHJKLMNPQRSTVWXZ'[attempt % 20]}BBB`);
+      if (page.status === 429) break;
+      expect(page.status).toBe(404);
+    }
+    expect(page!.status).toBe(429);
+    expect(page!.text).toContain('Too many codes');
   }, 60_000);
 });

@@ -153,8 +153,19 @@ describe('one-time sign-in links', () => {
     const refused = await console.post('/console/sign-in-links', { person: '<b>nobody</b>' });
     expect(refused.status).toBe(400);
     expect(refused.text).not.toContain('<b>nobody');
+    // The audit page refuses hostile filters with a page naming them, never a trace.
+    for (const query of ['before=abc', 'before=99999999999999999999', `actor=${'x'.repeat(300)}`, 'actor=%00', 'before=-1', 'actor=a&actor=b']) {
+      const answer = await console.get(`/console/audit?${query}`);
+      expect([400], query.slice(0, 30)).toContain(answer.status);
+      noTrace(answer.text);
+    }
+    const filtered = await console.get('/console/audit?actor=bob&action=sign-in+link+used');
+    expect(filtered.status).toBe(200);
+    expect(filtered.text).toContain('sign-in link used');
+    expect(filtered.text).not.toContain('sign-in link issued</span>');
     // A responder is refused the admin pages.
     expect((await bob.get('/console/sign-in-links')).status).toBe(403);
     expect((await bob.post('/console/sign-in-links', { person: 'bob' })).status).toBe(403);
+    expect((await bob.get('/console/audit')).status).toBe(403);
   }, 60_000);
 });

@@ -17,7 +17,7 @@ import type { Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
 import { sendHtml } from '../layout';
 import type { Session, SessionKeeper } from '../session';
-import type { SignInThrottle } from '../throttle';
+import { SignInThrottle } from '../throttle';
 import { auditPage, cliLoginPage, issueLinkPage, linkConfirmPage, linkRefusedPage } from './access-pages';
 import { errorPage } from './views';
 
@@ -177,21 +177,38 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
       }),
     );
 
+  // Guessing someone else's pending user code (2^34 of them, live 10 minutes) takes many tries: an address
+  // that names codes Marshal does not know is slowed down, apart from the sign-in brake so a few typos do
+  // not lock anyone out of signing in.
+  const codeGuesses = new SignInThrottle({ failures: 20, windowMs: 10 * 60_000 });
+  const guessing = (req: Request, res: Response) => {
+    const wait = codeGuesses.retryAfter(req.ip ?? 'unknown');
+    if (wait === 0) return false;
+    res.set('Retry-After', String(wait));
+    sendHtml(res, 429, cliLoginPage(sessionOf(res), { error: `Too many codes that match no CLI login. Try again in ${Math.ceil(wait / 60)} minute(s).` }));
+    return true;
+  };
+
   withSession.get('/cli-login', async (req, res) => {
     const session = sessionOf(res);
+    if (guessing(req, res)) return;
     const given = req.query.code;
     if (given === undefined || given === '') return sendHtml(res, 200, cliLoginPage(session));
     const code = normalUserCode(given);
     if (!code) return sendHtml(res, 400, cliLoginPage(session, { error: 'That is not a code marshal login prints (8 letters, like BDFG-HJKL).' }));
     if (!personOf(res)) return notAPerson(res);
     const login = await logins().find(code);
-    if (!login) return sendHtml(res, 404, cliLoginPage(session, { error: `No CLI login has the code ${code}. Check it against your terminal, or run marshal login again.` }));
+    if (!login) {
+      codeGuesses.fail(req.ip ?? 'unknown');
+      return sendHtml(res, 404, cliLoginPage(session, { error: `No CLI login has the code ${code}. Check it against your terminal, or run marshal login again.` }));
+    }
     if (login.state !== 'pending') return sendHtml(res, 410, cliLoginPage(session, { error: stale(login.state) }));
     sendHtml(res, 200, cliLoginPage(session, { code, login }));
   });
 
   withSession.post('/cli-login', async (req, res) => {
     const session = sessionOf(res);
+    if (guessing(req, res)) return;
     const code = normalUserCode(req.query.code);
     const decision = req.query.decision;
     if (!code || (decision !== 'allow' && decision !== 'deny')) return sendHtml(res, 400, cliLoginPage(session, { error: 'That is not a code marshal login prints (8 letters, like BDFG-HJKL).' }));
@@ -199,7 +216,10 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
     if (!person) return notAPerson(res);
     const allow = decision === 'allow';
     const before = await logins().find(code);
-    if (!before) return sendHtml(res, 404, cliLoginPage(session, { error: `No CLI login has the code ${code}. Run marshal login again.` }));
+    if (!before) {
+      codeGuesses.fail(req.ip ?? 'unknown');
+      return sendHtml(res, 404, cliLoginPage(session, { error: `No CLI login has the code ${code}. Run marshal login again.` }));
+    }
     const after = await logins().decide(code, person, allow);
     const mine = after && (allow ? after.state === 'approved' && after.approvedBy === person : after.state === 'denied') && before.state === 'pending';
     record(req, {
