@@ -1,7 +1,7 @@
 /**
  * My pages in real Chromium at laptop and phone size: a declared SEV2 lands in the paged person's inbox, the
- * header counts it, the list points there, Acknowledge on the page acts as them and brings them back. A
- * hostile, long title stays text and wraps. Screenshots go to test/artifacts/browser/.
+ * header counts it, the list points there, Acknowledge on the page acts as them and brings them back, and
+ * an acknowledgement made elsewhere reaches the open page live. A hostile, long title stays text and wraps. Screenshots go to test/artifacts/browser/.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
@@ -73,6 +73,14 @@ describe.each(VIEWPORTS)('My pages at $name size', ({ name, viewport, isMobile }
         .count(),
     ).toBe(0);
     await file.shot(page, `${name}-mine-3-acknowledged`);
+
+    // Acknowledged elsewhere (here through the API): the open page follows without a reload.
+    await page.evaluate('window.__sameDocument = true');
+    expect((await api.post(`/api/v1/incidents/${older}/acknowledge`, { by: paged })).status).toBe(200);
+    await vi.waitFor(async () => expect(await page.locator('li.my-page .flag').count()).toBe(0), { timeout: 20_000, interval: 250 });
+    expect(await page.evaluate('window.__sameDocument')).toBe(true);
+    expect(await page.locator('#live-note').innerText()).toMatch(/^Updated /);
+    expect(await page.getByText('Nothing waits for you.').count()).toBe(1);
 
     // The page's title links to the incident.
     await page

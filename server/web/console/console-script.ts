@@ -3,7 +3,8 @@
  * code). It only enhances: every page reads correctly without it, the server having written each countdown
  * as of the moment it rendered. It does three things:
  * - counts `<time datetime data-countdown>` down every second ("in 4m 05s", "overdue by 12s");
- * - listens to the incident's server-sent events and, when something changed, fetches the page again and
+ * - listens to the page's server-sent events (an incident's, or My pages') and, when something changed (the
+ *   number it is told differs from the one the page was rendered with), fetches the page again and
  *   swaps in the `[data-live]` parts — never a form being typed into, so no half-written update is lost;
  * - keyboard shortcuts named by `data-shortcut` attributes (a: acknowledge, u: write an update), ignored
  *   while typing in a field or with a modifier held.
@@ -69,7 +70,7 @@ export const CONSOLE_SCRIPT = `'use strict';
     source.addEventListener('changed', function (message) {
       var data = {};
       try { data = JSON.parse(message.data); } catch (e) { return; }
-      if (data.seq > seq) { seq = data.seq; refresh(); }
+      if (typeof data.seq === 'number' && data.seq !== seq) { seq = data.seq; refresh(); }
     });
     // Signed out or the session expired: the server ends the stream; stop rather than retry for ever.
     source.addEventListener('ended', function () { source.close(); });

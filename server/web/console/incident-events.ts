@@ -22,6 +22,19 @@ const FAILURES_BEFORE_ENDING = 5;
 const AFTER_EVERY_EVENT = 2_147_483_647;
 
 export function incidentChanges(res: Response, deps: { id: string; session: Session; incidents: Pick<Incidents, 'timeline'>; logger: Logger }): void {
+  changeStream(res, {
+    session: deps.session,
+    logger: deps.logger,
+    about: { incident: deps.id },
+    version: async () => (await deps.incidents.timeline(deps.id, AFTER_EVERY_EVENT, 1)).total,
+  });
+}
+
+/**
+ * The stream itself, for anything a page can number: `version` is read every POLL_MS and `changed` sent
+ * whenever it differs from the last one read (My pages numbers its inbox and what waits in it).
+ */
+export function changeStream(res: Response, deps: { session: Session; logger: Logger; about: Record<string, string>; version: () => Promise<number> }): void {
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -50,7 +63,7 @@ export function incidentChanges(res: Response, deps: { id: string; session: Sess
     if (polling || ended) return;
     polling = true;
     try {
-      const { total } = await deps.incidents.timeline(deps.id, AFTER_EVERY_EVENT, 1);
+      const total = await deps.version();
       failures = 0;
       if (total !== seq && !ended) {
         seq = total;
@@ -59,7 +72,7 @@ export function incidentChanges(res: Response, deps: { id: string; session: Sess
     } catch (error) {
       failures++;
       if (failures >= FAILURES_BEFORE_ENDING) {
-        deps.logger.warn({ err: error, incident: deps.id }, 'console event stream ended after failed reads');
+        deps.logger.warn({ err: error, ...deps.about }, 'console event stream ended after failed reads');
         end();
       }
     } finally {

@@ -8,6 +8,7 @@ import type { Policy } from '../../../policy/types';
 import type { Inbox, InboxEntry } from '../../../store/inbox';
 import { html, time, type Html } from '../html';
 import type { Session } from '../session';
+import { CONSOLE_SCRIPT_PATH } from './console-script';
 import { csrfField } from './forms';
 import { consolePage, flash, type Flash } from './views';
 
@@ -40,6 +41,21 @@ export async function waitingFor(person: string, incidents: Incidents, inbox: In
 export async function myPages(person: string, incidents: Incidents, inbox: Inbox): Promise<{ entries: InboxEntry[]; waiting: Set<string> }> {
   const [entries, waiting] = await Promise.all([inbox.of(person, SHOWN), waitingFor(person, incidents, inbox)]);
   return { entries, waiting };
+}
+
+/**
+ * A number for what My pages shows: the newest notification and the incidents waiting. Its event stream
+ * sends it whenever it changes, and the page fetches itself again; it need only differ, not grow.
+ */
+export function myPagesVersion(newestKey: string | undefined, waiting: Set<string>): number {
+  let hash = 0x811c9dc5;
+  for (const char of JSON.stringify([newestKey ?? '', [...waiting].sort()])) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return hash & 0x7fffffff;
+}
+
+export async function currentVersion(person: string, incidents: Incidents, inbox: Inbox): Promise<number> {
+  const [[newest], waiting] = await Promise.all([inbox.of(person, 1), waitingFor(person, incidents, inbox)]);
+  return myPagesVersion(newest?.key, waiting);
 }
 
 const KIND_WORDS: Record<string, string> = {
@@ -103,8 +119,10 @@ export function myPagesPage(session: Session, person: string | undefined, data: 
     waiting.size > 0 ? `(${waiting.size}) My pages` : 'My pages',
     html`<h1>My pages</h1>
 ${flash(messages)}
-${summary}
-${entries.length === 0 ? html`<p>No pages yet. When Marshal pages you, the page shows here at once, whatever else your contacts are.</p>` : html`<ol class="my-pages">${items}</ol>`}
+<p id="live-note" class="muted live-note" role="status" data-events="/console/mine/events" data-seq="${myPagesVersion(entries[0]?.key, waiting)}"></p>
+<div id="mine-live" data-live>${summary}
+${entries.length === 0 ? html`<p>No pages yet. When Marshal pages you, the page shows here at once, whatever else your contacts are.</p>` : html`<ol class="my-pages">${items}</ol>`}</div>
 <p class="muted">Every page, reminder and notice sent to ${person} lands here first; email, Slack and webhooks follow as your team file lists them.</p>`,
+    { scripts: [CONSOLE_SCRIPT_PATH] },
   );
 }

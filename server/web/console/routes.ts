@@ -26,7 +26,7 @@ import { SessionKeeper, type Session } from '../session';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH } from './console-script';
 import { attentionNeeded } from './due-next';
-import { incidentChanges } from './incident-events';
+import { changeStream, incidentChanges } from './incident-events';
 import { incidentPage } from './incident-page';
 import { givenQuery, insightConsoleRoutes } from './insight-routes';
 import { oncallConsoleRoutes } from './oncall-routes';
@@ -42,7 +42,7 @@ import { consoleAccessRoutes, isAdminSession } from './access-routes';
 import type { UsedActionLinks } from '../../../store/action-links';
 import { acknowledgeLinkRoutes } from './acknowledge-link-routes';
 import type { Inbox } from '../../../store/inbox';
-import { myPages, myPagesPage, personOf, waitingFor } from './my-pages';
+import { currentVersion, myPages, myPagesPage, personOf, waitingFor } from './my-pages';
 
 export interface ConsoleDeps {
   incidents: Incidents;
@@ -117,6 +117,13 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     const waiting = await waitingFor(person, deps.incidents, deps.inbox).catch(() => undefined);
     if (waiting) res.locals.session = { ...sessionOf(res), waiting: waiting.size };
     next();
+  });
+
+  router.get('/mine/events', (_req, res) => {
+    const person = personOf(deps.policies.current, sessionOf(res).name);
+    const inbox = deps.inbox;
+    if (!person || !inbox) throw new HttpError(404, 'not_found', 'no inbox for this session');
+    changeStream(res, { session: sessionOf(res), logger: deps.logger, about: { inbox: person }, version: () => currentVersion(person, deps.incidents, inbox) });
   });
 
   router.get('/mine', async (req, res) => {
