@@ -182,6 +182,13 @@ export async function startStack(config: StackConfig): Promise<Stack> {
   const policies = new PolicyStore(loaded.policy, describeSource(config.policy));
   const { token, origin: tokenOrigin } = adminToken(config.dataDir, config.token);
   const secretForLinks = linkSecret(config.dataDir, config.linkSecret);
+  if (config.noHttp && !config.linkSecret) {
+    // A worker alone signs pages' Acknowledge links; the HTTP process verifies them with its own secret.
+    logger.warn(
+      { linkSecretFile: join(config.dataDir, 'link-secret') },
+      'MARSHAL_LINK_SECRET is not set: this worker signs Acknowledge links with the secret in its own data dir, which the HTTP process refuses unless it shares that dir; set MARSHAL_LINK_SECRET alike on every Marshal process',
+    );
+  }
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
