@@ -9,6 +9,8 @@ import { alertsPanel, safeLink } from '../../server/web/console/alerts-panel';
 import { renderMarkdown } from '../../server/web/markdown';
 import { draftCustomerMessage } from '../../server/documents/customer-message';
 import { incident, policy } from './fixtures';
+import { auditPage } from '../../server/web/console/access-pages';
+import type { AuditRecord } from '../../store/access';
 
 const alert = (overrides: Partial<AttachedAlert>): AttachedAlert => ({
   key: 'fp-1',
@@ -112,5 +114,35 @@ describe('the command view', () => {
     expect(page).toContain('data-events="/console/incidents/inc1/events"');
     expect(page).not.toContain('data-shortcut="a"');
     expect(page).toContain('data-shortcut="u"');
+  });
+});
+
+describe('the audit page', () => {
+  it('names a signed Acknowledge link as the credential of what it did, and of what it was refused', () => {
+    const entry = (overrides: Partial<AuditRecord>): AuditRecord => ({
+      id: 1,
+      at: '2026-11-30T03:12:09.000Z',
+      actor: 'alice',
+      principal: 'signed-link',
+      action: 'acknowledge',
+      target: '/api/v1/incidents/abc123',
+      outcome: 'done',
+      status: 200,
+      remote: '127.0.0.1',
+      detail: { via: 'signed link', method: 'POST' },
+      ...overrides,
+    });
+    const page = auditPage(
+      { name: 'admin', admin: true, csrf: 'c', expiresAt: Date.now() + 60_000 },
+      [entry({}), entry({ id: 2, actor: 'anonymous', outcome: 'denied', status: 403, detail: { via: 'signed link', refused: 'link_not_genuine' } })],
+      {
+        filters: {},
+        people: ['alice'],
+        actions: ['acknowledge'],
+      },
+    );
+    expect(page.match(/signed link<div class="muted">127\.0\.0\.1<\/div>/g)).toHaveLength(2);
+    expect(page).not.toContain('no credential');
+    expect(page).toContain('refused: link_not_genuine');
   });
 });

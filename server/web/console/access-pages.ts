@@ -132,11 +132,13 @@ ${options.next !== undefined ? html`<p><a href="${keep({ before: options.next })
 /** An audit entry's time to the second: an investigation orders what happened within a minute. */
 const toTheSecond = (iso: string): Html => html`<time datetime="${iso}">${iso.slice(0, 19).replace('T', ' ')} UTC</time>`;
 
-/** Which credential the entry was made with: a token (by id), a console session, the admin token. */
+/** Which credential the entry was made with: a token (by id), a console session, the admin token, a signed link. */
 function credential(entry: AuditRecord): string {
   if (entry.tokenId) return `token ${entry.tokenId}`;
   if (entry.principal === 'console') return 'console session';
   if (entry.principal === 'admin-token') return 'admin token';
+  // A page's one-click Acknowledge (acknowledge-link-routes.ts): the signed link was the credential.
+  if (entry.principal === 'signed-link') return 'signed link';
   return 'no credential';
 }
 
