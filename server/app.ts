@@ -141,6 +141,7 @@ export function createApp(deps: AppDeps): express.Express {
       oidc: deps.oidc,
       signInLinks: deps.signInLinks,
       cliLogins: deps.cliLogins,
+      tokens: deps.tokens,
       linkSecret: deps.linkSecret,
       usedLinks: deps.usedLinks,
       inbox: deps.inbox,

@@ -70,6 +70,15 @@ describe.each(VIEWPORTS)('sign-in links, CLI login and the audit trail at $name 
     const token = await apiClient(env.stack.url, undefined).post('/api/v1/cli-login/token', { deviceCode: started.body.deviceCode });
     expect(token.body.person).toBe('alice');
 
+    // Her tokens: the CLI's, and one she issues here (shown once).
+    await alice.locator('nav').getByRole('link', { name: 'Tokens' }).click();
+    await alice.getByText(`cli login alice-${name}`).waitFor();
+    await alice.getByLabel('What it is for').fill('deploy script');
+    await alice.getByRole('button', { name: 'Issue token' }).click();
+    expect(await alice.getByLabel('The new token').inputValue()).toMatch(/^mrsh_/);
+    expect(await fits(alice)).toBe(true);
+    await env.shot(alice, `${name}-tokens`);
+
     // Hostile entries and enough of them to page.
     const audit = env.stack.store!.audit;
     await audit.append({ actor: HOSTILE, principal: 'none', action: HOSTILE, target: HOSTILE, outcome: 'failed', status: 401, remote: HOSTILE, detail: { reason: HOSTILE } });

@@ -33,12 +33,13 @@ import { oncallConsoleRoutes } from './oncall-routes';
 import { consolePage, errorPage, listPage } from './views';
 import { signInRoutes } from './sign-in-routes';
 import { MemorySessions, type SessionStore } from '../../../store/console-sessions';
-import type { AuditTrail } from '../../../store/access';
+import type { AuditTrail, Tokens } from '../../../store/access';
 import type { OidcSettings } from '../oidc';
 import type { SignInLinks } from '../../../store/sign-in-links';
 import type { CliLogins } from '../../../store/cli-logins';
 import { SignInThrottle } from '../throttle';
 import { consoleAccessRoutes, isAdminSession } from './access-routes';
+import { tokenConsoleRoutes } from './tokens-routes';
 import type { UsedActionLinks } from '../../../store/action-links';
 import { acknowledgeLinkRoutes } from './acknowledge-link-routes';
 import type { Inbox } from '../../../store/inbox';
@@ -61,6 +62,8 @@ export interface ConsoleDeps {
   /** One-time sign-in links and CLI logins (the store's). */
   signInLinks?: SignInLinks;
   cliLogins?: CliLogins;
+  /** Personal tokens (the store's), issued and revoked at /console/tokens. */
+  tokens?: Tokens;
   /** Verifies the signed Acknowledge links in pages, and the used ones (the store): /console/ack. */
   linkSecret?: string;
   usedLinks?: UsedActionLinks;
@@ -179,6 +182,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   };
 
   router.use(access.withSession);
+  router.use(tokenConsoleRoutes({ tokens: deps.tokens, audit: deps.audit, policies: deps.policies, logger: deps.logger }));
   router.use(insightConsoleRoutes(deps.insight, deps.policies));
   router.use(oncallConsoleRoutes(deps.overrides, deps.policies));
 

@@ -32,7 +32,7 @@ function waitingBanner(session: Session): Html {
 
 export function consolePage(session: Session | undefined, title: string, body: Html, options: { scripts?: string[] } = {}): string {
   const header = session
-    ? html`<nav aria-label="Console">${myPagesLink(session.waiting)}<a href="/console">Incidents</a><a href="/console/oncall">On call</a><a href="/console/insights">Insights</a><a href="/console/action-items">Action items</a>${session.admin ? html`<a href="/console/sign-in-links">Sign-in links</a><a href="/console/audit">Audit</a>` : ''}<a href="/status">Status page</a><span class="muted-inverse"><span class="wide-only">Signed in as </span>${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
+    ? html`<nav aria-label="Console">${myPagesLink(session.waiting)}<a href="/console">Incidents</a><a href="/console/oncall">On call</a><a href="/console/insights">Insights</a><a href="/console/action-items">Action items</a><a href="/console/tokens">Tokens</a>${session.admin ? html`<a href="/console/sign-in-links">Sign-in links</a><a href="/console/audit">Audit</a>` : ''}<a href="/status">Status page</a><span class="muted-inverse"><span class="wide-only">Signed in as </span>${session.name}</span>${buttonForm(session, '/console/logout', 'Sign out', { secondary: true })}</nav>`
     : html`<nav aria-label="Console"><a href="/status">Status page</a></nav>`;
   return page({ title: `${title} · Marshal console`, body, header, home: '/console', scripts: options.scripts });
 }
