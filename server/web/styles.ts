@@ -148,7 +148,8 @@ a.button { display: inline-block; font-weight: 600; padding: .55rem 1rem; min-he
 .my-page.waiting { border-color: #cf222e; border-left-width: 6px; background: #fff8f5; }
 .my-page-head { font-size: 1.1rem; font-weight: 600; overflow-wrap: anywhere; }
 .my-page p { margin: .3rem 0; overflow-wrap: anywhere; }
-.failures { margin: .25rem 0 0; padding-left: 1.25rem; font-size: .9rem; overflow-wrap: anywhere; }
+.failures { list-style: none; margin: .25rem 0 0; padding: 0; font-size: .9rem; overflow-wrap: anywhere; }
+.updates .failures li { border-left: 0; padding: 0; margin: .1rem 0; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .85rem; }
 tr.needs-attention td:first-child { border-left: 4px solid #cf222e; }
 @media (max-width: 40rem) {

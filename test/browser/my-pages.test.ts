@@ -5,7 +5,8 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import { useBrowserStack, VIEWPORTS } from '../support/browser';
+import { join } from 'node:path';
+import { ARTIFACTS, useBrowserStack, VIEWPORTS } from '../support/browser';
 import { apiClient } from '../support/stack';
 
 const file = useBrowserStack();
@@ -60,7 +61,12 @@ describe.each(VIEWPORTS)('My pages at $name size', ({ name, viewport, isMobile }
     const acknowledge = newest.getByRole('button', { name: 'Acknowledge' });
     const box = await acknowledge.boundingBox();
     expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
-    expect(await page.locator('li.my-page', { hasText: 'Ledger writes time out' }).locator('.my-page-title').innerText()).toContain(`<script>alert("${name}")</script>`);
+    expect(
+      await page
+        .locator('li.my-page', { hasText: `alert("${name}")` })
+        .locator('.my-page-title')
+        .innerText(),
+    ).toContain(`<script>alert("${name}")</script>`);
     await file.shot(page, `${name}-mine-2-waiting`);
 
     await acknowledge.click();
@@ -77,14 +83,33 @@ describe.each(VIEWPORTS)('My pages at $name size', ({ name, viewport, isMobile }
     // Acknowledged elsewhere (here through the API): the open page follows without a reload.
     await page.evaluate('window.__sameDocument = true');
     expect((await api.post(`/api/v1/incidents/${older}/acknowledge`, { by: paged })).status).toBe(200);
-    await vi.waitFor(async () => expect(await page.locator('li.my-page .flag').count()).toBe(0), { timeout: 20_000, interval: 250 });
+    // Only this size's incidents: the other size's run shares the stack.
+    await vi.waitFor(async () => expect(await page.locator('li.my-page', { hasText: name }).locator('.flag').count()).toBe(0), { timeout: 20_000, interval: 250 });
     expect(await page.evaluate('window.__sameDocument')).toBe(true);
     expect(await page.locator('#live-note').innerText()).toMatch(/^Updated /);
-    expect(await page.getByText('Nothing waits for you.').count()).toBe(1);
+
+    // A channel that fails: the incident's Pages section says delivered to the inbox and shows the receiver's answer.
+    file.stack.inbox.failNext(1, 410);
+    const failing = await declare(`Fraud scoring rejects every card (${name})`);
+    await vi.waitFor(
+      async () => {
+        const pages = (await api.get<IncidentView>(`/api/v1/incidents/${failing}`)).body.pages;
+        expect(pages.length).toBeGreaterThan(0);
+        expect(pages.every((entry) => entry.outcome !== 'sending')).toBe(true);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    await page.goto(`${file.stack.url}/console/incidents/${failing}`);
+    const section = page.locator('#pages-heading-section');
+    expect(await section.innerText()).toMatch(/delivered by inbox[\s\S]*not delivered: webhook to 127\.0\.0\.1:\d+ answered 410: simulated failure/);
+    expect(await section.innerText()).not.toContain('sending…');
+    await section.screenshot({ path: join(ARTIFACTS, `${name}-mine-4-incident-pages.png`) });
+    expect((await api.post(`/api/v1/incidents/${failing}/acknowledge`, { by: paged })).status).toBe(200);
+    await page.goBack();
 
     // The page's title links to the incident.
     await page
-      .locator('li.my-page', { hasText: `(${name})` })
+      .locator('li.my-page', { hasText: `Checkout returns 500s for card payments (${name})` })
       .locator('a.my-page-title')
       .click();
     await page.waitForURL(new RegExp(`/console/incidents/${id}`));
