@@ -7,17 +7,14 @@
  * starts) — through the first page, and per escalation step after it.
  * Run: npx tsx bench/counts.ts [--name=counts]. Writes bench/results/<name>.json.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { createLogger } from '../server/runtime/log';
-import { startStack } from '../server/runtime/stack';
-import { freePort, startDevServer } from '../server/runtime/dev-server';
+import { freePort } from '../server/runtime/dev-server';
 import { startWebhookReceiver } from '../test/channels/receivers';
 import { incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir, setSeverityField } from './policy-edits';
-import { describeMachine, machine, sleep, writeResult } from './support';
+import { describeMachine, machine, sleep, startBenchStack, writeResult } from './support';
 
 const name = process.argv.find((arg) => arg.startsWith('--name='))?.slice(7) ?? 'counts';
 const EventType = temporal.api.enums.v1.EventType;
@@ -88,23 +85,13 @@ const withoutPolls = (tally: Tally): Tally =>
   Object.fromEntries(Object.entries(tally).filter(([operation]) => !operation.startsWith('Poll') && !['GetWorkflowExecutionHistory', 'ListWorkflowExecutions'].includes(operation)));
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-bench-counts-'));
   const inbox = await startWebhookReceiver();
   // Every 5 s the next level: primary, secondary, lead, twice round (SEV3 on payments, one target a step).
   const policyDir = benchPolicyDir(inbox.url, (text) => setSeverityField(text, 'SEV3', 'acknowledgementTimeout', '5s'));
   const metricsPort = await freePort();
   const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  const server = await startDevServer({ dataDir, headless: true, metricsPort });
-  const stack = await startStack({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    policy: { kind: 'directory', dir: policyDir },
-    token: 'bench-admin',
-    temporal: { address: server.address, namespace: 'default' },
-    logger: createLogger('error'),
-    taskQueue: TASK_QUEUE,
-  });
+  const bench = await startBenchStack({ name: 'counts', policyDir, taskQueue: TASK_QUEUE, metricsPort });
+  const { stack } = bench;
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${stack.token}` };
   const post = async (path: string, body: object) => {
     const response = await fetch(`${stack.url}/api/v1${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -180,10 +167,8 @@ async function main() {
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
 
-  await stack.stop();
-  await server.stop();
+  await bench.stop();
   await inbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(join(policyDir, '..'), { recursive: true, force: true });
 }
 

@@ -6,17 +6,14 @@
  * Run: npx tsx bench/intake.ts [seconds=30] [concurrency=32] [--name=intake]. Prints figures and the machine; writes
  * bench/results/intake.json. Never part of npm test.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../server/runtime/log';
 import { alertGroupWorkflowId } from '../engine/alert-groups';
-import { startStack } from '../server/runtime/stack';
-import { startDevServer } from '../server/runtime/dev-server';
 import { alertGroupQuery, alertsSignal } from '../workflows/alert-group-contract';
 import type { alertGroup, AlertBatch } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/incident-contract';
-import { describeMachine, machine, writeResult } from './support';
+import { describeMachine, machine, startBenchStack, writeResult } from './support';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const seconds = Number(positional[0] ?? 30);
@@ -62,16 +59,8 @@ function alertBody(index: number) {
 }
 
 async function main() {
-  const server = await startDevServer({ dataDir, headless: true });
-  const stack = await startStack({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    policy: { kind: 'directory', dir: policyDir },
-    token: 'bench-admin',
-    temporal: { address: server.address, namespace: 'default' },
-    logger: createLogger('error'),
-  });
+  const bench = await startBenchStack({ name: 'intake', policyDir, dataDir });
+  const { stack } = bench;
   const url = `${stack.url}/api/v1/webhooks/alertmanager`;
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` };
 
@@ -190,9 +179,7 @@ async function main() {
   );
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
-  await stack.stop();
-  await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.stop();
   if (lost > 0 || deliveries !== requests) {
     console.error(`verification: ${lost} distinct alerts missing; ${deliveries} deliveries recorded for ${requests} accepted requests`);
     process.exitCode = 1;

@@ -8,16 +8,13 @@
  * Writes bench/results/<name>.json.
  */
 import type { floor } from './floor-workflow';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { createLogger } from '../server/runtime/log';
-import { startStack } from '../server/runtime/stack';
-import { SQLITE_PRAGMAS, startDevServer } from '../server/runtime/dev-server';
+import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
 import { startWebhookReceiver } from '../test/channels/receivers';
 import { benchPolicyDir } from './policy-edits';
-import { describeMachine, machine, sleep, summary, writeResult } from './support';
+import { describeMachine, machine, sleep, startBenchStack, summary, writeResult } from './support';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -52,21 +49,11 @@ async function openLoop(rate: number, send: (index: number) => Promise<void>): P
 }
 
 async function main() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-bench-latency-'));
   const inbox = await startWebhookReceiver();
   // SEV3 on payments: a 30-minute acknowledgement timeout, so each incident sends exactly one page in the run.
   const policyDir = benchPolicyDir(inbox.url);
-  const server = await startDevServer({ dataDir, headless: true, sqlitePragmas: pragmas });
-  const stack = await startStack({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    policy: { kind: 'directory', dir: policyDir },
-    token: 'bench-admin',
-    temporal: { address: server.address, namespace: 'default' },
-    logger: createLogger('error'),
-    taskQueue: 'bench-latency',
-  });
+  const bench = await startBenchStack({ name: 'latency', policyDir, taskQueue: 'bench-latency', sqlitePragmas: pragmas });
+  const { server, stack } = bench;
 
   // The floor's own worker, in the same process as Marshal's, on the same server.
   const ran = new Map<string, number>();
@@ -174,10 +161,8 @@ async function main() {
   floorWorker.shutdown();
   await floorRunning;
   await connection.close();
-  await stack.stop();
-  await server.stop();
+  await bench.stop();
   await inbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(join(policyDir, '..'), { recursive: true, force: true });
   // A refused declaration under overload (503, the caller retries) is a figure; a declared incident without its page is a loss.
   if (results.some((r) => r.pagesMissing > 0)) process.exitCode = 1;

@@ -2,10 +2,13 @@
  * Shared by the benchmarks: the machine they ran on, percentiles, process sampling from /proc, and the
  * results file. Every benchmark prints its figures and the machine and writes bench/results/<name>.json.
  */
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { binaryVersion, findBinary, TEMPORAL_CLI } from '../server/runtime/binaries';
+import { startDevServer, type DevServer } from '../server/runtime/dev-server';
+import { createLogger } from '../server/runtime/log';
+import { startStack, type Stack } from '../server/runtime/stack';
 
 export interface Machine {
   cpus: number;
@@ -84,4 +87,49 @@ export function machineCpu(): { busy: number; total: number } {
   const idle = values[3] + (values[4] ?? 0);
   const total = values.reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
+}
+
+export interface BenchStack {
+  dataDir: string;
+  server: DevServer;
+  stack: Stack;
+  /** Stop Marshal, then its server, and remove the data dir. */
+  stop(): Promise<void>;
+}
+
+/** What every benchmark starts: the embedded dev server in a fresh data dir, and Marshal on it (quiet logs). */
+export async function startBenchStack(options: {
+  /** Names the temporary data dir (marshal-bench-<name>-…) unless `dataDir` is given. */
+  name: string;
+  policyDir: string;
+  dataDir?: string;
+  taskQueue?: string;
+  /** Only the API: the benchmark runs its worker in a process of its own. */
+  noWorker?: boolean;
+  sqlitePragmas?: string[];
+  metricsPort?: number;
+}): Promise<BenchStack> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), `marshal-bench-${options.name}-`));
+  const server = await startDevServer({ dataDir, headless: true, sqlitePragmas: options.sqlitePragmas, metricsPort: options.metricsPort });
+  const stack = await startStack({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    policy: { kind: 'directory', dir: options.policyDir },
+    token: 'bench-admin',
+    temporal: { address: server.address, namespace: 'default' },
+    logger: createLogger('error'),
+    ...(options.taskQueue ? { taskQueue: options.taskQueue } : {}),
+    ...(options.noWorker ? { noWorker: true } : {}),
+  });
+  return {
+    dataDir,
+    server,
+    stack,
+    async stop() {
+      await stack.stop();
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -17,14 +17,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createLogger } from '../server/runtime/log';
-import { startStack } from '../server/runtime/stack';
-import { startDevServer, SQLITE_PRAGMAS } from '../server/runtime/dev-server';
+import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
 import { workflowBundleOptions } from '../server/runtime/worker';
 import { startWebhookReceiver } from '../test/channels/receivers';
 import { stateQuery, incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir, setSeverityField } from './policy-edits';
-import { describeMachine, machine, machineCpu, processUsage, sleep, summary, writeResult } from './support';
+import { describeMachine, machine, machineCpu, processUsage, sleep, startBenchStack, summary, writeResult } from './support';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -78,22 +76,11 @@ async function pool(n: number, concurrency: number, task: (index: number) => Pro
 
 async function runSize(count: number, bundlePath: string) {
   const cadenceMs = Math.max(30_000, count * msPerIncident);
-  const dataDir = mkdtempSync(join(tmpdir(), 'marshal-bench-timers-'));
   const inbox = await startWebhookReceiver();
   const policyDir = benchPolicyDir(inbox.url, (text) => setSeverityField(text, 'SEV4', 'statusUpdateCadence', `${Math.round(cadenceMs / 1000)}s`));
-  const server = await startDevServer({ dataDir, headless: true, sqlitePragmas: pragmas });
   const taskQueue = 'bench-timers';
-  const stack = await startStack({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    policy: { kind: 'directory', dir: policyDir },
-    token: 'bench-admin',
-    temporal: { address: server.address, namespace: 'default' },
-    logger: createLogger('error'),
-    taskQueue,
-    noWorker: true,
-  });
+  const bench = await startBenchStack({ name: 'timers', policyDir, taskQueue, noWorker: true, sqlitePragmas: pragmas });
+  const { server, stack } = bench;
   const worker = await startWorker({ TEMPORAL_ADDRESS: server.address, BENCH_TASK_QUEUE: taskQueue, BENCH_POLICY_DIR: policyDir, BENCH_BUNDLE: bundlePath, BENCH_WORKER_OPTIONS: workerOptions });
 
   // Sample the worker and the dev server once a second.
@@ -102,7 +89,8 @@ async function runSize(count: number, bundlePath: string) {
 
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${stack.token}` };
   const post = async (path: string, body: object) => {
-    for (let attempt = 0; attempt < 20; attempt += 1) {
+    // Patient as a real sender: on a shared, loaded machine a burst of 503s (overloaded) can last a while.
+    for (let attempt = 0; attempt < 120; attempt += 1) {
       const response = await fetch(`${stack.url}/api/v1${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
       const json = (await response.json()) as any;
       if (response.status < 300) return json;
@@ -111,7 +99,7 @@ async function runSize(count: number, bundlePath: string) {
         return (await fetch(`${stack.url}/api/v1${path.replace(/\/acknowledge$/, '')}`, { headers })).json();
       }
       if (response.status < 500) throw new Error(`${path} answered ${response.status}: ${JSON.stringify(json)}`);
-      await sleep(500);
+      await sleep(1_000);
     }
     throw new Error(`${path} kept failing`);
   };
@@ -247,10 +235,8 @@ async function runSize(count: number, bundlePath: string) {
       resolve(undefined);
     });
   });
-  await stack.stop();
-  await server.stop();
+  await bench.stop();
   await inbox.close();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(join(policyDir, '..'), { recursive: true, force: true });
   return entry;
 }
