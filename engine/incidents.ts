@@ -162,21 +162,22 @@ export class Incidents {
   async declare(declaration: Omit<Declaration, 'id'>, policy: IncidentPolicy, idempotencyKey?: string): Promise<{ created: boolean; incident: IncidentView }> {
     const id = newIncidentId(idempotencyKey);
     return this.admitted(async () => {
-      const firstStep = await this.firstStep({ id, ...declaration }, new Date().toISOString());
+      const declaredAt = new Date().toISOString();
+      const firstStep = await this.firstStep({ id, ...declaration }, declaredAt);
       const input: IncidentInput = { declaration: { id, ...declaration }, policy, historyLimit: this.options.historyLimit, ...(firstStep ? { firstStep } : {}) };
       try {
         await this.client.workflow.start<typeof incidentWorkflow>('incident', {
           workflowId: incidentWorkflowId(id),
           taskQueue: this.options.taskQueue ?? TASK_QUEUE,
           args: [input],
-          ...incidentStartOptions(declaration, new Date().toISOString()),
+          ...incidentStartOptions(declaration, declaredAt),
           // An id is used once, even after the incident closed: a repeated key must find that incident.
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
         });
-        // Started means declared: if reading it back fails now, answer from the declaration rather than
-        // make the caller retry (and, without an Idempotency-Key, declare it twice).
-        const incident = await this.get(id).catch(() => incidentView(declare({ id, ...declaration }, policy, new Date().toISOString()), []));
-        return { created: true, incident };
+        // Started means declared, and a new incident's state is its declaration (the same pure fold the
+        // workflow starts from): answer with it rather than query the workflow back, which would wait for its
+        // first task and cost the worker a query per declaration. Readers see the rest with GET.
+        return { created: true, incident: incidentView(declare({ id, ...declaration }, policy, declaredAt), []) };
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) return { created: false, incident: await this.get(id) };
         throw error;

@@ -105,6 +105,9 @@ describe('paging in real time', () => {
     // Platform's rest rule covers SEV1 and SEV2, not SEV3.
     const { body: sev3 } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Slow dashboards', severity: 'SEV3', service: 'api-gateway' });
     const { body: sev1 } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Gateway down again', severity: 'SEV1', service: 'api-gateway' });
+    // The answer is the incident as declared, not read back from the workflow (no query per declaration).
+    expect(sev3.timeline.map((event) => event.type)).toEqual(['declared']);
+    expect(sev3).toMatchObject({ phase: 'discover', status: 'open', team: 'platform', service: 'api-gateway' });
     // Once the next step is planned, the first step's work is all scheduled.
     const sev3Activities = await vi.waitFor(
       async () => {
