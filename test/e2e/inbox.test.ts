@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
+import { startSmtpServer } from '../channels/receivers';
 import { apiClient, repoRoot, startTestStack, type TestStack } from '../support/stack';
 import { consoleClient } from '../web/console-client';
 
@@ -35,11 +36,13 @@ function shippedPolicy(port: number): string {
 
 let stack: TestStack;
 let port: number;
+let policyDir: string;
 const api = () => apiClient(stack.url, stack.token);
 
 beforeAll(async () => {
   port = await closedPort();
-  stack = await startTestStack({ policy: { kind: 'directory', dir: shippedPolicy(port) } });
+  policyDir = shippedPolicy(port);
+  stack = await startTestStack({ policy: { kind: 'directory', dir: policyDir }, policyIntervalMs: 500 });
 });
 afterAll(async () => stack?.stop());
 
@@ -158,5 +161,25 @@ describe('the console inbox with the shipped policy and nothing set up', () => {
         expect.objectContaining({ channel: 'email', why: expect.stringContaining(`the SMTP server 127.0.0.1:${port} does not answer: connect ECONNREFUSED`) }),
       ]),
     );
+  });
+
+  it('judges the channels again when the policy changes: an SMTP server that answers makes email work', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      writeFileSync(join(policyDir, 'integrations.yaml'), readFileSync(join(policyDir, 'integrations.yaml'), 'utf8').replace(`port: ${port}`, `port: ${smtp.port}`));
+      const channels = await vi.waitFor(
+        async () => {
+          const { body } = await apiClient(stack.url, undefined).get('/healthz');
+          expect(body.channels.policyVersion).toBe(stack.policies.current.version);
+          expect(body.channels.degraded.some((entry: { person: string }) => entry.person === 'carol')).toBe(false);
+          return body.channels;
+        },
+        { timeout: 20_000, interval: 250 },
+      );
+      // Alice's Slack variable is still unset: only that is said of her now.
+      expect(channels.degraded.find((entry: { person: string }) => entry.person === 'alice').broken.map((broken: { channel: string }) => broken.channel)).toEqual(['slack']);
+    } finally {
+      await smtp.close();
+    }
   });
 });
