@@ -40,7 +40,19 @@ export function savedLogin(url: string, path = credentialsPath()): SavedLogin | 
 }
 
 export function saveLogin(url: string, login: SavedLogin, path = credentialsPath()): void {
-  const all = { ...readAll(path), [key(url)]: login };
+  writeAll({ ...readAll(path), [key(url)]: login }, path);
+}
+
+/** Forget the token saved for this URL; whether there was one. */
+export function forgetLogin(url: string, path = credentialsPath()): boolean {
+  const all = readAll(path);
+  if (!all[key(url)]) return false;
+  delete all[key(url)];
+  writeAll(all, path);
+  return true;
+}
+
+function writeAll(all: Record<string, SavedLogin>, path: string): void {
   const dir = join(path, '..');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Written aside and renamed, so a crash never leaves half a file; 0600 before the token is in it.

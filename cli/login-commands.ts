@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { Api } from './api';
 import type { Context } from './commands';
-import { credentialsPath, saveLogin } from './credentials';
+import { credentialsPath, forgetLogin, saveLogin, savedLogin } from './credentials';
 import { CliError, EXIT } from './exit';
 import { when } from './format';
 
@@ -63,6 +63,23 @@ export function registerLoginCommands(program: Command, contextOf: (command: Com
       saveLogin(url, { token: issued.token, person: issued.person, expiresAt: issued.expiresAt, tokenId: issued.id }, path);
       const summary = { person: issued.person, tokenId: issued.id, expiresAt: issued.expiresAt, savedIn: path };
       process.stdout.write(json ? `${JSON.stringify(summary)}\n` : `Logged in as ${issued.person}. Token ${issued.id} (expires ${when(issued.expiresAt)}) saved in ${path}.\n`);
+    });
+
+  program
+    .command('logout')
+    .description('revoke the token marshal login saved for this URL and forget it')
+    .action(async (_options: unknown, command: Command) => {
+      const url = urlOf(command);
+      const saved = savedLogin(url);
+      if (!saved) return void process.stdout.write(`No login saved for ${url} in ${credentialsPath()}.\n`);
+      try {
+        await new Api({ url, token: saved.token }).delete(`/api/v1/tokens/${encodeURIComponent(saved.tokenId)}`);
+      } catch (error) {
+        // Already revoked or expired (401): forgetting it is all that is left to do. Anything else, keep it.
+        if (!(error instanceof CliError && error.exitCode === EXIT.auth)) throw error;
+      }
+      forgetLogin(url);
+      process.stdout.write(`Logged out: token ${saved.tokenId} of ${saved.person} revoked and removed from ${credentialsPath()}.\n`);
     });
 
   program

@@ -141,6 +141,14 @@ describe('console sign-in through OpenID Connect', () => {
     const declared = await runCli(stack, ['--json', 'declare', '--title', 'Declared by the CLI after an OIDC approval', '--severity', 'SEV3', '--service', 'checkout-api'], cliEnv);
     expect(declared.code, declared.stderr).toBe(0);
     expect(JSON.parse(declared.stdout).reporter).toBe('alice');
+    // Revoked elsewhere, the saved token fails on its next use, the CLI says what to do, and logout still forgets it.
+    const tokens = (await apiClient(stack.url, stack.token).get('/api/v1/tokens?person=alice')).body.tokens as { id: string; name: string }[];
+    const cli = tokens.find((token) => token.name === 'cli login alice-workstation')!;
+    expect((await apiClient(stack.url, stack.token).send('DELETE', `/api/v1/tokens/${cli.id}`)).status).toBe(200);
+    const refused = await runCli(stack, ['list'], cliEnv);
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).toContain('marshal login');
+    expect((await runCli(stack, ['logout'], cliEnv)).code).toBe(0);
     await context.close();
   }, 120_000);
 

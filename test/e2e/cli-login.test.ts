@@ -5,7 +5,7 @@
  * person, expire, can be refused; the admin token's session (nobody) cannot approve; hostile values get a
  * 400 naming the field; everything is audited; the address is throttled.
  */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -97,11 +97,12 @@ describe('marshal login', () => {
     const issued = await trail((entry) => entry.action === 'cli login token' && entry.actor === 'alice' && entry.outcome === 'done');
     expect(issued[0].tokenId).toBe(saved.tokenId);
 
-    // Revoked in the console's terms (the API), the saved token fails on its next use, and the CLI says what to do.
-    expect((await admin.send('DELETE', `/api/v1/tokens/${saved.tokenId}`)).status).toBe(200);
-    const refused = await runCli(stack, ['list'], cliEnv);
-    expect(refused.code).toBe(6);
-    expect(refused.stderr).toContain('marshal login');
+    // marshal logout revokes it and forgets it.
+    const out = await runCli(stack, ['logout'], cliEnv);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8'))[stack.url]).toBeUndefined();
+    expect((await apiClient(stack.url, saved.token).get('/api/v1/incidents')).status).toBe(401);
+    expect((await runCli(stack, ['logout'], cliEnv)).stdout).toContain('No login saved');
   }, 90_000);
 
   it('ends with exit 6 when the person denies it', async () => {
@@ -115,6 +116,7 @@ describe('marshal login', () => {
     const result = await login.done;
     expect(result.code).toBe(6);
     expect(result.stderr).toContain('refused');
+    expect(existsSync(join(config, 'credentials.json'))).toBe(false);
     await trail((entry) => entry.action === 'cli login denied' && entry.actor === 'bob');
     await trail((entry) => entry.action === 'cli login token' && entry.outcome === 'denied');
   }, 60_000);
