@@ -151,12 +151,20 @@ export function registerCommands(program: Command, contextOf: (command: Command)
 
   program
     .command('assign')
-    .description('assign a role; replacing a holder is a recorded handoff')
+    .description('assign a role to a person in policy, who is told; a new commander must accept (marshal accept)')
     .argument('<id>', 'incident id')
     .addArgument(new Argument('<role>', 'the role').choices([...ROLES]))
-    .argument('<person>', 'who takes it')
+    .argument('<person>', "who takes it: a person's id in policy")
+    .option('--notes <text>', 'handoff notes for them')
     .addOption(byOption())
-    .action(on((context, [id, role, person], options) => lifecycle(context, id, '/roles', { role, person, ...defined(options, ['by']) }, `Assigned ${role} ${person} on`)));
+    .action(on((context, [id, role, person], options) => lifecycle(context, id, '/roles', { role, person, ...defined(options, ['notes', 'by']) }, `Assigned ${role} ${person} on`)));
+
+  program
+    .command('accept')
+    .description('accept the commander handoff made to you')
+    .argument('<id>', 'incident id')
+    .addOption(byOption())
+    .action(on((context, [id], options) => lifecycle(context, id, '/handoff/accept', defined(options, ['by']), 'Accepted the commander handoff of')));
 
   program
     .command('edit')

@@ -57,7 +57,11 @@ export function describeEvent(event: TimelineEvent): string {
     case 'severity-changed':
       return `severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${event.reason}`;
     case 'role-assigned':
-      return event.previous ? `${event.role} handed from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
+      return `${event.previous ? `${event.role} handed from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`}${event.awaitsAcceptance ? ' (awaiting acceptance)' : ''}${
+        event.notes ? `; notes: ${event.notes}` : ''
+      }`;
+    case 'handoff-accepted':
+      return `${event.by} accepted the ${event.role} handoff${event.from ? ` from ${event.from}` : ''}`;
     case 'details-edited':
       return [
         event.title ? `title "${event.title.from ?? ''}" → "${event.title.to}"` : '',
@@ -104,6 +108,7 @@ export function incidentDetail(incident: IncidentView): string {
     ['team', incident.team ?? '-'],
     ['service', incident.service ?? '-'],
     ['roles', roles || '-'],
+    ...(incident.pendingHandoff ? [['handoff', `to ${incident.pendingHandoff.to} from ${incident.pendingHandoff.from}, awaiting acceptance since ${when(incident.pendingHandoff.at)}`]] : []),
     ...(incident.impactStartedAt ? [['impact began', when(incident.impactStartedAt)]] : []),
     ['declared', at(incident.declaredAt, incident.reporter)],
     ['acknowledged', incident.acknowledgedAt ? at(incident.acknowledgedAt, incident.acknowledgedBy) : '-'],

@@ -21,6 +21,8 @@ export interface SeverityPolicy {
   acknowledgedIdleReminder?: string;
   /** Suggest a handoff to a commander who has held the role this long. */
   commanderFatigueAfter?: string;
+  /** Remind an incoming commander who has not accepted a handoff after this long (default 10m). */
+  handoffAcceptWithin?: string;
   autoResolveOnRecovery: boolean;
 }
 

@@ -60,6 +60,16 @@ export function authorize(policy: Policy, principal: Principal, action: Action):
 }
 
 /**
+ * Only the incoming commander accepts a commander handoff: accepting says "I have it", which nobody can say
+ * for someone else (the admin token or an act-as service token may name them in `by`, as for any action).
+ * With no handoff waiting there is nothing to forbid; the lifecycle answers that it is not acceptable now.
+ */
+export function mayAcceptHandoff(actor: string, pending: { to: string } | undefined): Verdict {
+  if (!pending || pending.to === actor) return allow;
+  return deny(`the commander handoff is to ${pending.to}; only they can accept it (you act as ${actor})`);
+}
+
+/**
  * The actor of a request: the caller. A body `by` naming someone else is refused, except from the admin
  * token (the bootstrap, acting for a named person) and a service token with the `act-as` scope.
  */

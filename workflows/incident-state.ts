@@ -85,7 +85,19 @@ export type EventBody =
   | { type: 'acknowledged' }
   | { type: 'status-updated'; status: UpdateStatus; message: string; public: boolean }
   | { type: 'severity-changed'; from: string; to: string; reason: string; responderNeeded: boolean }
-  | { type: 'role-assigned'; role: Role; person: string; previous?: string }
+  | {
+      type: 'role-assigned';
+      role: Role;
+      person: string;
+      previous?: string;
+      /** What the outgoing holder wants the incoming one to know. */
+      notes?: string;
+      /** The person was told (assignments recorded before roles were announced were silent). */
+      announced?: boolean;
+      /** A commander replaced by someone else: the incoming commander must accept (see `handoff-accepted`). */
+      awaitsAcceptance?: boolean;
+    }
+  | { type: 'handoff-accepted'; role: Role; from?: string }
   | { type: 'team-reassigned'; from?: string; to: string; reason: string }
   | { type: 'details-edited'; title?: Edit; summary?: Edit; impactStartedAt?: Edit }
   | { type: 'resolved'; summary: string }
@@ -158,7 +170,7 @@ export interface Page {
  * Reminders the incident's own loops send, by a name that never changes: whether one was already sent
  * is decided by this, never by its wording, so rewording a message re-sends nothing.
  */
-export const REMINDER_REASONS = ['status-update-due', 'idle', 'commander-fatigue', 'postmortem-due-tomorrow', 'postmortem-due-now', 'postmortem-overdue'] as const;
+export const REMINDER_REASONS = ['status-update-due', 'idle', 'commander-fatigue', 'postmortem-due-tomorrow', 'postmortem-due-now', 'postmortem-overdue', 'handoff-unaccepted'] as const;
 export type ReminderReason = (typeof REMINDER_REASONS)[number];
 /** Events recorded before reasons existed are recognised by their (then fixed) headlines. */
 const REASON_OF_HEADLINE: Record<string, ReminderReason> = {
@@ -202,6 +214,8 @@ export interface Landmarks {
 export interface IncidentState extends Declaration {
   phase: Phase;
   status: IncidentStatus;
+  /** A commander handoff the incoming commander has not accepted yet (notes cut to KEPT.handoffNotes). */
+  pendingHandoff?: PendingHandoff;
   /** False once triage decided no responder is needed; paging stops then. */
   responderNeeded: boolean;
   roles: Partial<Record<Role, string>>;
@@ -234,6 +248,17 @@ export interface IncidentState extends Declaration {
   landmarks: Landmarks;
 }
 
+/** How long an incoming commander has to accept a handoff before a reminder, unless the severity says (handoffAcceptWithin). */
+export const HANDOFF_ACCEPT_WITHIN_DEFAULT = '10m';
+
+export interface PendingHandoff {
+  seq: number;
+  at: string;
+  from: string;
+  to: string;
+  notes?: string;
+}
+
 /** What the workflow keeps of each kind (see IncidentState); the archive keeps everything. */
 export const KEPT = {
   /** Archived events kept in the state for a glance at recent history. */
@@ -252,6 +277,8 @@ export const KEPT = {
   annotationText: 512,
   alertAnnotationChars: 1536,
   remindersPerReason: 10,
+  /** Characters of handoff notes the pending handoff keeps (the event in the archive has them whole). */
+  handoffNotes: 2000,
   actionItems: 200,
   /**
    * Alert changes stop being recorded one by one while this much waits to be archived (a storm faster than
@@ -268,7 +295,9 @@ export type Command =
   | { type: 'acknowledge'; by: string }
   | { type: 'post-status-update'; by: string; status: UpdateStatus; message: string; public?: boolean }
   | { type: 'change-severity'; by: string; severity: string; reason: string; responderNeeded?: boolean }
-  | { type: 'assign-role'; by: string; role: Role; person: string }
+  /** `announce` is set by the workflow (under a patch): tell the person, and have an incoming commander accept. */
+  | { type: 'assign-role'; by: string; role: Role; person: string; notes?: string; announce?: boolean }
+  | { type: 'accept-handoff'; by: string }
   | { type: 'reassign-team'; by: string; team: string; reason: string }
   | { type: 'edit-details'; by: string; title?: string; summary?: string; impactStartedAt?: string }
   | { type: 'resolve'; by: string; summary: string }
@@ -460,8 +489,18 @@ export function evolve(state: IncidentState, event: TimelineEvent): IncidentStat
       return { ...next, acknowledgedAt: event.at, acknowledgedBy: event.by };
     case 'severity-changed':
       return { ...next, severity: event.to, responderNeeded: event.responderNeeded };
-    case 'role-assigned':
-      return { ...next, roles: { ...state.roles, [event.role]: event.person } };
+    case 'role-assigned': {
+      const roles = { ...state.roles, [event.role]: event.person };
+      if (event.role !== 'commander') return { ...next, roles };
+      // A new commander settles any handoff still waiting; a replacement by someone else opens one.
+      const pendingHandoff: PendingHandoff | undefined =
+        event.awaitsAcceptance && event.previous
+          ? { seq: event.seq, at: event.at, from: event.previous, to: event.person, ...(event.notes ? { notes: shorten(event.notes, KEPT.handoffNotes) } : {}) }
+          : undefined;
+      return { ...next, roles, pendingHandoff };
+    }
+    case 'handoff-accepted':
+      return { ...next, pendingHandoff: undefined };
     case 'team-reassigned':
       return { ...next, team: event.to };
     case 'details-edited':
@@ -610,7 +649,23 @@ export function decide(state: IncidentState, command: Command): Decision {
     case 'assign-role': {
       const previous = state.roles[command.role];
       if (previous === command.person) return refuse('conflict', `${command.person} is already ${command.role}`);
-      return accept({ type: 'role-assigned', role: command.role, person: command.person, previous });
+      // Someone else put in as commander over the current one must confirm they have it; taking it oneself is confirmation.
+      const awaitsAcceptance = Boolean(command.announce && command.role === 'commander' && previous && command.by !== command.person);
+      return accept({
+        type: 'role-assigned',
+        role: command.role,
+        person: command.person,
+        previous,
+        ...(command.notes ? { notes: command.notes } : {}),
+        ...(command.announce ? { announced: true } : {}),
+        ...(awaitsAcceptance ? { awaitsAcceptance } : {}),
+      });
+    }
+    case 'accept-handoff': {
+      const pending = state.pendingHandoff;
+      if (!pending) return refuse('conflict', 'no commander handoff awaits acceptance');
+      if (command.by !== pending.to) return refuse('conflict', `the handoff is to ${pending.to}; only they can accept it`);
+      return accept({ type: 'handoff-accepted', role: 'commander', from: pending.from });
     }
     case 'reassign-team':
       if (command.team === state.team) return refuse('conflict', `the incident already belongs to team ${command.team}`);

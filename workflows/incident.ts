@@ -142,6 +142,23 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
 
   setHandler(stateQuery, () => state);
 
+  let deliveries = 0;
+  // Closed action items whose own workflows have been told; the incident closes only after that.
+  const toldClosed = new Set<string>();
+  const ctx: followThrough.FollowThrough = {
+    state: () => state,
+    firstStep: input.carried ? undefined : input.firstStep,
+    record: (events: EventBody[], by = 'marshal') => {
+      const before = state.lastSeq;
+      state = record(state, events, now(), by);
+      index();
+      return state.timeline.filter((event) => event.seq > before && event.type !== 'phase-changed');
+    },
+    busy: (delta: number) => {
+      deliveries += delta;
+    },
+  };
+
   setHandler(
     commandUpdate,
     (command: Command) => {
@@ -150,13 +167,20 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
         const period = severityPolicy(state.policy, state.severity)?.actionItemDuePeriod;
         if (period) command = { ...command, dueAt: new Date(Date.now() + parseDuration(period)).toISOString() };
       }
+      // Roles mean something: the person assigned is told, and an incoming commander must accept. Histories
+      // recorded before then assigned silently, and replay so.
+      if (command.type === 'assign-role' && followsThrough && patched('role-notices-v1')) command = { ...command, announce: true };
       const decision = decide(state, command);
       // The validator already refused anything the lifecycle forbids; this guards the race where two
       // accepted updates are applied in one activation.
       if (!decision.ok) throw refusalFailure(decision.refusal);
       const title = state.title;
+      const before = state.lastSeq;
       state = record(state, decision.events, now(), command.by);
       index();
+      for (const event of state.timeline) {
+        if (event.seq > before && event.type === 'role-assigned' && event.announced) void followThrough.announceRole(ctx, event);
+      }
       // The list reads the title from the memo (it survives continue-as-new there): keep it current. Only an
       // edit changes a title, and edits are newer than every recorded history, so no patch is needed.
       if (state.title !== title) upsertMemo({ title: state.title });
@@ -197,22 +221,6 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     state = { ...record(state, [{ type: 'policy-applied', from: state.policy.version, to: policy.version }], now(), 'marshal'), policy };
   });
 
-  let deliveries = 0;
-  // Closed action items whose own workflows have been told; the incident closes only after that.
-  const toldClosed = new Set<string>();
-  const ctx: followThrough.FollowThrough = {
-    state: () => state,
-    firstStep: input.carried ? undefined : input.firstStep,
-    record: (events: EventBody[], by = 'marshal') => {
-      const before = state.lastSeq;
-      state = record(state, events, now(), by);
-      index();
-      return state.timeline.filter((event) => event.seq > before && event.type !== 'phase-changed');
-    },
-    busy: (delta: number) => {
-      deliveries += delta;
-    },
-  };
   if (followsThrough) {
     setHandler(followUpSignal, ({ to, ...message }) => {
       const send = () => (to === 'lead' ? followThrough.notifyLead(ctx, message) : followThrough.notify(ctx, to, 'reminder', message));
@@ -225,6 +233,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       followThrough.watchCommanderFatigue,
       followThrough.handOffAtShiftEnd,
       followThrough.chasePostmortem,
+      followThrough.remindHandoffAcceptance,
     ]) {
       void followThrough.keepRunning(ctx, loop.name, () => loop(ctx));
     }

@@ -13,6 +13,7 @@ import { resolveDeclaration } from '../../usecases/declaration';
 import { validateBody, type SchemaName } from './schemas';
 import { queryChoice, queryValue, queryWholeNumber } from './query';
 import { actorFrom, requirePermission } from './auth';
+import { mayAcceptHandoff } from '../../usecases/permissions';
 import type { Insight } from '../../store/insight';
 
 const INCIDENT_ID = /^[0-9a-z]{1,40}$/;
@@ -110,13 +111,18 @@ export function incidentRoutes(incidents: Incidents, policies: PolicyStore, metr
         const { roles } = await incidents.get(id);
         requirePermission(policies, res, { kind: 'command', publish: { commander: roles.commander, communications: roles.communications } });
       }
+      if (next.type === 'accept-handoff') {
+        const verdict = mayAcceptHandoff(next.by, (await incidents.get(id)).pendingHandoff);
+        if (!verdict.ok) throw new HttpError(403, 'forbidden', verdict.reason);
+      }
       res.status(status).json(latestOf(await incidents.command(id, next)));
     });
 
   command('/:id/acknowledge', 'Acknowledge', (req) => ({ type: 'acknowledge', by: actor(req) }));
   command('/:id/updates', 'StatusUpdate', (req) => ({ type: 'post-status-update', by: actor(req), status: req.body.status, message: req.body.message, public: req.body.public }));
   command('/:id/severity', 'SeverityChange', (req) => ({ type: 'change-severity', by: actor(req), severity: req.body.severity, reason: req.body.reason, responderNeeded: req.body.responderNeeded }));
-  command('/:id/roles', 'RoleAssignment', (req) => ({ type: 'assign-role', by: actor(req), role: req.body.role, person: req.body.person }));
+  command('/:id/roles', 'RoleAssignment', (req) => ({ type: 'assign-role', by: actor(req), role: req.body.role, person: req.body.person, ...(req.body.notes ? { notes: req.body.notes } : {}) }));
+  command('/:id/handoff/accept', 'HandoffAcceptance', (req) => ({ type: 'accept-handoff', by: actor(req) }));
   command('/:id/details', 'DetailsEdit', (req) => detailsEdit(req.body, actor(req)));
   command('/:id/team', 'TeamReassignment', (req) => ({ type: 'reassign-team', by: actor(req), team: req.body.team, reason: req.body.reason }));
   command('/:id/resolve', 'Resolution', (req) => ({ type: 'resolve', by: actor(req), summary: req.body.summary }));

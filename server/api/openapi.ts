@@ -58,7 +58,20 @@ const operations: Operation[] = [
   { method: 'post', path: `${incident}/acknowledge`, summary: 'Acknowledge', body: 'Acknowledge', answers: refused },
   { method: 'post', path: `${incident}/updates`, summary: 'Post a status update', body: 'StatusUpdate', answers: refused },
   { method: 'post', path: `${incident}/severity`, summary: 'Change severity with a reason', body: 'SeverityChange', answers: refused },
-  { method: 'post', path: `${incident}/roles`, summary: 'Assign a role (commander, communications, scribe)', body: 'RoleAssignment', answers: refused },
+  {
+    method: 'post',
+    path: `${incident}/roles`,
+    summary: 'Assign a role (commander, communications, scribe) to a person in policy, with optional handoff notes; the person is told',
+    body: 'RoleAssignment',
+    answers: refused,
+  },
+  {
+    method: 'post',
+    path: `${incident}/handoff/accept`,
+    summary: 'The incoming commander accepts the handoff; until then they are reminded',
+    body: 'HandoffAcceptance',
+    answers: { '403': 'Only the incoming commander may accept', ...refused },
+  },
   {
     method: 'post',
     path: `${incident}/details`,

@@ -51,7 +51,12 @@ export const schemas = {
     ['severity', 'reason'],
     'Raise or lower the severity, with the reason.',
   ),
-  RoleAssignment: body({ role: { enum: [...ROLES] }, person: member, by }, ['role', 'person'], 'Assign a role; replacing a holder is a recorded handoff.'),
+  RoleAssignment: body(
+    { role: { enum: [...ROLES] }, person: member, notes: { ...text(2000), description: 'Handoff notes for the person taking the role; they are sent to them.' }, by },
+    ['role', 'person'],
+    'Assign a role; the person is told. Replacing the commander is a handoff the incoming commander must accept.',
+  ),
+  HandoffAcceptance: body({ by }, [], 'The incoming commander accepts the handoff (only they may: anyone else gets 403).'),
   DetailsEdit: body(
     {
       title: text(200),

@@ -25,7 +25,11 @@ export function describeEvent(event: TimelineEvent, free: (text: string) => stri
     case 'severity-changed':
       return `Severity ${event.from} → ${event.to}${event.responderNeeded ? '' : ' (no responder needed)'}: ${free(event.reason)}`;
     case 'role-assigned':
-      return event.previous ? `${event.role} handed over from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`;
+      return `${event.previous ? `${event.role} handed over from ${event.previous} to ${event.person}` : `${event.person} became ${event.role}`}${event.awaitsAcceptance ? ', awaiting acceptance' : ''}${
+        event.notes ? `. Handoff notes: ${free(event.notes)}` : ''
+      }`;
+    case 'handoff-accepted':
+      return `${event.by} accepted the ${event.role} handoff${event.from ? ` from ${event.from}` : ''}`;
     case 'details-edited': {
       const changes = [
         event.title ? `title "${free(event.title.from ?? '')}" → "${free(event.title.to)}"` : '',

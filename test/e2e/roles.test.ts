@@ -1,10 +1,11 @@
 /**
  * Roles that mean something, over real HTTP against the running stack: roles and action items go only to
- * people in policy (400 naming the field, in the API and the console alike).
+ * people in policy (400 naming the field, in the API and the console alike); the person assigned is told; a
+ * commander handoff carries notes and only the incoming commander may accept it (403 for anyone else, audited).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import { useTestStack } from '../support/stack';
+import { apiClient, useTestStack } from '../support/stack';
 import { consoleClient } from '../web/console-client';
 
 const file = useTestStack();
@@ -54,5 +55,62 @@ describe('roles and action-item owners are known people', () => {
     const item = await browser.post(`/console/incidents/${id}/action-items`, { _csrf: csrf, title: 'Check it', owner: 'nobody-here' });
     expect(item.status).toBe(400);
     expect(item.html).toContain('&#34;owner&#34; &#34;nobody-here&#34; is not a person in policy');
+  });
+});
+
+describe('commander handoffs over HTTP', () => {
+  it('tells the incoming commander with the notes, and only they may accept (403 for others, personal tokens or a named by)', async () => {
+    const id = await declare('Handoff over HTTP');
+    const token = async (person: string) => apiClient(file.stack.url, (await file.api.post('/api/v1/tokens', { person, name: `${person} test` })).body.token);
+    const [carol, dan] = [await token('carol'), await token('dan')];
+    expect((await carol.post(`/api/v1/incidents/${id}/acknowledge`, {})).status).toBe(200);
+    expect((await carol.post(`/api/v1/incidents/${id}/roles`, { role: 'commander', person: 'carol' })).status).toBe(200);
+    const handed = await carol.post<IncidentView>(`/api/v1/incidents/${id}/roles`, { role: 'commander', person: 'dan', notes: 'Failover done; DNS TTL still 1h' });
+    expect(handed.status).toBe(200);
+    expect(handed.body.pendingHandoff).toMatchObject({ from: 'carol', to: 'dan', notes: 'Failover done; DNS TTL still 1h' });
+
+    // Dan is told, by the handoff notice, with the notes.
+    await vi.waitFor(
+      () => {
+        const notice = file.stack.inbox.received.find(
+          (delivery) => (delivery.json as { kind: string; incident: { id: string } }).kind === 'handoff' && (delivery.json as { incident: { id: string } }).incident.id === id,
+        );
+        expect(notice?.path.split('/').pop()).toBe('dan');
+        expect((notice!.json as { body: string }).body).toContain('Failover done; DNS TTL still 1h');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+
+    for (const attempt of [
+      () => carol.post(`/api/v1/incidents/${id}/handoff/accept`, {}),
+      () => file.api.post(`/api/v1/incidents/${id}/handoff/accept`, {}),
+      () => file.api.post(`/api/v1/incidents/${id}/handoff/accept`, { by: 'carol' }),
+    ]) {
+      const answer = await attempt();
+      expect(answer.status).toBe(403);
+      expect(answer.body.error.message).toMatch(/only they can accept/);
+    }
+    expect((await carol.post(`/api/v1/incidents/${id}/handoff/accept`, { by: 'dan' })).status).toBe(403);
+    const accepted = await dan.post<IncidentView>(`/api/v1/incidents/${id}/handoff/accept`, {});
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.pendingHandoff).toBeUndefined();
+    expect(accepted.body.timeline.find((event) => event.type === 'handoff-accepted')).toMatchObject({ by: 'dan', from: 'carol' });
+    expect((await dan.post(`/api/v1/incidents/${id}/handoff/accept`, {})).status).toBe(409);
+
+    // The refusal is in the audit trail.
+    await vi.waitFor(
+      async () => {
+        const entries = (await file.api.get<{ events: { actor: string; outcome: string; target: string }[] }>('/api/v1/audit?actor=carol&limit=50')).body.events;
+        expect(entries.some((entry) => entry.outcome === 'denied' && entry.target.endsWith('/handoff/accept'))).toBe(true);
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+
+    // Handoff notes are bounded text like every other: hostile values are a 400 naming the field.
+    for (const notes of ['a\u0000b', '\ud800', 'x'.repeat(2001)]) {
+      const answer = await carol.post(`/api/v1/incidents/${id}/roles`, { role: 'commander', person: 'erin', notes });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.field).toBe('notes');
+    }
   });
 });

@@ -11,3 +11,4 @@ export { remindWhenIdle } from './idle';
 export { watchCommanderFatigue } from './commander-fatigue';
 export { handOffAtShiftEnd } from './shift-handoff';
 export { chasePostmortem } from './postmortem';
+export { announceRole, remindHandoffAcceptance } from './roles';

@@ -24,6 +24,23 @@ export const wording = {
       detail: `${from}'s shift ended with this incident open; it is yours now. Phase ${state.phase}, commander ${state.roles.commander ?? 'unassigned'}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`,
     };
   },
+  roleAssigned: (state: IncidentState, role: string, by: string, notes?: string) => ({
+    headline: `You are ${role}: ${state.title}`,
+    detail: `${by} made you ${role} of this ${state.severity} incident (phase ${state.phase}).${notes ? ` Notes: ${notes}` : ''}`,
+  }),
+  commanderHandoff: (state: IncidentState, from: string, notes?: string) => {
+    const latest = state.landmarks.lastStatusUpdate;
+    return {
+      headline: `Commander handoff: ${state.title}`,
+      detail: `You take over as commander from ${from}. Accept the handoff on the incident page (or: marshal accept ${state.id}) so everyone knows you have it. ${
+        notes ? `Handoff notes: ${notes}` : 'No handoff notes were given.'
+      } Phase ${state.phase}. Latest update: ${latest ? `${latest.status}: ${latest.message}` : 'none yet'}.`,
+    };
+  },
+  handoffUnaccepted: (state: IncidentState, from: string, reminder: number) => ({
+    headline: 'Accept the commander handoff',
+    detail: `${from} handed you the commander role on ${state.title}; you have not accepted it yet (reminder ${reminder}). Accept it, or hand it on.`,
+  }),
   postmortemDueTomorrow: (title: string, dueAt: string) => ({ headline: 'Postmortem due tomorrow', detail: `The postmortem for ${title} is due ${dueAt}.` }),
   postmortemDueNow: (title: string, dueAt: string) => ({ headline: 'Postmortem due now', detail: `The postmortem for ${title} was due ${dueAt}.` }),
   postmortemOverdue: (title: string, dueAt: string) => ({ headline: 'Postmortem overdue', detail: `The postmortem for ${title} is a day past its deadline (${dueAt}).` }),

@@ -19,6 +19,8 @@ export const NOTICES = {
   updated: 'Status update posted.',
   published: 'Published to the public status page.',
   severity: 'Severity changed.',
+  triaged: 'Recorded: no responder needed. Paging has stopped.',
+  'handoff-accepted': 'You accepted the commander handoff.',
   role: 'Role assigned.',
   edited: 'Details edited.',
   team: 'Incident reassigned.',
@@ -54,6 +56,7 @@ const FIELD_LABELS: Record<string, string> = {
   to: 'Until',
   replaces: 'Instead of',
   impactStartedAt: 'Impact began',
+  notes: 'Handoff notes',
 };
 
 /** 400 naming the form's field (by its label) unless `body` matches the API's schema. */
@@ -91,15 +94,21 @@ export function commandFromForm(action: string, form: Form, by: string): { comma
       };
     }
     case 'severity': {
-      const body = defined({ severity: text(form, 'severity'), reason: text(form, 'reason') });
+      const noResponder = text(form, 'responderNeeded') === 'false';
+      const body = defined({ severity: text(form, 'severity'), reason: text(form, 'reason'), ...(noResponder ? { responderNeeded: false } : {}) });
       check('SeverityChange', body);
-      return { command: { type: 'change-severity', by, severity: body.severity as string, reason: body.reason as string }, name: 'severity' };
+      return {
+        command: { type: 'change-severity', by, severity: body.severity as string, reason: body.reason as string, ...(noResponder ? { responderNeeded: false } : {}) },
+        name: noResponder ? 'triaged' : 'severity',
+      };
     }
     case 'roles': {
-      const body = defined({ role: text(form, 'role'), person: text(form, 'person') });
+      const body = defined({ role: text(form, 'role'), person: text(form, 'person'), notes: text(form, 'notes') });
       check('RoleAssignment', body);
-      return { command: { type: 'assign-role', by, role: body.role as never, person: body.person as string }, name: 'role' };
+      return { command: { type: 'assign-role', by, role: body.role as never, person: body.person as string, ...(body.notes ? { notes: body.notes as string } : {}) }, name: 'role' };
     }
+    case 'handoff/accept':
+      return { command: { type: 'accept-handoff', by }, name: 'handoff-accepted' };
     case 'details': {
       // The console's datetime-local field has no zone: the console shows every time in UTC, so it is UTC.
       const impact = text(form, 'impactStartedAt');

@@ -8,10 +8,10 @@
 import { escalationPlan } from '../../../policy/escalation';
 import { parseDuration } from '../../../policy/duration';
 import type { Policy } from '../../../policy/types';
-import { severityPolicy, type TimelineEvent } from '../../../workflows/incident-state';
+import { HANDOFF_ACCEPT_WITHIN_DEFAULT, severityPolicy, type TimelineEvent } from '../../../workflows/incident-state';
 import type { IncidentView } from '../../../workflows/incident-view';
 
-export type DueKind = 'escalation' | 'status-update' | 'postmortem' | 'action-item';
+export type DueKind = 'escalation' | 'status-update' | 'postmortem' | 'action-item' | 'handoff';
 
 export interface DueItem {
   kind: DueKind;
@@ -71,6 +71,12 @@ export function dueNext(incident: IncidentView, policy: Policy, now: number): Du
   if (escalation) items.push({ kind: 'escalation', ...escalation });
   const update = nextStatusUpdate(incident);
   if (update !== undefined) items.push({ kind: 'status-update', what: `Status update (every ${severityPolicy(incident.policy, incident.severity)?.statusUpdateCadence})`, at: update });
+  const handoff = incident.pendingHandoff;
+  if (handoff && !incident.resolvedAt && !incident.closedAt) {
+    // The first reminder to accept goes out then (workflows/follow-through/roles.ts); past it, the handoff is overdue.
+    const within = durationMs(severityPolicy(incident.policy, incident.severity)?.handoffAcceptWithin ?? HANDOFF_ACCEPT_WITHIN_DEFAULT);
+    if (within) items.push({ kind: 'handoff', what: `Commander handoff awaiting acceptance by ${handoff.to} (from ${handoff.from})`, at: Date.parse(handoff.at) + within });
+  }
   if (incident.postmortemDueAt && !incident.postmortem && !incident.closedAt) items.push({ kind: 'postmortem', what: 'Postmortem published', at: Date.parse(incident.postmortemDueAt) });
   for (const item of incident.actionItems) {
     if (item.state === 'open' && item.dueAt) items.push({ kind: 'action-item', what: `Action item ${item.id}: ${item.title} (${item.owner})`, at: Date.parse(item.dueAt) });
@@ -88,6 +94,7 @@ export function attentionNeeded(incident: IncidentView, policy: Policy, now: num
   const late = dueNext(incident, policy, now).filter((item) => item.overdue);
   if (late.some((item) => item.kind === 'status-update')) flags.push('Status update overdue');
   if (late.some((item) => item.kind === 'postmortem')) flags.push('Postmortem overdue');
+  if (late.some((item) => item.kind === 'handoff')) flags.push('Handoff not accepted');
   if (late.some((item) => item.kind === 'action-item')) flags.push('Action item overdue');
   return flags;
 }

@@ -3,7 +3,7 @@ import type { Policy } from '../../../policy/types';
 import { ROLES, UPDATE_STATUSES } from '../../../workflows/incident-state';
 import type { IncidentView } from '../../../workflows/incident-view';
 import type { CustomerMessageDraft } from '../../documents/customer-message';
-import { html, type Html } from '../html';
+import { html, time, type Html } from '../html';
 import type { Session } from '../session';
 import { buttonForm, checkbox, postForm, selectField, textArea, textField } from './forms';
 
@@ -33,6 +33,37 @@ export function acknowledgeAction(session: Session, incident: IncidentView): Htm
   if (incident.acknowledgedAt || incident.resolvedAt || incident.closedAt) return html``;
   return html`<div class="act-now"><p><strong>Nobody has acknowledged this incident.</strong> Acknowledge to take it: paging stops.</p>
 ${buttonForm(session, `/console/incidents/${incident.id}/acknowledge`, 'Acknowledge', { className: 'big', shortcut: 'a' })}</div>`;
+}
+
+/**
+ * Triage while nobody has taken the incident: it needs nobody (a known flap, a duplicate), so paging stops.
+ * Folded under Acknowledge so it never competes with it.
+ */
+export function noResponderAction(session: Session, incident: IncidentView): Html {
+  if (incident.acknowledgedAt || incident.resolvedAt || incident.closedAt || !incident.responderNeeded) return html``;
+  return html`<details class="triage"><summary>No responder needed?</summary>
+${postForm(
+  session,
+  `/console/incidents/${incident.id}/severity`,
+  'Triage: no responder needed',
+  html`<input type="hidden" name="responderNeeded" value="false">
+${selectField({ id: 'n-severity', name: 'severity', label: 'Severity', choices: incident.policy.severities.map((s) => s.name), selected: incident.severity })}
+${textField({ id: 'n-reason', name: 'reason', label: 'Why nobody needs to respond', required: true, maxlength: 2000 })}`,
+  'Stop paging: no responder needed',
+  { secondary: true },
+)}</details>`;
+}
+
+/** A commander handoff waiting: the incoming commander accepts it here; everyone else sees whom it waits on. */
+export function handoffAction(session: Session, incident: IncidentView): Html {
+  const pending = incident.pendingHandoff;
+  if (!pending || incident.resolvedAt || incident.closedAt) return html``;
+  const notes = pending.notes ? html`<p><span class="muted">Handoff notes from ${pending.from}:</span> ${pending.notes}</p>` : html`<p class="muted">No handoff notes.</p>`;
+  if (session.name === pending.to) {
+    return html`<div class="act-now"><p><strong>${pending.from} handed you the commander role.</strong> Accept it so everyone knows you have it.</p>${notes}
+${buttonForm(session, `/console/incidents/${incident.id}/handoff/accept`, 'Accept handoff', { className: 'big' })}</div>`;
+  }
+  return html`<div class="notice handoff"><p>Commander handoff from ${pending.from} to <strong>${pending.to}</strong>: awaiting their acceptance since ${time(pending.at)}.</p>${notes}</div>`;
 }
 
 /** The update form comes right after acknowledging: responders and stakeholders wait on it. */
@@ -76,7 +107,24 @@ ${textField({ id: 'e-impact', name: 'impactStartedAt', label: 'Impact began (UTC
 export function actionForms(session: Session, incident: IncidentView, policy: Policy): Html {
   const base = `/console/incidents/${incident.id}`;
   const resolved = Boolean(incident.resolvedAt);
+  // De-escalation once someone has it and the picture is clearer: only the severities below the current one.
+  const names = incident.policy.severities.map((s) => s.name);
+  const lower = names.slice(names.indexOf(incident.severity) + 1);
+  const deescalate =
+    incident.acknowledgedAt && !resolved && lower.length > 0 && names.includes(incident.severity)
+      ? postForm(
+          session,
+          `${base}/severity`,
+          'De-escalate',
+          html`
+${selectField({ id: 'd-severity', name: 'severity', label: 'Lower severity', choices: lower, selected: lower[0] })}
+${textField({ id: 'd-reason', name: 'reason', label: 'Reason', required: true, maxlength: 2000 })}`,
+          'Lower severity',
+          { secondary: true },
+        )
+      : '';
   return html`<div class="grid">
+${deescalate}
 ${postForm(
   session,
   `${base}/severity`,
@@ -92,7 +140,8 @@ ${postForm(
   'Assign a role',
   html`
 ${selectField({ id: 'r-role', name: 'role', label: 'Role', choices: [...ROLES] })}
-${textField({ id: 'r-person', name: 'person', label: 'Person', required: true, maxlength: 200, list: 'people', hint: 'Someone in policy, by their id.' })}`,
+${textField({ id: 'r-person', name: 'person', label: 'Person', required: true, maxlength: 200, list: 'people', hint: 'Someone in policy, by their id. They are told; a new commander must accept.' })}
+${textArea({ id: 'r-notes', name: 'notes', label: 'Handoff notes', maxlength: 2000, hint: 'What they need to know: where things stand, what is in flight.' })}`,
   'Assign role',
 )}
 ${postForm(

@@ -14,7 +14,18 @@ import type { Session } from '../session';
 import { alertsPanel } from './alerts-panel';
 import { renderMarkdown } from '../markdown';
 import { countdown, dueNext, type DueItem } from './due-next';
-import { acknowledgeAction, actionForms, actionItemForms, customerMessageForm, editDetailsForm, peopleList, postmortemForm, statusUpdateForm } from './incident-actions';
+import {
+  acknowledgeAction,
+  actionForms,
+  actionItemForms,
+  customerMessageForm,
+  editDetailsForm,
+  handoffAction,
+  noResponderAction,
+  peopleList,
+  postmortemForm,
+  statusUpdateForm,
+} from './incident-actions';
 import { CONSOLE_SCRIPT_PATH } from './console-script';
 import { consolePage, flash, type Flash } from './views';
 
@@ -152,10 +163,12 @@ ${flash(messages)}
 <div id="live-head" data-live>
 ${holding(incident)}
 ${closed ? '' : acknowledgeAction(session, incident)}
+${closed ? '' : handoffAction(session, incident)}
 ${dueNextPanel(dueNext(incident, policy, now), now)}
 ${closed ? '' : shortcuts(incident)}
 </div>
 <p id="live-note" class="muted live-note" role="status" data-events="/console/incidents/${incident.id}/events" data-seq="${incident.timelineCount}"></p>
+${closed ? '' : noResponderAction(session, incident)}
 ${closed ? '' : statusUpdateForm(session, incident)}
 <div id="live-facts" data-live>${facts(incident)}</div>
 ${closed ? '' : editDetailsForm(session, incident)}

@@ -23,6 +23,7 @@ import { renderMarkdown } from '../markdown';
 import { sameSecret } from '../../api/secrets';
 import { refuseUnstorableText } from '../../api/text-guard';
 import { SessionKeeper, type Session } from '../session';
+import { mayAcceptHandoff } from '../../../usecases/permissions';
 import { declarationFromForm, commandFromForm, filtersFromQuery, NOTICES, type ActionName } from './commands';
 import { CONSOLE_SCRIPT, CONSOLE_SCRIPT_PATH } from './console-script';
 import { attentionNeeded } from './due-next';
@@ -244,6 +245,10 @@ ${renderMarkdown(report)}
     try {
       if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
       const { command, name } = commandFromForm(action, req.body, sessionOf(res).name);
+      if (command.type === 'accept-handoff') {
+        const verdict = mayAcceptHandoff(command.by, (await deps.incidents.get(id)).pendingHandoff);
+        if (!verdict.ok) throw new HttpError(403, 'forbidden', verdict.reason);
+      }
       await deps.incidents.command(id, command as Command);
       // Acknowledged from My pages: back there, where the next page waiting may be.
       const fromMyPages = (req.body as Record<string, unknown>)?._back === 'mine';
