@@ -39,8 +39,10 @@ import type { OidcSettings } from '../oidc';
 import type { SignInLinks } from '../../../store/sign-in-links';
 import type { CliLogins } from '../../../store/cli-logins';
 import { SignInThrottle } from '../throttle';
-import { consoleAccessRoutes, isAdminSession } from './access-routes';
+import { consoleAccessRoutes, isAdminSession, sessionPrincipal } from './access-routes';
 import { tokenConsoleRoutes } from './tokens-routes';
+import { consoleFormPermissions } from './form-permissions';
+import { authorize } from '../../../usecases/permissions';
 import type { UsedActionLinks } from '../../../store/action-links';
 import { acknowledgeLinkRoutes } from './acknowledge-link-routes';
 import type { Inbox } from '../../../store/inbox';
@@ -112,6 +114,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     next();
   });
   const sessionOf = (res: Response) => res.locals.session as Session;
+  router.use(consoleFormPermissions({ policies: deps.policies, audit: deps.audit, logger: deps.logger }));
 
   // Every page's header counts the incidents waiting for this person's acknowledgement. A count that cannot
   // be read (the engine or the store away) shows no badge rather than failing the page.
@@ -247,6 +250,11 @@ ${renderMarkdown(report)}
       const { command, name } = commandFromForm(action, req.body, sessionOf(res).name);
       if (command.type === 'accept-handoff') {
         const verdict = mayAcceptHandoff(command.by, (await deps.incidents.get(id)).pendingHandoff);
+        if (!verdict.ok) throw new HttpError(403, 'forbidden', verdict.reason);
+      }
+      if (command.type === 'post-status-update' && command.public) {
+        const { roles } = await deps.incidents.get(id);
+        const verdict = authorize(deps.policies.current, sessionPrincipal(sessionOf(res)), { kind: 'command', publish: { commander: roles.commander, communications: roles.communications } });
         if (!verdict.ok) throw new HttpError(403, 'forbidden', verdict.reason);
       }
       await deps.incidents.command(id, command as Command);

@@ -1,0 +1,52 @@
+/**
+ * A console form is a write like an API call, so it gets what the bearer routes get (server/api/auth.ts):
+ * permission from policy for what the form asks (a viewer declares but does not act; a responder changes
+ * only their own team's overrides), and an audit entry as the session's person with how it ended. Without
+ * this a viewer, or anyone in another team, could do from the console what the API refuses them.
+ * Publishing needs the incident's roles, so that finer check is the incident route's (routes.ts).
+ */
+import type { NextFunction, Request, Response } from 'express';
+import type { AuditTrail } from '../../../store/access';
+import { authorize, type Action } from '../../../usecases/permissions';
+import type { Logger } from '../../runtime/log';
+import type { PolicyStore } from '../../runtime/policy-store';
+import { sendHtml } from '../layout';
+import type { Session } from '../session';
+import { sessionPrincipal } from './access-routes';
+import { errorPage } from './views';
+
+/** What a console POST asks to do, by its path (under /console); undefined for what any session may do. */
+export function formAction(path: string): Action | undefined {
+  if (path === '/incidents' || path === '/incidents/') return { kind: 'declare' };
+  if (path.startsWith('/incidents/')) return { kind: 'command' };
+  const override = /^\/oncall\/([^/]+)\/overrides(?:\/|$)/.exec(path);
+  if (override) return { kind: 'override', team: override[1] };
+  return undefined;
+}
+
+/** Middleware for the session's POSTs: audit each (target without its query), refuse (403) what policy does not allow. */
+export function consoleFormPermissions(deps: { policies: PolicyStore; audit?: AuditTrail; logger: Logger }) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST') return next();
+    const session = res.locals.session as Session;
+    res.on('finish', () => {
+      void deps.audit
+        ?.append({
+          actor: session.name,
+          principal: 'console',
+          action: `POST /console${req.route?.path ?? req.path}`.slice(0, 200),
+          // The path only: a query may carry a CLI login's user code.
+          target: `/console${req.path}`.slice(0, 500),
+          outcome: res.statusCode < 400 ? 'done' : res.statusCode === 403 ? 'denied' : 'failed',
+          status: res.statusCode,
+          remote: req.ip,
+          detail: { via: session.via },
+        })
+        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    });
+    const action = formAction(req.path);
+    const verdict = action ? authorize(deps.policies.current, sessionPrincipal(session), action) : { ok: true as const };
+    if (!verdict.ok) return sendHtml(res, 403, errorPage(session, 'Not allowed', `You are signed in as ${session.name}: ${verdict.reason}.`));
+    next();
+  };
+}
