@@ -116,9 +116,14 @@ async function main() {
     const pagedBefore = new Set(firstPages.keys());
     const sentAt = new Map<string, number>();
     const answerMs: number[] = [];
+    // How long a refused caller waited for its answer: over capacity, a 503 should come within a second.
+    const refusedMs: number[] = [];
     const run = await openLoop(rate, async (index) => {
       const t0 = Date.now();
-      const id = await declare(`bench ${rate}/s #${index}`);
+      const id = await declare(`bench ${rate}/s #${index}`).catch((error: Error) => {
+        refusedMs.push(Date.now() - t0);
+        throw error;
+      });
       answerMs.push(Date.now() - t0);
       sentAt.set(id, t0);
     });
@@ -143,13 +148,14 @@ async function main() {
       startedDespiteError,
       pagesMissing: missing,
       declareAnswerMs: summary(answerMs),
+      refusedAnswerMs: summary(refusedMs),
       declareToPageMs: page,
       floor: { started: floorRun.sent, failed: floorRun.failed, failures: floorRun.reasons, startToActivityMs: bare, startToResultMs: summary(floorResultMs) },
       ratio: { p50: Math.round((page.p50 / bare.p50) * 10) / 10, p99: Math.round((page.p99 / bare.p99) * 10) / 10 },
     };
     results.push(entry);
     console.log(
-      `${rate}/s × ${seconds} s: declare → first page p50 ${page.p50} ms, p99 ${page.p99} ms, max ${page.max} ms (${page.n} pages, ${missing} missing, ${run.failed} declarations failed${run.failed ? ` ${JSON.stringify(run.reasons)}; ${startedDespiteError} of those incidents were started and paged anyway` : ''}); ` +
+      `${rate}/s × ${seconds} s: declare → first page p50 ${page.p50} ms, p99 ${page.p99} ms, max ${page.max} ms (${page.n} pages, ${missing} missing, ${run.failed} declarations failed${run.failed ? ` ${JSON.stringify(run.reasons)}, answered after p50 ${entry.refusedAnswerMs.p50} ms, p99 ${entry.refusedAnswerMs.p99} ms; ${startedDespiteError} of those incidents were started and paged anyway` : ''}); ` +
         `floor (start → activity) p50 ${bare.p50} ms, p99 ${bare.p99} ms; ratio p50 ${entry.ratio.p50}×, p99 ${entry.ratio.p99}×`,
     );
   }
