@@ -91,6 +91,9 @@ function summaryOf(info: WorkflowExecutionInfo): IncidentSummary {
   };
 }
 
+/** How long a declaration waits for its first escalation step to be planned before leaving it to the workflow. */
+const PLAN_FIRST_STEP_WITHIN_MS = 1_000;
+
 export class Incidents {
   constructor(
     private readonly client: Client,
@@ -146,15 +149,25 @@ export class Incidents {
     const policy = this.options.policy?.();
     const { team, severity } = declaration;
     if (!policy || !this.options.overrides || !team || !policy.teams[team]) return undefined;
+    const planning = (async () => {
+      try {
+        const overrides = await this.options.overrides!.active(team);
+        const taskQueue = this.options.taskQueue ?? TASK_QUEUE;
+        const plan = await escalationStepPlan(policy, { team, severity, startedAt: declaredAt, step: 0 }, overrides, (personId) =>
+          this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id)),
+        );
+        return { team, severity, plan };
+      } catch {
+        return undefined;
+      }
+    })();
+    // Planning here only saves the workflow a round trip: an engine slow to answer must not delay the declaration.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, PLAN_FIRST_STEP_WITHIN_MS, undefined)));
     try {
-      const overrides = await this.options.overrides.active(team);
-      const taskQueue = this.options.taskQueue ?? TASK_QUEUE;
-      const plan = await escalationStepPlan(policy, { team, severity, startedAt: declaredAt, step: 0 }, overrides, (personId) =>
-        this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id)),
-      );
-      return { team, severity, plan };
-    } catch {
-      return undefined;
+      return await Promise.race([planning, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
