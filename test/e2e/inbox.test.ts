@@ -94,6 +94,14 @@ describe('the console inbox with the shipped policy and nothing set up', () => {
     expect(acknowledged.location).toBe('/console/mine?done=acknowledged');
     const view = (await api().get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
     expect(view.acknowledgedBy).toBe(paged);
+    // Audited as that person's console write.
+    await vi.waitFor(
+      async () => {
+        const { body } = await api().get(`/api/v1/audit?actor=${paged}`);
+        expect(body.events).toContainEqual(expect.objectContaining({ actor: paged, principal: 'console', target: `/console/incidents/${incident.id}/acknowledge`, outcome: 'done' }));
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     const after = await browser.get(acknowledged.location!);
     expect(after.html).toContain('Acknowledged: paging has stopped.');
     expect(after.html).not.toContain(`action="/console/incidents/${incident.id}/acknowledge"`);
