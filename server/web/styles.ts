@@ -128,6 +128,11 @@ dl.annotations dd { margin: 0; overflow-wrap: anywhere; white-space: pre-wrap; }
 .ok { color: var(--operational); }
 .act-now { border: 2px solid #cf222e; background: #ffebe9; border-radius: 6px; padding: .5rem .75rem .75rem; margin: 0 0 1rem; }
 .act-now p { margin: 0 0 .5rem; }
+.notice.handoff { background: #fff8c5; border-color: #9a6700; }
+.notice.handoff p { margin: 0 0 .25rem; }
+.triage, .edit-details { margin: 0 0 1rem; }
+.triage summary, .edit-details summary { cursor: pointer; font-weight: 600; padding: .6rem 0; }
+.edit-details[open] summary { margin-bottom: .5rem; }
 button.big { font-size: 1.15rem; min-height: 52px; padding: .6rem 1.5rem; min-width: 12rem; }
 .due-next h2 { margin: 0 0 .25rem; border: 0; padding: 0; font-size: 1.1rem; }
 .due { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0 1rem; padding: .35rem 0 .35rem .6rem; border-left: 4px solid var(--line); margin: .25rem 0; }

@@ -56,7 +56,11 @@ function holding(incident: IncidentView): Html {
         ? html`<strong class="alarm">unacknowledged</strong> · paging <strong>${paged.to}</strong>`
         : html`<strong class="alarm">unacknowledged</strong>`;
   return html`<p class="holding"><span class="pill sev">${incident.severity}</span> <span class="pill">${incident.status} · ${incident.phase}</span>
-${incident.roles.commander ? html`commander <strong>${incident.roles.commander}</strong>${incident.acknowledgedAt || paged ? ' · ' : ''}` : ''}${who}</p>`;
+${
+  incident.roles.commander
+    ? html`commander <strong>${incident.roles.commander}</strong>${incident.pendingHandoff ? html` <span class="muted">(not accepted yet)</span>` : ''}${incident.acknowledgedAt || paged ? ' · ' : ''}`
+    : ''
+}${who}</p>`;
 }
 
 function dueNextPanel(items: DueItem[], now: number): Html {
