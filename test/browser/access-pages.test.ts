@@ -35,7 +35,7 @@ describe.each(VIEWPORTS)('sign-in links, CLI login and the audit trail at $name 
     await admin.getByRole('link', { name: 'Sign-in links' }).click();
     await admin.getByLabel('Person').selectOption('alice');
     await admin.getByRole('button', { name: 'Issue sign-in link' }).click();
-    const link = await admin.getByLabel('Sign-in link for alice').inputValue();
+    const link = await admin.getByLabel('Sign-in link for alice', { exact: true }).inputValue();
     expect(link).toMatch(/\/console\/sign-in\/[A-Za-z0-9_-]{43}$/);
     expect(await fits(admin)).toBe(true);
     await env.shot(admin, `${name}-issue-link`);

@@ -150,6 +150,19 @@ describe('one-time sign-in links', () => {
     expect(shown).toBeTruthy();
     const bob = await signInWithLink(stack.url, shown!);
     expect((await bob.get('/console')).text).toMatch(/Signed in as <\/span>bob/);
+    // Taken back before use: it lists no more, and refuses as revoked.
+    const pending = await console.post('/console/sign-in-links', { person: 'dan' });
+    const danLink = /value="(http:\/\/[^"]+\/console\/sign-in\/[^"]+)"/.exec(pending.text)![1];
+    const revokeAction = /action="(\/console\/sign-in-links\/[0-9a-f]{16}\/revoke)"[^]*?Revoke the sign-in link for dan/.exec(pending.text)?.[1];
+    expect(revokeAction).toBeTruthy();
+    const revoked = await console.post(revokeAction!);
+    expect(revoked.status).toBe(200);
+    expect(revoked.text).toContain('Revoked the sign-in link for Dan');
+    expect((await console.post(revokeAction!)).status).toBe(404);
+    const refusedLink = await consoleClient(stack.url).get(danLink.slice(stack.url.length));
+    expect(refusedLink.status).toBe(410);
+    expect(refusedLink.text).toContain('took this sign-in link back');
+    await trail((entry) => entry.action === 'sign-in link revoked' && entry.outcome === 'done' && entry.detail?.person === 'dan');
     const refused = await console.post('/console/sign-in-links', { person: '<b>nobody</b>' });
     expect(refused.status).toBe(400);
     expect(refused.text).not.toContain('<b>nobody');

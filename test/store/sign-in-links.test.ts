@@ -35,6 +35,21 @@ describe('sign-in links', () => {
   });
 });
 
+describe('revoking sign-in links', () => {
+  it('lists outstanding links without their secret, and a revoked one refuses as revoked', async () => {
+    const { secret } = await store.signInLinks.issue('carol', 'judy');
+    const listed = await store.signInLinks.outstanding();
+    const mine = listed.find((link) => link.person === 'carol')!;
+    expect(mine).toMatchObject({ issuedBy: 'judy' });
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    expect(await store.signInLinks.revoke('not-an-id', 'judy')).toBeUndefined();
+    expect(await store.signInLinks.revoke(mine.id, 'judy')).toBe('carol');
+    expect(await store.signInLinks.revoke(mine.id, 'judy')).toBeUndefined();
+    expect(await store.signInLinks.use(secret, undefined)).toEqual({ ok: false, reason: 'revoked', person: 'carol' });
+    expect((await store.signInLinks.outstanding()).some((link) => link.id === mine.id)).toBe(false);
+  });
+});
+
 describe('CLI logins', () => {
   it('reads user codes as people type them', () => {
     expect(normalUserCode('bdfg-hjkl')).toBe('BDFG-HJKL');

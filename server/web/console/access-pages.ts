@@ -4,6 +4,7 @@
  */
 import type { AuditRecord } from '../../../store/access';
 import type { PendingCliLogin } from '../../../store/cli-logins';
+import type { OutstandingLink } from '../../../store/sign-in-links';
 import { html, time, type Html } from '../html';
 import type { Session } from '../session';
 import { buttonForm, postForm, selectField, textField } from './forms';
@@ -37,7 +38,12 @@ ${flash({ error: message })}
 }
 
 /** Admins: pick a person, get a link to send them (shown once). */
-export function issueLinkPage(session: Session, people: [string, string][], messages: Flash & { issued?: { person: string; name: string; url: string; expiresAt: string } } = {}): string {
+export function issueLinkPage(
+  session: Session,
+  people: [string, string][],
+  messages: Flash & { issued?: { person: string; name: string; url: string; expiresAt: string }; outstanding?: OutstandingLink[] } = {},
+): string {
+  const outstanding = messages.outstanding ?? [];
   const issued = messages.issued;
   return consolePage(
     session,
@@ -51,7 +57,21 @@ ${
     : ''
 }
 <p>Someone on a team needs the console and Marshal has no identity provider: issue them a one-time link. It signs them in as themselves (everything they do is recorded as them), once, within 24 hours. Issuing and using it are in the <a href="/console/audit">audit trail</a>.</p>
-${postForm(session, '/console/sign-in-links', 'New sign-in link', selectField({ id: 'link-person', name: 'person', label: 'Person', choices: [['', 'Choose a person'], ...people], required: true }), 'Issue sign-in link')}`,
+${postForm(session, '/console/sign-in-links', 'New sign-in link', selectField({ id: 'link-person', name: 'person', label: 'Person', choices: [['', 'Choose a person'], ...people], required: true }), 'Issue sign-in link')}
+<h2>Not used yet</h2>
+${
+  outstanding.length === 0
+    ? html`<p class="empty">No link is waiting to be used.</p>`
+    : html`<div class="table-wrap"><table class="stackable links">
+<caption class="sr-only">Sign-in links not used yet, newest first</caption>
+<thead><tr><th scope="col">For</th><th scope="col">Issued</th><th scope="col">Expires</th><th scope="col"><span class="sr-only">Revoke</span></th></tr></thead>
+<tbody>${outstanding.map(
+        (
+          link,
+        ) => html`<tr><td data-label="For">${link.person}</td><td data-label="Issued">${time(link.createdAt)} <span class="muted">by ${link.issuedBy}</span></td><td data-label="Expires">${time(link.expiresAt)}</td>
+<td>${buttonForm(session, `/console/sign-in-links/${link.id}/revoke`, 'Revoke', { secondary: true, label: `Revoke the sign-in link for ${link.person} issued ${link.createdAt.slice(0, 16).replace('T', ' ')} UTC` })}</td></tr>`,
+      )}</tbody></table></div>`
+}`,
   );
 }
 

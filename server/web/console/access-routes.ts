@@ -67,13 +67,15 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
     return true;
   };
   /** The refusal page for a link that cannot be used, by why. */
-  const linkUnusable = (req: Request, res: Response, verdict: { reason: 'unknown' | 'used' | 'expired'; person?: string }) => {
+  const linkUnusable = (req: Request, res: Response, verdict: { reason: 'unknown' | 'used' | 'expired' | 'revoked'; person?: string }) => {
     if (verdict.reason === 'unknown') {
       deps.throttle.fail(req.ip ?? 'unknown');
       return refuseLink(req, res, 404, 'Sign-in link not recognised', 'This sign-in link is not one Marshal issued (perhaps it was cut short when copied).', { reason: 'unknown' });
     }
     if (verdict.reason === 'used')
       return refuseLink(req, res, 410, 'Sign-in link already used', 'This sign-in link has already been used; each link signs in once.', { reason: 'used', person: verdict.person });
+    if (verdict.reason === 'revoked')
+      return refuseLink(req, res, 410, 'Sign-in link revoked', 'An administrator took this sign-in link back; it no longer signs anyone in.', { reason: 'revoked', person: verdict.person });
     return refuseLink(req, res, 410, 'Sign-in link expired', 'This sign-in link has expired; links work for 24 hours.', { reason: 'expired', person: verdict.person });
   };
 
@@ -119,25 +121,45 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((person) => [person.id, person.name && person.name !== person.id ? `${person.name} (${person.id})` : person.id]);
 
-  withSession.get('/sign-in-links', (_req, res) => {
+  const linksPage = async (res: Response, status: number, messages: Parameters<typeof issueLinkPage>[2] = {}) =>
+    sendHtml(res, status, issueLinkPage(sessionOf(res), people(), { ...messages, outstanding: await links().outstanding() }));
+
+  withSession.get('/sign-in-links', async (_req, res) => {
     requireAdmin(res, 'Issuing sign-in links');
-    sendHtml(res, 200, issueLinkPage(sessionOf(res), people()));
+    await linksPage(res, 200);
+  });
+
+  withSession.post('/sign-in-links/:id/revoke', async (req, res) => {
+    requireAdmin(res, 'Revoking sign-in links');
+    const session = sessionOf(res);
+    const id = String(req.params.id).slice(0, 40);
+    const person = await links().revoke(id, session.name);
+    record(req, {
+      actor: session.name,
+      principal: 'console',
+      action: 'sign-in link revoked',
+      outcome: person ? 'done' : 'failed',
+      status: person ? 200 : 404,
+      detail: { link: id, ...(person ? { person } : {}) },
+    });
+    if (!person) return linksPage(res, 404, { error: 'That link is not outstanding any more (used, expired or revoked already).' });
+    await linksPage(res, 200, { notice: `Revoked the sign-in link for ${nameOf(person)}; it no longer signs anyone in.` });
   });
 
   withSession.post('/sign-in-links', async (req, res) => {
     requireAdmin(res, 'Issuing sign-in links');
     const session = sessionOf(res);
-    if (deps.oidc) return sendHtml(res, 409, issueLinkPage(session, people(), { error: 'An identity provider signs people in here; sign-in links are for Marshal without one.' }));
+    if (deps.oidc) return linksPage(res, 409, { error: 'An identity provider signs people in here; sign-in links are for Marshal without one.' });
     let person: string;
     try {
       person = knownPerson(deps.policies, (req.body as Record<string, unknown>)?.person);
     } catch (error) {
-      return sendHtml(res, 400, issueLinkPage(session, people(), { error: (error as Error).message }));
+      return linksPage(res, 400, { error: (error as Error).message });
     }
     const { secret, expiresAt } = await links().issue(person, session.name);
     record(req, { actor: session.name, principal: 'console', action: 'sign-in link issued', outcome: 'done', status: 200, detail: { person, expiresAt } });
     const url = `${req.protocol}://${req.get('host')}/console/sign-in/${secret}`;
-    sendHtml(res, 200, issueLinkPage(session, people(), { issued: { person, name: nameOf(person), url, expiresAt } }));
+    await linksPage(res, 200, { issued: { person, name: nameOf(person), url, expiresAt } });
   });
 
   withSession.get('/audit', async (req, res) => {
