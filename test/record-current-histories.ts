@@ -82,6 +82,24 @@ async function main() {
     await stack.client.workflow.getHandle(actionItemWorkflowId(incident.id, 'AI-1')).result();
     save('action-item', actionItemWorkflowId(incident.id, 'AI-1'));
 
+    // Roles that mean something and edits: the people assigned are told, a commander handoff with notes waits
+    // for acceptance (its reminder timer started, then cancelled by the acceptance), and the title is edited.
+    const roles = await api('POST', '/api/v1/incidents', { title: 'Ledger ~30% slow', severity: 'SEV3', service: 'checkout-api' });
+    await api('POST', `/api/v1/incidents/${roles.id}/acknowledge`, { by: 'alice' });
+    await api('POST', `/api/v1/incidents/${roles.id}/details`, { title: 'Ledger 70% slow', impactStartedAt: new Date(Date.now() - 600_000).toISOString() });
+    await api('POST', `/api/v1/incidents/${roles.id}/roles`, { role: 'commander', person: 'carol', by: 'alice' });
+    await api('POST', `/api/v1/incidents/${roles.id}/roles`, { role: 'scribe', person: 'erin', by: 'alice' });
+    await api('POST', `/api/v1/incidents/${roles.id}/roles`, { role: 'commander', person: 'dan', notes: 'Rollback half done', by: 'carol' });
+    await until(
+      'the handoff notice',
+      async () => (await api('GET', `/api/v1/incidents/${roles.id}`)).pages.some((page: { kind: string; outcome: string }) => page.kind === 'handoff' && page.outcome !== 'sending') || undefined,
+      30_000,
+    );
+    await api('POST', `/api/v1/incidents/${roles.id}/handoff/accept`, { by: 'dan' });
+    await api('POST', `/api/v1/incidents/${roles.id}/resolve`, { summary: 'Vacuumed the ledger table', by: 'dan' });
+    await stack.client.workflow.getHandle(incidentWorkflowId(roles.id)).result();
+    save('roles-and-edits', incidentWorkflowId(roles.id));
+
     // An alert group: firing, a repeat, then recovery.
     const firing = fixture('alertmanager-firing-group');
     const accepted = await api('POST', '/api/v1/webhooks/alertmanager', firing, 'record-token');
