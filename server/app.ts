@@ -11,7 +11,7 @@ import { oncallRoutes } from './api/oncall-routes';
 import { policyRoutes } from './api/policy-routes';
 import { openApiDocument } from './api/openapi';
 import type { Incidents } from '../engine/incidents';
-import type { Logger } from './runtime/log';
+import { withoutPathSecrets, type Logger } from './runtime/log';
 import type { Metrics } from './runtime/metrics';
 import type { Overrides } from '../engine/overrides';
 import type { PolicyFollower } from './runtime/policy-follower';
@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.latency.observe({ route, method: req.method }, seconds);
-      logger.info({ method: req.method, route, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000), client: req.ip }, 'request');
+      logger.info({ method: req.method, route, path: withoutPathSecrets(req.originalUrl.split('?')[0]), status: res.statusCode, ms: Math.round(seconds * 1000), client: req.ip }, 'request');
     });
     next();
   });
@@ -176,7 +176,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Express recognises an error handler by its four parameters.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const known = asHttpError(error);
-    if (!known) logger.error({ err: error, method: req.method, path: req.path }, 'unhandled error');
+    if (!known) logger.error({ err: error, method: req.method, path: withoutPathSecrets(req.originalUrl.split('?')[0]) }, 'unhandled error');
     const answer = known ?? new HttpError(500, 'internal', 'Marshal hit an unexpected error; it has been logged');
     // Overload clears in a second or so; an absent engine or store takes longer to come back.
     if (answer.status === 503) res.set('Retry-After', answer.code === 'overloaded' ? '1' : '5');

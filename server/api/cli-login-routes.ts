@@ -17,6 +17,7 @@ import type { Tokens } from '../../store/access';
 import { SignInThrottle } from '../web/throttle';
 import { audit, type AccessDeps } from './auth';
 import { HttpError } from './errors';
+import { noStore } from './secrets';
 import { consoleBase } from './sign-in-link-routes';
 
 /** A personal token from a CLI login lasts as long as one issued by hand does by default. */
@@ -35,6 +36,7 @@ export function cliLoginRoutes(logins: CliLogins, tokens: Tokens, deps: AccessDe
   };
 
   router.post('/cli-login', async (req, res) => {
+    noStore(res);
     brake(req, res);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const host = body.host ?? 'unknown host';
@@ -55,6 +57,7 @@ export function cliLoginRoutes(logins: CliLogins, tokens: Tokens, deps: AccessDe
   });
 
   router.post('/cli-login/token', async (req, res) => {
+    noStore(res);
     brake(req, res);
     const deviceCode = ((req.body ?? {}) as Record<string, unknown>).deviceCode;
     const refuse = (status: number, code: string, message: string, outcome: 'failed' | 'denied' = 'failed') => {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Response } from 'express';
 
 /**
  * Constant-time comparison of a secret someone presented (a token, a signature, a CSRF token) with the
@@ -11,3 +12,6 @@ export function sameSecret(given: string | undefined, expected: string): boolean
   const b = createHmac('sha256', 'marshal-compare').update(expected).digest();
   return timingSafeEqual(a, b) && given.length === expected.length;
 }
+
+/** An answer that carries a secret (a link, a device code, a token): no cache, a proxy's or a client's, may keep it. */
+export const noStore = (res: Response): void => void res.set('Cache-Control', 'no-store');

@@ -8,6 +8,7 @@ import type { SignInLinks } from '../../store/sign-in-links';
 import { principalName } from '../../usecases/permissions';
 import type { PolicyStore } from '../runtime/policy-store';
 import { audit, principalOf, type AccessDeps } from './auth';
+import { noStore } from './secrets';
 import { HttpError } from './errors';
 
 /** A person's id as policy spells them (config/teams/*.yaml). */
@@ -33,6 +34,7 @@ export function signInLinkRoutes(links: SignInLinks, deps: AccessDeps & { oidc: 
     const issuedBy = principalName(principalOf(res));
     const { secret, expiresAt } = await links.issue(person, issuedBy);
     audit(deps, req, res, { action: 'sign-in link issued', outcome: 'done', status: 201, detail: { person, expiresAt } });
+    noStore(res);
     res.status(201).json({ person, url: `${consoleBase(req)}/sign-in/${secret}`, expiresAt, issuedBy });
   });
   return router;

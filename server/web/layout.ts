@@ -27,14 +27,18 @@ ${options.body}
 `.text;
 }
 
-/** Scripts and connections only from our origin (never inline), no framing, forms post only to us. */
+/**
+ * Scripts and connections only from our origin (never inline), no framing, forms post only to us. A page
+ * whose URL holds a secret (a sign-in or Acknowledge link) sets `Referrer-Policy: no-referrer` before, and
+ * keeps it: the URL must not travel on in a Referer, not even to our own origin's logs or proxies.
+ */
 export function sendHtml(res: Response, status: number, body: string, options: { cache?: string } = {}) {
   res
     .status(status)
     .set('Content-Type', 'text/html; charset=utf-8')
     .set('Content-Security-Policy', "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
     .set('X-Content-Type-Options', 'nosniff')
-    .set('Referrer-Policy', 'same-origin')
+    .set('Referrer-Policy', res.get('Referrer-Policy') ?? 'same-origin')
     .set('X-Frame-Options', 'DENY')
     .set('Cache-Control', options.cache ?? 'no-store')
     .send(body);

@@ -8,6 +8,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { signActionLink } from '../../common/action-links';
 import { signInWithLink, type ConsoleClient } from '../support/console-client';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
@@ -107,5 +108,160 @@ describe('console permissions follow policy, as the API does', () => {
     expect((await admin.get(`/api/v1/incidents/${id}`)).body.acknowledgedBy).toBe('alice');
     const [entry] = await trail((found) => found.target === `/console/incidents/${id}/acknowledge` && found.outcome === 'done');
     expect(entry).toMatchObject({ actor: 'alice', status: 303 });
+  });
+});
+
+describe('where secrets travel', () => {
+  it("a sign-in link's secret stays out of the request log, and its pages send no Referer and are not cached", async () => {
+    const issued = await admin.post('/api/v1/sign-in-links', { person: 'carol' });
+    expect(issued.status).toBe(201);
+    expect(issued.headers.get('cache-control')).toBe('no-store');
+    const url = (issued.body as { url: string }).url;
+    const secret = url.split('/').pop()!;
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    await signInWithLink(stack.url, url);
+    // A second, refused use is logged too.
+    expect((await fetch(url)).status).toBe(410);
+    await vi.waitFor(() => expect(logLines.join('')).toContain('"route":"/console/sign-in/:secret"'), { timeout: 5_000 });
+    const leaks = logLines.filter((line) => line.includes(secret));
+    expect(leaks).toEqual([]);
+    const trailText = JSON.stringify(await stack.store!.audit.list({ limit: 500 }));
+    expect(trailText).not.toContain(secret);
+  });
+
+  it("an Acknowledge link's confirmation sends no Referer, is not cached, and its token reaches neither the log nor the trail", async () => {
+    const id = await declare('Referer from a signed link');
+    const token = await signActionLink(SECRET, { purpose: 'acknowledge', personId: 'alice', incidentId: id });
+    const confirm = await fetch(`${stack.url}/console/ack?t=${token}`);
+    expect(confirm.status).toBe(200);
+    expect(confirm.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(confirm.headers.get('cache-control')).toBe('no-store');
+    const done = await fetch(`${stack.url}/console/ack`, { method: 'POST', body: new URLSearchParams({ t: token }) });
+    expect(done.status).toBe(200);
+    expect(done.headers.get('referrer-policy')).toBe('no-referrer');
+    await trail((entry) => entry.action === 'acknowledge' && entry.target === `/api/v1/incidents/${id}` && entry.outcome === 'done');
+    const signature = token.split('.')[1];
+    expect(logLines.join('')).not.toContain(signature);
+    expect(JSON.stringify(await stack.store!.audit.list({ limit: 500 }))).not.toContain(signature);
+  });
+
+  it("a CLI login's token answer is not cached", async () => {
+    const started = await fetch(`${stack.url}/api/v1/cli-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ host: 'red-team-laptop' }) });
+    expect(started.status).toBe(201);
+    expect(started.headers.get('cache-control')).toBe('no-store');
+    const { deviceCode } = (await started.json()) as { deviceCode: string };
+    const polled = await fetch(`${stack.url}/api/v1/cli-login/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceCode }) });
+    expect(polled.status).toBe(202);
+    expect(polled.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('event streams', () => {
+  it("one person's event streams are bounded: past the limit a new one is refused with 429, and a closed one frees its place", async () => {
+    const dan = await signedIn('dan');
+    const open: AbortController[] = [];
+    const stream = async (path: string) => {
+      const controller = new AbortController();
+      const response = await fetch(`${stack.url}${path}`, { headers: { cookie: dan.cookie }, signal: controller.signal });
+      if (response.status === 200) open.push(controller);
+      else controller.abort();
+      return response;
+    };
+    try {
+      const id = await declare('Streams are bounded');
+      const answers: number[] = [];
+      for (let index = 0; index < 12; index += 1) answers.push((await stream(index % 2 ? '/console/mine/events' : `/console/incidents/${id}/events`)).status);
+      expect(answers.filter((status) => status === 200)).toHaveLength(10);
+      expect(answers.slice(10)).toEqual([429, 429]);
+      // Closing one lets the next in.
+      open.shift()!.abort();
+      await vi.waitFor(async () => expect((await stream('/console/mine/events')).status).toBe(200), { timeout: 5_000, interval: 200 });
+      // Another person is not held back by dan's streams.
+      const erin = await signedIn('erin');
+      const theirs = new AbortController();
+      const response = await fetch(`${stack.url}/console/mine/events`, { headers: { cookie: erin.cookie }, signal: theirs.signal });
+      expect(response.status).toBe(200);
+      theirs.abort();
+    } finally {
+      for (const controller of open) controller.abort();
+    }
+  });
+
+  it("a signed-out session's event stream is refused, and one cannot read another person's inbox stream", async () => {
+    const frank = await signedIn('frank');
+    await frank.post('/console/logout', {});
+    const after = await fetch(`${stack.url}/console/mine/events`, { headers: { cookie: frank.cookie }, redirect: 'manual' });
+    expect(after.status).toBe(303);
+    // The inbox stream takes no person from the request: a query naming someone else changes nothing.
+    const grace = await signedIn('grace');
+    const controller = new AbortController();
+    const response = await fetch(`${stack.url}/console/mine/events?person=alice`, { headers: { cookie: grace.cookie }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    controller.abort();
+  });
+});
+
+describe('hostile values', () => {
+  const form = (body: string) => fetch(`${stack.url}/console/ack`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+
+  it('the Acknowledge link route answers hostile tokens with a 4xx page, never a 500 or a trace', async () => {
+    for (const query of ['t=%C3%28', 't=%00', 't=a&t=b', 't[__proto__]=x', '__proto__=x', `t=${'A'.repeat(100_000)}`, 't=%E0%A4%A']) {
+      const answer = await fetch(`${stack.url}/console/ack?${query}`);
+      expect(answer.status, query.slice(0, 40)).toBeGreaterThanOrEqual(400);
+      expect(answer.status, query.slice(0, 40)).toBeLessThan(500);
+      noTrace(await answer.text());
+    }
+    for (const body of ['t=%C3%28', 't=a&t=b', '__proto__=x&t=y', 'constructor=1', `t=${'x'.repeat(1_100_000)}`]) {
+      const answer = await form(body);
+      expect(answer.status, body.slice(0, 40)).toBeGreaterThanOrEqual(400);
+      expect(answer.status, body.slice(0, 40)).toBeLessThan(500);
+      noTrace(await answer.text());
+    }
+  });
+
+  it('the sign-in link and CLI login APIs answer hostile bodies with a 400 naming the field', async () => {
+    for (const person of [['alice'], '__proto__', 'constructor', 'toString', 'alice\u0000', { id: 'alice' }, 'x'.repeat(200_000)]) {
+      const answer = await admin.post('/api/v1/sign-in-links', { person });
+      expect(answer.status, JSON.stringify(person).slice(0, 40)).toBe(400);
+      expect(answer.body.error.field).toBe('person');
+    }
+    const anonymous = apiClient(stack.url, undefined);
+    for (const host of [['laptop'], { name: 'x' }, 'a\u0000b', '\ud800', 'h'.repeat(101), 42]) {
+      const answer = await anonymous.post('/api/v1/cli-login', { host });
+      expect(answer.status, JSON.stringify(host)).toBe(400);
+      expect(answer.body.error.field).toBe('host');
+    }
+    for (const deviceCode of [['x'], 12, '__proto__', 'A'.repeat(43) + '\u0000']) {
+      const answer = await anonymous.post('/api/v1/cli-login/token', { deviceCode });
+      expect(answer.status, JSON.stringify(deviceCode)).toBe(400);
+      expect(answer.body.error.field).toBe('deviceCode');
+    }
+    const notJson = await anonymous.post('/api/v1/cli-login', '{"host":');
+    expect(notJson.status).toBe(400);
+    const huge = await anonymous.post('/api/v1/cli-login', JSON.stringify({ host: 'x'.repeat(1_100_000) }));
+    expect(huge.status).toBe(413);
+    const proto = await anonymous.post('/api/v1/cli-login', '{"__proto__":{"host":"polluted"},"host":"fine"}');
+    expect(proto.status).toBe(201);
+    expect(({} as Record<string, unknown>).host).toBeUndefined();
+  });
+
+  it('the CLI-login approval page refuses hostile codes with a page, and person-controlled text is escaped', async () => {
+    const henry = await signedIn('heidi');
+    for (const code of ['%C3%28', '%00', 'a&code=b', `${'B'.repeat(5_000)}`, '__proto__']) {
+      const answer = await henry.get(`/console/cli-login?code=${code}`);
+      expect(answer.status, code.slice(0, 20)).toBeGreaterThanOrEqual(400);
+      expect(answer.status, code.slice(0, 20)).toBeLessThan(500);
+      noTrace(answer.text);
+    }
+    const anonymous = apiClient(stack.url, undefined);
+    const started = await anonymous.post('/api/v1/cli-login', { host: '<img src=x onerror=alert(1)>' });
+    expect(started.status).toBe(201);
+    const page = await henry.get(`/console/cli-login?code=${started.body.userCode}`);
+    expect(page.status).toBe(200);
+    expect(page.text).not.toContain('<img src=x');
+    expect(page.text).toContain('&#60;img src=x');
   });
 });

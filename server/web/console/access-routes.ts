@@ -55,6 +55,11 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
   const nameOf = (person: string) => deps.policies.current.people[person]?.name ?? person;
 
   const beforeSession = Router();
+  // The page's URL holds the link's secret: no Referer carries it on (server/web/layout.ts keeps this).
+  beforeSession.use('/sign-in', (_req, res, next) => {
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  });
   const refuseLink = (req: Request, res: Response, status: number, title: string, message: string, detail: Record<string, unknown>) => {
     record(req, { actor: typeof detail.person === 'string' ? detail.person : 'anonymous', principal: 'console', action: 'sign-in link used', outcome: 'failed', status, detail });
     sendHtml(res, status, linkRefusedPage(title, message));

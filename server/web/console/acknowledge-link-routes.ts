@@ -33,6 +33,11 @@ export interface AcknowledgeLinkDeps {
 
 export function acknowledgeLinkRoutes(deps: AcknowledgeLinkDeps): Router {
   const router = Router();
+  // The page's URL holds the link: no Referer carries it on (server/web/layout.ts keeps this).
+  router.use('/ack', (_req, res, next) => {
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  });
   const nameOf = (personId: string) => deps.policies.current.people[personId]?.name ?? personId;
 
   const record = (req: Request, entry: { actor?: string; incidentId?: string; outcome: 'done' | 'denied' | 'failed'; status: number; detail?: Record<string, unknown> }) =>

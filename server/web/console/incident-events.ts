@@ -18,6 +18,9 @@ export const POLL_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 const STREAM_LIFETIME_MS = 10 * 60_000;
 const FAILURES_BEFORE_ENDING = 5;
+/** Event streams one signed-in person may hold open at once (in this process). */
+export const STREAMS_PER_PERSON = 10;
+const openStreams = new Map<string, number>();
 /** Asking for events after the largest sequence number the store holds (int4) returns none, only the total. */
 const AFTER_EVERY_EVENT = 2_147_483_647;
 
@@ -35,6 +38,15 @@ export function incidentChanges(res: Response, deps: { id: string; session: Sess
  * whenever it differs from the last one read (My pages numbers its inbox and what waits in it).
  */
 export function changeStream(res: Response, deps: { session: Session; logger: Logger; about: Record<string, string>; version: () => Promise<number> }): void {
+  // Each stream holds a connection and reads the engine every POLL_MS: one person may hold only so many.
+  // A browser opens at most six connections to one origin, so only a script looping on us meets the limit.
+  const holder = deps.session.name;
+  const held = openStreams.get(holder) ?? 0;
+  if (held >= STREAMS_PER_PERSON) {
+    res.status(429).set({ 'Retry-After': '30', 'Cache-Control': 'no-store' }).type('text/plain').send(`${STREAMS_PER_PERSON} event streams are open for you already; close a console tab.`);
+    return;
+  }
+  openStreams.set(holder, held + 1);
   res.status(200).set({
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-store',
@@ -54,6 +66,9 @@ export function changeStream(res: Response, deps: { session: Session; logger: Lo
   const end = (event?: string) => {
     if (ended) return;
     ended = true;
+    const left = (openStreams.get(holder) ?? 1) - 1;
+    if (left > 0) openStreams.set(holder, left);
+    else openStreams.delete(holder);
     for (const timer of timers) clearTimeout(timer);
     if (event && !res.writableEnded) res.write(`event: ${event}\ndata: {}\n\n`);
     res.end();

@@ -13,7 +13,7 @@ import { draftPostmortem } from '../../documents/postmortem';
 import { asHttpError, HttpError } from '../../api/errors';
 import type { IncidentSummary, Incidents } from '../../../engine/incidents';
 import type { Overrides } from '../../../engine/overrides';
-import type { Logger } from '../../runtime/log';
+import { withoutPathSecrets, type Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
 import type { Insight, FoundIncident } from '../../../store/insight';
 import { queryValue } from '../../api/query';
@@ -282,7 +282,7 @@ ${renderMarkdown(report)}
       if (error.status === 503) res.set('Retry-After', '5');
       return sendHtml(res, error.status, errorPage(session, title, error.message));
     }
-    deps.logger.error({ err: error, method: req.method, path: req.path }, 'console error');
+    deps.logger.error({ err: error, method: req.method, path: withoutPathSecrets(req.originalUrl.split('?')[0]) }, 'console error');
     sendHtml(res, 500, errorPage(session, 'Something went wrong', 'Marshal hit an unexpected error; it has been logged. Try again, or use the API.'));
   });
 
