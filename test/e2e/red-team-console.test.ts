@@ -265,3 +265,60 @@ describe('hostile values', () => {
     expect(page.text).toContain('&#60;img src=x');
   });
 });
+
+describe('forms and redirects', () => {
+  it('sign-in sends nobody to another site, whatever `next` says', async () => {
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/console/../..//evil.example', '/console\\@evil.example', '/console%0d%0aSet-Cookie:x=1', '/consolex', 'javascript:alert(1)']) {
+      const login = await fetch(`${stack.url}/console/login?next=${encodeURIComponent(next)}`);
+      const page = await login.text();
+      const challenge = /name="_login" value="([^"]*)"/.exec(page)?.[1] ?? '';
+      const cookie = login.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      const answer = await fetch(`${stack.url}/console/login`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _login: challenge, name: 'Red Team', token: stack.token, next }),
+        redirect: 'manual',
+      });
+      expect(answer.status, next).toBe(303);
+      const location = answer.headers.get('location')!;
+      expect(location, next).toMatch(/^\/console(?:[/?]|$)/);
+      expect(location, next).not.toMatch(/^\/\/|\\|[\r\n]/);
+    }
+  });
+
+  it('console POSTs landed today need the session CSRF token', async () => {
+    const ivan = await signedIn('ivan');
+    const anonymous = apiClient(stack.url, undefined);
+    const started = await anonymous.post('/api/v1/cli-login', { host: 'forged-approval' });
+    const code = started.body.userCode as string;
+    for (const [path, form] of [
+      [`/console/cli-login?code=${code}&decision=allow`, {}],
+      ['/console/tokens', { name: 'forged' }],
+      ['/console/sign-in-links', { person: 'ivan' }],
+    ] as const) {
+      const forged = await fetch(`${stack.url}${path}`, {
+        method: 'POST',
+        headers: { cookie: ivan.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form),
+        redirect: 'manual',
+      });
+      expect(forged.status, path).toBe(403);
+      expect(await forged.text()).toContain('CSRF');
+    }
+    expect((await anonymous.post('/api/v1/cli-login/token', { deviceCode: started.body.deviceCode })).status).toBe(202);
+  });
+
+  it('an Acknowledge link sent twice at once acknowledges once', async () => {
+    const id = await declare('Two presses at once');
+    const token = await signActionLink(SECRET, { purpose: 'acknowledge', personId: 'bob', incidentId: id });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => fetch(`${stack.url}/console/ack`, { method: 'POST', body: new URLSearchParams({ t: token }) }).then((response) => response.status)),
+    );
+    expect(answers.filter((status) => status === 200)).toHaveLength(1);
+    expect(answers.filter((status) => status !== 200).every((status) => status === 410 || status === 409)).toBe(true);
+    expect((await admin.get(`/api/v1/incidents/${id}`)).body.acknowledgedBy).toBe('bob');
+  });
+});
