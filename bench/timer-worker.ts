@@ -45,6 +45,9 @@ async function main() {
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
+  // The benchmark holds our stdin: if it dies without stopping us (a failed run), we go too, not linger for hours.
+  process.stdin.on('close', () => process.exit(1));
+  process.stdin.resume();
   await running;
 }
 

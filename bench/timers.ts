@@ -45,7 +45,7 @@ interface Reminder {
 
 function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // node --import tsx (not the tsx CLI, which runs a second process): the pid is the worker's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'timer-worker.ts')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'timer-worker.ts')], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench worker did not start: ${output}`)), 60_000);
