@@ -3,9 +3,11 @@
  * people in policy (400 naming the field, in the API and the console alike); the person assigned is told; a
  * commander handoff carries notes and only the incoming commander may accept it (403 for anyone else, audited).
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import { apiClient, useTestStack } from '../support/stack';
+import { apiClient, repoRoot, useTestStack } from '../support/stack';
 import { consoleClient } from '../web/console-client';
 
 const file = useTestStack();
@@ -112,5 +114,75 @@ describe('commander handoffs over HTTP', () => {
       expect(answer.status).toBe(400);
       expect(answer.body.error.field).toBe('notes');
     }
+  });
+});
+
+function marshal(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [join(repoRoot, 'cli', 'bin.js'), ...args],
+      { env: { ...process.env, MARSHAL_URL: file.stack.url, MARSHAL_TOKEN: file.stack.token }, timeout: 30_000 },
+      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('roles from the console and the CLI', () => {
+  it('the console triages "no responder needed", de-escalates, hands over with notes, and accepts only as the incoming commander', async () => {
+    const id = await declare('Console roles and triage');
+    const browser = consoleClient(file.stack.url);
+    const { csrf } = await browser.signIn(file.stack.token, 'carol');
+    const send = (action: string, form: Record<string, string> = {}) => browser.post(`/console/incidents/${id}/${action}`, { _csrf: csrf, ...form });
+
+    // Unacknowledged: the triage form is offered, and stops paging.
+    expect((await browser.get(`/console/incidents/${id}`)).html).toContain('No responder needed?');
+    const triaged = await send('severity', { severity: 'SEV4', reason: 'Known flap of the synthetic check', responderNeeded: 'false' });
+    expect(triaged.location).toContain('done=triaged');
+    let state = (await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
+    expect(state).toMatchObject({ severity: 'SEV4', responderNeeded: false });
+    expect((await browser.get(`/console/incidents/${id}`)).html).not.toContain('No responder needed?');
+
+    // Raised again and acknowledged: the de-escalation form offers only lower severities.
+    expect((await file.api.post(`/api/v1/incidents/${id}/severity`, { severity: 'SEV2', reason: 'It is real after all' })).status).toBe(200);
+    expect((await send('acknowledge')).status).toBe(303);
+    const page = (await browser.get(`/console/incidents/${id}`)).html;
+    const lower = /<select id="d-severity"[^>]*>([\s\S]*?)<\/select>/.exec(page)![1];
+    expect([...lower.matchAll(/value="([^"]+)"/g)].map((match) => match[1])).toEqual(['SEV3', 'SEV4']);
+    expect((await send('severity', { severity: 'SEV3', reason: 'Only one region' })).location).toContain('done=severity');
+
+    // Carol is commander and hands over to dan with notes; carol (not dan) cannot accept: 403 on the page.
+    expect((await send('roles', { role: 'commander', person: 'carol' })).status).toBe(303);
+    expect((await send('roles', { role: 'commander', person: 'dan', notes: 'Watch the replica lag' })).status).toBe(303);
+    state = (await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body;
+    expect(state.pendingHandoff).toMatchObject({ from: 'carol', to: 'dan', notes: 'Watch the replica lag' });
+    const refused = await send('handoff/accept');
+    expect(refused.status).toBe(403);
+    expect(refused.html).toContain('only they can accept');
+    expect(refused.html).toContain('Watch the replica lag');
+
+    // Dan, signed in, sees Accept and accepts.
+    const danBrowser = consoleClient(file.stack.url);
+    const dan = await danBrowser.signIn(file.stack.token, 'dan');
+    expect((await danBrowser.get(`/console/incidents/${id}`)).html).toContain('Accept handoff');
+    const accepted = await danBrowser.post(`/console/incidents/${id}/handoff/accept`, { _csrf: dan.csrf });
+    expect(accepted.location).toContain('done=handoff-accepted');
+    expect((await file.api.get<IncidentView>(`/api/v1/incidents/${id}`)).body.pendingHandoff).toBeUndefined();
+  });
+
+  it('the CLI assigns with notes, accepts as the named person, and refuses an unknown person with exit 5', async () => {
+    const id = await declare('CLI roles');
+    expect(await marshal(['assign', id, 'commander', 'carol'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await marshal(['assign', id, 'commander', 'dan', '--notes', 'DNS change pending', '--by', 'carol'])).toMatchObject({ code: 0, stderr: '' });
+    const shown = await marshal(['show', id]);
+    expect(shown.stdout).toMatch(/handoff\s+to dan from carol, awaiting acceptance/);
+    const wrong = await marshal(['accept', id]);
+    expect(wrong.code).toBe(6);
+    expect(wrong.stderr).toMatch(/only they can accept/);
+    expect(await marshal(['accept', id, '--by', 'dan'])).toMatchObject({ code: 0, stderr: '' });
+    const unknown = await marshal(['assign', id, 'scribe', 'the-cto']);
+    expect(unknown.code).toBe(5);
+    expect(unknown.stderr).toMatch(/^marshal: "person" "the-cto" is not a person in policy/);
+    expect(unknown.stderr.split('\n')).toHaveLength(2);
   });
 });
