@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signActionLink } from '../../common/action-links';
-import { signInWithLink, type ConsoleClient } from '../support/console-client';
+import { signInWithAdminToken, signInWithLink, type ConsoleClient } from '../support/console-client';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
 
@@ -46,7 +46,7 @@ const declare = async (title = 'Red team target') => {
   expect(declared.status, JSON.stringify(declared.body)).toBe(201);
   return declared.body.id as string;
 };
-const trail = (filter: (entry: { action: string; actor: string; outcome: string; status?: number; target?: string }) => boolean) =>
+const trail = (filter: (entry: { action: string; actor: string; principal: string; outcome: string; status?: number; target?: string }) => boolean) =>
   vi.waitFor(
     async () => {
       const found = (await stack.store!.audit.list({ limit: 500 })).filter(filter);
@@ -107,7 +107,14 @@ describe('console permissions follow policy, as the API does', () => {
     expect((await alice.post(`/console/incidents/${id}/acknowledge`, {})).status).toBe(303);
     expect((await admin.get(`/api/v1/incidents/${id}`)).body.acknowledgedBy).toBe('alice');
     const [entry] = await trail((found) => found.target === `/console/incidents/${id}/acknowledge` && found.outcome === 'done');
-    expect(entry).toMatchObject({ actor: 'alice', status: 303 });
+    expect(entry).toMatchObject({ actor: 'alice', principal: 'console', status: 303 });
+    // The admin token's session may name anyone at sign-in; the trail says which credential it was.
+    const other = await declare('Admin token under a typed name');
+    const typed = await signInWithAdminToken(stack.url, stack.token, 'alice');
+    await typed.get(`/console/incidents/${other}`);
+    expect((await typed.post(`/console/incidents/${other}/acknowledge`, {})).status).toBe(303);
+    const [byToken] = await trail((found) => found.target === `/console/incidents/${other}/acknowledge` && found.outcome === 'done');
+    expect(byToken).toMatchObject({ actor: 'alice', principal: 'admin-token' });
   });
 });
 

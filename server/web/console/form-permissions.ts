@@ -33,7 +33,8 @@ export function consoleFormPermissions(deps: { policies: PolicyStore; audit?: Au
       void deps.audit
         ?.append({
           actor: session.name,
-          principal: 'console',
+          // The admin token's session acts under a name typed at sign-in: the trail must say it was the admin token.
+          principal: session.via === 'admin-token' ? 'admin-token' : 'console',
           action: `POST /console${req.route?.path ?? req.path}`.slice(0, 200),
           // The path only: a query may carry a CLI login's user code.
           target: `/console${req.path}`.slice(0, 500),
