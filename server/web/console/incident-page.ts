@@ -95,7 +95,12 @@ ${incident.summary ? row('Summary', incident.summary) : ''}
 
 function roles(incident: IncidentView): Html {
   const required = severityPolicy(incident.policy, incident.severity)?.rolesRequired ?? [];
-  return html`<ul>${(['commander', 'communications', 'scribe'] as const).map((role) => html`<li><strong>${role}</strong>: ${incident.roles[role] ?? html`<span class="muted">unassigned${required.includes(role) ? ` (required for ${incident.severity})` : ''}</span>`}</li>`)}</ul>`;
+  const pending = incident.pendingHandoff;
+  const waiting = (role: string) => (role === 'commander' && pending ? html` <span class="muted">(handed over by ${pending.from}, not accepted yet)</span>` : '');
+  return html`<ul>${(['commander', 'communications', 'scribe'] as const).map(
+    (role) =>
+      html`<li><strong>${role}</strong>: ${incident.roles[role] ?? html`<span class="muted">unassigned${required.includes(role) ? ` (required for ${incident.severity})` : ''}</span>`}${waiting(role)}</li>`,
+  )}</ul>`;
 }
 
 function statusUpdates(incident: IncidentView): Html {
