@@ -78,7 +78,9 @@ export function authenticate(deps: AccessDeps) {
 
 /** What a request asks to do, by its route; finer checks (publishing, a team's overrides) happen in the route. */
 function actionOf(req: Request): Action {
-  const path = req.path;
+  // Express matches routes whatever the case (GET /API/V1/AUDIT reaches the audit route), so the path is
+  // read as the router reads it; otherwise changing its case would pass an admin route off as a view.
+  const path = req.path.toLowerCase();
   if (path.startsWith('/api/v1/audit') || path.startsWith('/api/v1/projection') || path.startsWith('/api/v1/policies/reload') || path.startsWith('/api/v1/sign-in-links'))
     return { kind: 'admin', what: path.split('/').slice(3, 5).join(' ') };
   if (req.method === 'GET' || req.method === 'HEAD' || path.startsWith('/api/v1/tokens')) return { kind: 'view' };

@@ -72,6 +72,11 @@ describe('console permissions follow policy, as the API does', () => {
       expect(answer.text).toContain('viewers in config/access.yaml');
       noTrace(answer.text);
     }
+    // Express matches routes without regard to case: so must the check.
+    for (const path of [`/console/INCIDENTS/${id}/acknowledge`, `/console/Incidents/${id}/acknowledge`, `/console/incidents/${id}/ACKNOWLEDGE`]) {
+      const answer = await olivia.post(path, {});
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+    }
     const incident = (await admin.get(`/api/v1/incidents/${id}`)).body;
     expect(incident.acknowledgedAt).toBeUndefined();
     expect(incident.title).toBe('Red team target');
@@ -97,6 +102,7 @@ describe('console permissions follow policy, as the API does', () => {
     const override = await alice.post('/console/oncall/platform/overrides', { person: 'alice', from, to, reason: 'not my team' });
     expect(override.status, override.text.slice(0, 300)).toBe(403);
     expect(override.text).toContain('may change only team payments');
+    expect((await alice.post('/console/OnCall/platform/overrides', { person: 'alice', from, to, reason: 'not my team' })).status).toBe(403);
     await trail((entry) => entry.actor === 'alice' && entry.outcome === 'denied' && entry.target === '/console/oncall/platform/overrides');
   });
 
@@ -327,5 +333,32 @@ describe('forms and redirects', () => {
     expect(answers.filter((status) => status === 200)).toHaveLength(1);
     expect(answers.filter((status) => status !== 200).every((status) => status === 410 || status === 409)).toBe(true);
     expect((await admin.get(`/api/v1/incidents/${id}`)).body.acknowledgedBy).toBe('bob');
+  });
+});
+
+describe('API routes whatever the case of their path', () => {
+  it("a responder's token cannot reach admin routes or another team's overrides by changing the path's case", async () => {
+    const issued = await admin.post('/api/v1/tokens', { person: 'alice', name: 'red team' });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    const alice = apiClient(stack.url, issued.body.token as string);
+    expect((await alice.get('/api/v1/audit')).status).toBe(403);
+    for (const path of ['/API/V1/AUDIT', '/api/v1/Audit', '/Api/v1/audit?limit=5', '/api/v1/audit/', '/api/v1//audit', '/api/v1/%61udit']) {
+      const answer = await alice.get(path);
+      // Refused, or (for a path no route matches) not found: never the trail.
+      expect([403, 404], path).toContain(answer.status);
+      expect(JSON.stringify(answer.body)).not.toContain('"entries"');
+    }
+    for (const path of ['/API/V1/SIGN-IN-LINKS', '/api/v1/Sign-In-Links']) {
+      const answer = await alice.post(path, { person: 'judy' });
+      expect(answer.status, path).toBe(403);
+      expect(JSON.stringify(answer.body)).not.toContain('/console/sign-in/');
+    }
+    for (const path of ['/api/v1/POLICIES/RELOAD', '/api/v1/Projection/Rebuild']) expect((await alice.post(path, {})).status, path).toBe(403);
+    const from = new Date(Date.now() + 3_600_000).toISOString();
+    const to = new Date(Date.now() + 7_200_000).toISOString();
+    for (const path of ['/api/v1/ONCALL/platform/overrides', '/api/v1/oncall/platform/Overrides']) {
+      const answer = await alice.post(path, { person: 'alice', from, to, reason: 'not my team' });
+      expect(answer.status, path).toBe(403);
+    }
   });
 });

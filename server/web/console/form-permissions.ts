@@ -16,7 +16,10 @@ import { sessionPrincipal } from './access-routes';
 import { errorPage } from './views';
 
 /** What a console POST asks to do, by its path (under /console); undefined for what any session may do. */
-export function formAction(path: string): Action | undefined {
+export function formAction(given: string): Action | undefined {
+  // Express matches routes whatever the case (POST /console/INCIDENTS/… reaches the incident route), so
+  // the check reads the path as the router does. Team ids are lower case (config/schema/team.json).
+  const path = given.toLowerCase();
   if (path === '/incidents' || path === '/incidents/') return { kind: 'declare' };
   if (path.startsWith('/incidents/')) return { kind: 'command' };
   const override = /^\/oncall\/([^/]+)\/overrides(?:\/|$)/.exec(path);
