@@ -11,7 +11,7 @@ export function createLogger(level = process.env.MARSHAL_LOG_LEVEL ?? 'info'): L
  * A request path fit for a log line: a one-time sign-in link carries its secret in the path
  * (/console/sign-in/<secret>), and whoever reads the logs must not be able to sign in with it.
  */
-export const withoutPathSecrets = (path: string): string => path.replace(/^(\/console\/sign-in\/).+/s, '$1…');
+export const withoutPathSecrets = (path: string): string => path.replace(/^(\/console\/sign-in\/).+/is, '$1…');
 
 /** Longest error text a log line carries: a receiver's answer can be a whole HTML page. */
 const LOGGED_ERROR_CHARS = 2_000;

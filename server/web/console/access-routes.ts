@@ -46,7 +46,7 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
   const record = (req: Request, entry: Omit<AuditEntry, 'target' | 'remote'>) =>
     // A link's secret never goes into the trail: the path is recorded without it.
     void deps.audit
-      ?.append({ ...entry, target: req.path.replace(/^\/sign-in\/.*/s, '/sign-in/…').slice(0, 60), remote: req.ip })
+      ?.append({ ...entry, target: req.path.replace(/^\/sign-in\/.*/is, '/sign-in/…').slice(0, 60), remote: req.ip })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
   const links = (): SignInLinks => {
     if (!deps.signInLinks) throw new HttpError(503, 'store_unavailable', 'Sign-in links live in the store, which this Marshal process does not hold.');
