@@ -26,6 +26,8 @@ export interface SessionStore {
   start(actor: string, via: string): Promise<{ id: string; session: ConsoleSession }>;
   /** The live session with this id, renewed; undefined once ended, idle or expired. */
   find(id: string): Promise<ConsoleSession | undefined>;
+  /** Whether the session is neither signed out nor expired, without renewing it (an open event stream asks). */
+  signedIn(id: string): Promise<boolean>;
   end(id: string): Promise<void>;
 }
 
@@ -70,6 +72,12 @@ export class ConsoleSessions implements SessionStore {
     return { actor: String(row.actor), via: String(row.via), csrf: String(row.csrf), expiresAt: expires };
   }
 
+  async signedIn(id: string) {
+    if (!ID.test(id)) return false;
+    const rows = await storeCall(() => this.db.query('SELECT 1 FROM console_sessions WHERE id_hash = $1 AND ended_at IS NULL AND expires_at > now()', [sha256(id)]));
+    return rows.length > 0;
+  }
+
   async end(id: string) {
     if (!ID.test(id)) return;
     await storeCall(() => this.db.query('UPDATE console_sessions SET ended_at = coalesce(ended_at, now()) WHERE id_hash = $1', [sha256(id)]));
@@ -97,6 +105,11 @@ export class MemorySessions implements SessionStore {
     }
     found.lastSeen = now;
     return { actor: found.actor, via: found.via, csrf: found.csrf, expiresAt: found.expiresAt };
+  }
+
+  async signedIn(id: string) {
+    const found = this.live.get(sha256(id));
+    return Boolean(found && found.expiresAt > Date.now());
   }
 
   async end(id: string) {

@@ -72,6 +72,12 @@ export class SessionKeeper {
     return found && { name: found.actor, via: found.via, csrf: found.csrf, expiresAt: found.expiresAt };
   }
 
+  /** Whether this request's session is still signed in, without renewing it (for long-lived event streams). */
+  async stillSignedIn(req: Request): Promise<boolean> {
+    const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    return Boolean(id) && (await this.store.signedIn(id));
+  }
+
   /** Sign out: the session ends in the store, so a copy of the cookie stops working too. */
   async end(req: Request, res: Response, secure: boolean) {
     const id = parseCookies(req.headers.cookie)[SESSION_COOKIE];

@@ -206,6 +206,16 @@ describe('event streams', () => {
 
   it("a signed-out session's event stream is refused, and one cannot read another person's inbox stream", async () => {
     const frank = await signedIn('frank');
+    await frank.get('/console/mine');
+    // A stream open when frank signs out ends within a heartbeat, telling the page so.
+    const open = await fetch(`${stack.url}/console/mine/events`, { headers: { cookie: frank.cookie } });
+    expect(open.status).toBe(200);
+    const reader = open.body!.getReader();
+    await reader.read();
+    expect((await frank.post('/console/logout', {})).status).toBe(303);
+    let received = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) received += new TextDecoder().decode(chunk.value);
+    expect(received).toContain('event: ended');
     await frank.post('/console/logout', {});
     const after = await fetch(`${stack.url}/console/mine/events`, { headers: { cookie: frank.cookie }, redirect: 'manual' });
     expect(after.status).toBe(303);

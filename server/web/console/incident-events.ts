@@ -24,9 +24,10 @@ const openStreams = new Map<string, number>();
 /** Asking for events after the largest sequence number the store holds (int4) returns none, only the total. */
 const AFTER_EVERY_EVENT = 2_147_483_647;
 
-export function incidentChanges(res: Response, deps: { id: string; session: Session; incidents: Pick<Incidents, 'timeline'>; logger: Logger }): void {
+export function incidentChanges(res: Response, deps: { id: string; session: Session; incidents: Pick<Incidents, 'timeline'>; logger: Logger; signedIn?: () => Promise<boolean> }): void {
   changeStream(res, {
     session: deps.session,
+    signedIn: deps.signedIn,
     logger: deps.logger,
     about: { incident: deps.id },
     version: async () => (await deps.incidents.timeline(deps.id, AFTER_EVERY_EVENT, 1)).total,
@@ -37,7 +38,7 @@ export function incidentChanges(res: Response, deps: { id: string; session: Sess
  * The stream itself, for anything a page can number: `version` is read every POLL_MS and `changed` sent
  * whenever it differs from the last one read (My pages numbers its inbox and what waits in it).
  */
-export function changeStream(res: Response, deps: { session: Session; logger: Logger; about: Record<string, string>; version: () => Promise<number> }): void {
+export function changeStream(res: Response, deps: { session: Session; logger: Logger; about: Record<string, string>; version: () => Promise<number>; signedIn?: () => Promise<boolean> }): void {
   // Each stream holds a connection and reads the engine every POLL_MS: one person may hold only so many.
   // A browser opens at most six connections to one origin, so only a script looping on us meets the limit.
   const holder = deps.session.name;
@@ -97,6 +98,19 @@ export function changeStream(res: Response, deps: { session: Session; logger: Lo
 
   timers.push(setInterval(() => void poll(), POLL_MS));
   timers.push(setInterval(() => !ended && res.write(': still here\n\n'), HEARTBEAT_MS));
+  // Signing out ends the session at once; an open stream learns it within a heartbeat and tells the page.
+  const signedIn = deps.signedIn;
+  if (signedIn)
+    timers.push(
+      setInterval(
+        () =>
+          void signedIn().then(
+            (live) => !live && end('ended'),
+            () => undefined,
+          ),
+        HEARTBEAT_MS,
+      ),
+    );
   timers.push(setTimeout(() => end('ended'), Math.max(0, deps.session.expiresAt - Date.now())));
   timers.push(setTimeout(() => end(), STREAM_LIFETIME_MS));
   // The response's close, not the request's: a GET's request closes as soon as it has been read.

@@ -126,11 +126,17 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
     next();
   });
 
-  router.get('/mine/events', (_req, res) => {
+  router.get('/mine/events', (req, res) => {
     const person = personOf(deps.policies.current, sessionOf(res).name);
     const inbox = deps.inbox;
     if (!person || !inbox) throw new HttpError(404, 'not_found', 'no inbox for this session');
-    changeStream(res, { session: sessionOf(res), logger: deps.logger, about: { inbox: person }, version: () => currentVersion(person, deps.incidents, inbox) });
+    changeStream(res, {
+      session: sessionOf(res),
+      logger: deps.logger,
+      about: { inbox: person },
+      version: () => currentVersion(person, deps.incidents, inbox),
+      signedIn: () => sessions.stillSignedIn(req),
+    });
   });
 
   router.get('/mine', async (req, res) => {
@@ -220,7 +226,7 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.get('/incidents/:id/events', (req, res) => {
     const id = String(req.params.id);
     if (!ID.test(id)) throw new HttpError(404, 'not_found', `no incident ${id}`);
-    incidentChanges(res, { id, session: sessionOf(res), incidents: deps.incidents, logger: deps.logger });
+    incidentChanges(res, { id, session: sessionOf(res), incidents: deps.incidents, logger: deps.logger, signedIn: () => sessions.stillSignedIn(req) });
   });
 
   router.get('/incidents/:id/report', async (req, res) => {
