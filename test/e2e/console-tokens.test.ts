@@ -64,6 +64,9 @@ describe('API tokens in the console', () => {
     );
     expect(trail.find((entry) => entry.action === 'token issued')).toMatchObject({ outcome: 'done', tokenId: record.id });
     expect(trail.find((entry) => entry.action === 'token revoked')).toMatchObject({ outcome: 'done', tokenId: record.id });
+    // One entry per request: the route's own entry, not also the console's general form entry.
+    expect(trail.filter((entry) => entry.target === `/tokens/${record.id}/revoke`)).toHaveLength(1);
+    expect(trail.filter((entry) => entry.action.startsWith('POST /console/tokens'))).toEqual([]);
   }, 60_000);
 
   it('the admin token session issues for a named person and sees every token', async () => {

@@ -19,6 +19,7 @@ import { sendHtml } from '../layout';
 import type { Session, SessionKeeper } from '../session';
 import { SignInThrottle } from '../throttle';
 import { auditPage, cliLoginPage, issueLinkPage, linkConfirmPage, linkRefusedPage } from './access-pages';
+import { markAudited } from './form-permissions';
 import { errorPage } from './views';
 
 export interface ConsoleAccessDeps {
@@ -43,11 +44,13 @@ export const isAdminSession = (policies: PolicyStore, session: Session) => autho
 const AUDIT_PAGE = 50;
 
 export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: Router; withSession: Router } {
-  const record = (req: Request, entry: Omit<AuditEntry, 'target' | 'remote'>) =>
+  const record = (req: Request, entry: Omit<AuditEntry, 'target' | 'remote'>) => {
+    markAudited(req);
     // A link's secret never goes into the trail: the path is recorded without it.
     void deps.audit
       ?.append({ ...entry, target: req.path.replace(/^\/sign-in\/.*/is, '/sign-in/…').slice(0, 60), remote: req.ip })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+  };
   const links = (): SignInLinks => {
     if (!deps.signInLinks) throw new HttpError(503, 'store_unavailable', 'Sign-in links live in the store, which this Marshal process does not hold.');
     return deps.signInLinks;

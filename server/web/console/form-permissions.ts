@@ -27,12 +27,21 @@ export function formAction(given: string): Action | undefined {
   return undefined;
 }
 
+/**
+ * A route that writes its own, more telling entry (a token issued, a sign-in link revoked) marks the answer
+ * so the general entry below is not written twice for one request.
+ */
+export function markAudited(req: Request): void {
+  if (req.res) req.res.locals.auditedByRoute = true;
+}
+
 /** Middleware for the session's POSTs: audit each (target without its query), refuse (403) what policy does not allow. */
 export function consoleFormPermissions(deps: { policies: PolicyStore; audit?: AuditTrail; logger: Logger }) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'POST') return next();
     const session = res.locals.session as Session;
     res.on('finish', () => {
+      if (res.locals.auditedByRoute) return;
       void deps.audit
         ?.append({
           actor: session.name,

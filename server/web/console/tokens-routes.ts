@@ -11,6 +11,7 @@ import type { Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
 import { sendHtml } from '../layout';
 import type { Session } from '../session';
+import { markAudited } from './form-permissions';
 import { tokensPage } from './tokens-page';
 
 /** A label people read in token lists: any printable text (as the API takes it). */
@@ -32,10 +33,12 @@ export function tokenConsoleRoutes(deps: { tokens?: Tokens; audit?: AuditTrail; 
       .sort((a, b) => a.id.localeCompare(b.id))
       .map((person) => [person.id, person.name && person.name !== person.id ? `${person.name} (${person.id})` : person.id]);
   const listFor = (session: Session): Promise<TokenRecord[]> => store().list(session.admin ? {} : { person: personOf(session) ?? '\u0000none' });
-  const record = (req: Request, session: Session, entry: Pick<AuditEntry, 'action' | 'outcome' | 'status' | 'tokenId' | 'detail'>) =>
+  const record = (req: Request, session: Session, entry: Pick<AuditEntry, 'action' | 'outcome' | 'status' | 'tokenId' | 'detail'>) => {
+    markAudited(req);
     void deps.audit
       ?.append({ actor: session.name, principal: 'console', target: req.path.slice(0, 100), remote: req.ip, ...entry })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+  };
   const show = async (res: Response, status: number, extra: Parameters<typeof tokensPage>[2] = {}) => {
     const session = sessionOf(res);
     sendHtml(res, status, tokensPage(session, await listFor(session), { ...(session.admin ? { people: people() } : {}), ...extra }));
