@@ -94,11 +94,11 @@ describe('the console inbox with the shipped policy and nothing set up', () => {
     expect(acknowledged.location).toBe('/console/mine?done=acknowledged');
     const view = (await api().get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
     expect(view.acknowledgedBy).toBe(paged);
-    // Audited as that person's console write.
+    // Audited as that person's console write, made under the admin token's session (the embedded default's sign-in).
     await vi.waitFor(
       async () => {
         const { body } = await api().get(`/api/v1/audit?actor=${paged}`);
-        expect(body.events).toContainEqual(expect.objectContaining({ actor: paged, principal: 'console', target: `/console/incidents/${incident.id}/acknowledge`, outcome: 'done' }));
+        expect(body.events).toContainEqual(expect.objectContaining({ actor: paged, principal: 'admin-token', target: `/console/incidents/${incident.id}/acknowledge`, outcome: 'done' }));
       },
       { timeout: 10_000, interval: 100 },
     );
