@@ -15,7 +15,7 @@ import type { CurrentPolicy, PersonInbox, TeamOverrides } from './ports';
 import type { NotificationKind, ReminderReason } from '../workflows/incident-state';
 import { reachPerson, type DeliveryOutcome } from './reach-person';
 import type { Notification, NotificationAction } from './channels/types';
-import { signActionLink } from '../common/action-links';
+import { signActionLink, type LinkPurpose } from '../common/action-links';
 
 export interface IncidentFacts {
   id: string;
@@ -33,7 +33,7 @@ export interface PagingDeps {
   client: Client;
   /** Base URL of the API, for links in notifications (known once the HTTP server listens). */
   publicUrl: () => string;
-  /** Signs the one-click Acknowledge links in pages (server/runtime/link-secret.ts); without it, pages carry none. */
+  /** Signs the one-click action links (Acknowledge, Post an update, Accept handoff) in notifications (server/runtime/link-secret.ts); without it, pages carry none. */
   linkSecret?: string;
   env?: NodeJS.ProcessEnv;
   /** People's console inboxes, where this process holds the store. */
@@ -52,7 +52,7 @@ const URGENT: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute',
 /** Notifications that ask for an acknowledgement, and so carry a signed one-click Acknowledge link. */
 const ACKNOWLEDGE: NotificationKind[] = ['page', 'escalation', 'overflow', 'reroute'];
 
-/** Reminders that ask for a status update, and so link to the console's update form. */
+/** Reminders that ask for a status update, and so carry a signed "Post an update" link. */
 const UPDATE_REASONS: ReminderReason[] = ['status-update-due', 'idle'];
 
 /** How each kind of incident notification is presented by the channels. */
@@ -113,6 +113,8 @@ function pagingActivities(deps: PagingDeps) {
       incident: IncidentFacts;
       /** Why a reminder is sent (ReminderReason): a status update due gets a "post an update" link. */
       reason?: ReminderReason;
+      /** What a notice asks that its kind alone does not say: a commander handoff asks to be accepted. */
+      asks?: 'accept-handoff';
     }): Promise<DeliveryOutcome> {
       const policy = deps.policies.current;
       const person = policy.people[input.personId];
@@ -120,12 +122,21 @@ function pagingActivities(deps: PagingDeps) {
       // People follow links in a browser: the console page, never the API (which answers a browser 401).
       const url = `${deps.publicUrl()}/console/incidents/${input.incident.id}`;
       const actions: NotificationAction[] = [];
-      if (ACKNOWLEDGE.includes(input.kind) && deps.linkSecret) {
-        const token = await signActionLink(deps.linkSecret, { purpose: 'acknowledge', personId: person.id, incidentId: input.incident.id });
-        actions.push({ kind: 'acknowledge', label: 'Acknowledge', url: `${deps.publicUrl()}/console/ack?t=${token}` });
-      }
+      /** A signed link for this person and incident, answered at `/console/<path>` (server/web/console/action-link-routes.ts). */
+      const signed = async (purpose: LinkPurpose, path: string, kind: NotificationAction['kind'], label: string) => {
+        if (!deps.linkSecret) return;
+        const token = await signActionLink(deps.linkSecret, { purpose, personId: person.id, incidentId: input.incident.id });
+        actions.push({ kind, label, url: `${deps.publicUrl()}/console/${path}?t=${token}` });
+      };
+      if (ACKNOWLEDGE.includes(input.kind)) await signed('acknowledge', 'ack', 'acknowledge', 'Acknowledge');
       if (input.kind === 'reminder' && input.reason && UPDATE_REASONS.includes(input.reason)) {
-        actions.push({ kind: 'post-update', label: 'Post an update', url: `${url}#u-message` });
+        // Without a link secret, the console's update form (a sign-in away) is the next best thing.
+        if (deps.linkSecret) await signed('update', 'update', 'post-update', 'Post an update');
+        else actions.push({ kind: 'post-update', label: 'Post an update', url: `${url}#u-message` });
+      }
+      // The commander handoff itself and the reminders to accept it; a responder's shift handoff asks no acceptance.
+      if (input.asks === 'accept-handoff' || (input.kind === 'reminder' && input.reason === 'handoff-unaccepted')) {
+        await signed('accept-handoff', 'accept-handoff', 'accept-handoff', 'Accept handoff');
       }
       const notification: Notification = {
         key: input.key,

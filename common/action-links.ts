@@ -1,5 +1,6 @@
 /**
- * Signed action links: the one-click Acknowledge in a page. A link is the credential for one action by
+ * Signed action links: the one-click Acknowledge in a page, "Post an update" in a reminder, "Accept handoff"
+ * in a commander handoff. A link is the credential for one action by
  * one person on one incident, so it carries exactly that (purpose, person, incident), an expiry and a
  * random nonce (its identity for single use), signed with HMAC-SHA256 under a key derived from the
  * server's link secret. The activity that sends pages signs; the server that answers the link verifies.
@@ -10,8 +11,12 @@
  * with what it names, so the refusal can say which incident it was for.
  */
 
-/** What a link may do. One purpose per link: an acknowledge link is good for nothing else. */
-export type LinkPurpose = 'acknowledge';
+/**
+ * What a link may do. One purpose per link: an acknowledge link is good for nothing else, an update link
+ * (in a status-update reminder) only posts an update, an accept-handoff link only accepts a commander handoff.
+ */
+export const LINK_PURPOSES = ['acknowledge', 'update', 'accept-handoff'] as const;
+export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 export interface ActionLink {
   purpose: LinkPurpose;

@@ -38,7 +38,7 @@ export interface Notification {
 }
 
 export interface NotificationAction {
-  kind: 'acknowledge' | 'post-update';
+  kind: 'acknowledge' | 'post-update' | 'accept-handoff';
   /** The button's words, e.g. "Acknowledge". */
   label: string;
   url: string;

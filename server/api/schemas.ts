@@ -14,6 +14,9 @@ const by = { ...person, description: 'Who acts; defaults to the authenticated ca
 /** Roles and action items go only to people in policy (usecases/command-references.ts); the schema bounds the text. */
 const member = { ...text(200), description: "A person's id in policy (a team member); anyone else is refused with 400." } as const;
 
+/** A status update's message at most: also the bound of every form that writes one (the update link's too). */
+export const STATUS_UPDATE_MESSAGE_MAX = 5000;
+
 const body = (properties: Record<string, object>, required: string[], description: string) => ({
   type: 'object',
   description,
@@ -37,7 +40,7 @@ export const schemas = {
   ),
   Acknowledge: body({ by }, [], 'Take the incident: paging stops.'),
   StatusUpdate: body(
-    { status: { enum: [...UPDATE_STATUSES] }, message: text(5000), public: { type: 'boolean', default: false }, by },
+    { status: { enum: [...UPDATE_STATUSES] }, message: text(STATUS_UPDATE_MESSAGE_MAX), public: { type: 'boolean', default: false }, by },
     ['status', 'message'],
     'Post a status update; public ones are for customers.',
   ),

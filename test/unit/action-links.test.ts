@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActionLinkRefusedError, LINK_TTL_MS, signActionLink, verifyActionLink, type LinkPurpose } from '../../common/action-links';
+import { ActionLinkRefusedError, LINK_PURPOSES, LINK_TTL_MS, signActionLink, verifyActionLink, type LinkPurpose } from '../../common/action-links';
 
 const SECRET = 'a-link-secret-of-at-least-thirty-two-characters';
 const NOW = Date.parse('2026-11-30T03:00:00Z');
@@ -75,6 +75,31 @@ describe('signed action links', () => {
     expect(refused.reason).toBe('purpose');
     const acknowledge = await signActionLink(SECRET, FOR_ALICE, { now: NOW });
     expect((await refusal(acknowledge, 'resolve' as LinkPurpose)).reason).toBe('purpose');
+  });
+
+  it('one purpose per link: acknowledge, update and accept-handoff links each do only their own, every way round', async () => {
+    expect([...LINK_PURPOSES]).toEqual(['acknowledge', 'update', 'accept-handoff']);
+    for (const signedFor of LINK_PURPOSES) {
+      const token = await signActionLink(SECRET, { ...FOR_ALICE, purpose: signedFor }, { now: NOW });
+      await expect(verifyActionLink(SECRET, token, signedFor, NOW)).resolves.toMatchObject({ purpose: signedFor, personId: 'alice' });
+      for (const usedFor of LINK_PURPOSES.filter((purpose) => purpose !== signedFor)) {
+        const refused = await refusal(token, usedFor);
+        expect(refused.reason, `${signedFor} link used for ${usedFor}`).toBe('purpose');
+        expect(refused.message).toBe(`This link is for "${signedFor}", not "${usedFor}".`);
+        expect(refused.link?.incidentId).toBe('abc123');
+      }
+      // Relabelling the purpose in the payload breaks the signature: an update link cannot be turned into an acknowledge link.
+      for (const other of LINK_PURPOSES.filter((purpose) => purpose !== signedFor)) {
+        expect(
+          (
+            await refusal(
+              withPayload(token, (p) => (p.p = other)),
+              other,
+            )
+          ).reason,
+        ).toBe('signature');
+      }
+    }
   });
 
   it('hostile tokens are refused as malformed, never thrown as anything else', async () => {

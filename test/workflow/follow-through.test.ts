@@ -158,10 +158,17 @@ describe('paging and escalation', () => {
     await env.sleep('60 minutes');
     state = await settled(handle);
     expect(state.pages.filter((page) => page.kind === 'lead' && page.headline === 'Status updates missed')).toHaveLength(1);
-    // The reminder links to the console's update form; the lead's notice carries no action.
+    // The reminder carries a signed Post an update link for wendy; the lead's notice carries no action.
     const rem1 = inbox.received.filter((delivery) => payload(delivery).incident.id === 'rem1');
     const due = rem1.find((delivery) => payload(delivery).headline === 'Status update due')!;
-    expect(payload(due).actions).toEqual([{ kind: 'post-update', label: 'Post an update', url: 'http://marshal.test/console/incidents/rem1#u-message' }]);
+    const [postUpdate, ...others] = payload(due).actions;
+    expect(others).toEqual([]);
+    expect(postUpdate).toMatchObject({ kind: 'post-update', label: 'Post an update' });
+    expect(postUpdate.url.startsWith('http://marshal.test/console/update?t=')).toBe(true);
+    const signed = await verifyActionLink(LINK_SECRET, new URL(postUpdate.url).searchParams.get('t'), 'update');
+    expect([signed.personId, signed.incidentId]).toEqual(['wendy', 'rem1']);
+    // An update link acknowledges nothing.
+    await expect(verifyActionLink(LINK_SECRET, new URL(postUpdate.url).searchParams.get('t'), 'acknowledge')).rejects.toMatchObject({ reason: 'purpose' });
     expect(payload(rem1.find((delivery) => payload(delivery).headline === 'Status updates missed')!).actions).toEqual([]);
     // An update resets the cadence: no reminder in the next 50 minutes.
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'post-status-update', by: 'wendy', status: 'identified', message: 'cache node down' }] });

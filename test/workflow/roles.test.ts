@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { inject } from 'vitest';
 import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
 import { createPagingActivities } from '../../activities/paging';
+import type { NotificationAction } from '../../activities/channels/types';
+import { verifyActionLink } from '../../common/action-links';
 import { loadPolicyDir } from '../../policy/io/load';
 import { createLogger } from '../../server/runtime/log';
 import { Overrides } from '../../engine/overrides';
@@ -31,6 +33,7 @@ let inbox: WebhookReceiver;
 let policy: IncidentPolicy;
 
 let store: PolicyStore;
+const LINK_SECRET = 'roles-link-secret-roles-link-secret-roles';
 
 beforeAll(async () => {
   installRuntimeLogging(createLogger('warn'));
@@ -53,7 +56,7 @@ beforeEach(async () => {
   await registerSearchAttributes(env.connection, 'default');
   const overrides = new Overrides(env.client);
   const activities = {
-    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test' }),
+    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test', linkSecret: LINK_SECRET }),
     ...createOnCallNoticeActivities({ policies: store, overrides }),
   };
   worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
@@ -95,6 +98,15 @@ const told = (id: string, kind: string) =>
     const json = delivery.json as { kind: string; incident: { id: string } };
     return json.incident.id === id && json.kind === kind;
   });
+const actionsOf = (delivery: Delivery) => (delivery.json as { actions?: NotificationAction[] }).actions ?? [];
+/** The one action a notice carries must be a signed Accept handoff link for `person` on incident `id`. */
+async function expectAcceptLink(delivery: Delivery, person: string, id: string) {
+  const actions = actionsOf(delivery);
+  expect(actions.map((action) => [action.kind, action.label])).toEqual([['accept-handoff', 'Accept handoff']]);
+  expect(actions[0].url.startsWith('http://marshal.test/console/accept-handoff?t=')).toBe(true);
+  const link = await verifyActionLink(LINK_SECRET, new URL(actions[0].url).searchParams.get('t'), 'accept-handoff');
+  expect([link.personId, link.incidentId]).toEqual([person, id]);
+}
 const remindersToAccept = (state: IncidentState) => state.pages.filter((page) => page.kind === 'reminder' && page.headline === 'Accept the commander handoff');
 
 describe('roles that mean something', () => {
@@ -119,6 +131,9 @@ describe('roles that mean something', () => {
     const handoff = told('role1', 'handoff');
     expect(handoff.map(to)).toEqual(['dan']);
     expect((handoff[0].json as { body: string }).body).toContain('Rollback half done; watch the ledger queue');
+    // The handoff notice carries a signed Accept handoff link for dan; the role notices before it ask for nothing.
+    await expectAcceptLink(handoff[0], 'dan', 'role1');
+    expect(told('role1', 'info').map(actionsOf)).toEqual([[], []]);
     expect(state.timeline.find((event) => event.type === 'role-assigned' && event.person === 'dan')).toMatchObject({ previous: 'carol', awaitsAcceptance: true, announced: true });
 
     // Not accepted: a reminder after 10 minutes (the default), another 10 minutes later.
@@ -129,6 +144,10 @@ describe('roles that mean something', () => {
     expect(remindersToAccept(state).map((page) => [page.to, page.outcome])).toEqual([['dan', 'delivered']]);
     await env.sleep('10 minutes');
     expect(remindersToAccept(await settled(handle))).toHaveLength(2);
+    // Each reminder to accept carries the link too.
+    const reminders = told('role1', 'reminder').filter((delivery) => (delivery.json as { headline: string }).headline === 'Accept the commander handoff');
+    expect(reminders).toHaveLength(2);
+    for (const reminder of reminders) await expectAcceptLink(reminder, 'dan', 'role1');
 
     // Only dan may accept; then the reminders stop.
     await expect(handle.executeUpdate(commandUpdate, { args: [{ type: 'accept-handoff', by: 'carol' }] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(/only they can accept/) } });

@@ -71,11 +71,17 @@ export interface Message {
 }
 
 /** A reminder carries a stable `reason` (whether it was sent is decided by it); a page carries its escalation step. */
-export async function notify(ctx: FollowThrough, to: string, kind: NotificationKind, { headline, detail }: Message, { step, reason }: { step?: number; reason?: ReminderReason } = {}): Promise<void> {
+export async function notify(
+  ctx: FollowThrough,
+  to: string,
+  kind: NotificationKind,
+  { headline, detail }: Message,
+  { step, reason, asks }: { step?: number; reason?: ReminderReason; asks?: 'accept-handoff' } = {},
+): Promise<void> {
   await atomically(ctx, async () => {
     const [sent] = ctx.record([{ type: 'notified', to, kind, headline, step, ...(reason ? { reason } : {}) }]);
     const result = await activities
-      .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()), ...(reason ? { reason } : {}) })
+      .notifyPerson({ key: `${ctx.state().id}:${sent.seq}`, personId: to, kind, headline, detail, incident: facts(ctx.state()), ...(reason ? { reason } : {}), ...(asks ? { asks } : {}) })
       .catch((error: Error) => ({ outcome: 'failed' as const, channel: undefined, target: undefined, failures: [exhaustedDelivery(error)] }));
     ctx.record([{ type: 'delivery', ref: sent.seq, to, ...result }]);
   });

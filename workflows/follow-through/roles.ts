@@ -14,7 +14,7 @@ export const HANDOFF_REMINDERS = 3;
 /** Tell the person assigned: an incoming commander gets a handoff notice with the notes, anyone else an info. */
 export function announceRole(ctx: FollowThrough, event: Extract<TimelineEvent, { type: 'role-assigned' }>): Promise<void> {
   const state = ctx.state();
-  if (event.awaitsAcceptance) return notify(ctx, event.person, 'handoff', wording.commanderHandoff(state, event.previous ?? 'the previous commander', event.notes));
+  if (event.awaitsAcceptance) return notify(ctx, event.person, 'handoff', wording.commanderHandoff(state, event.previous ?? 'the previous commander', event.notes), { asks: 'accept-handoff' });
   return notify(ctx, event.person, 'info', wording.roleAssigned(state, event.role, event.by, event.notes));
 }
 

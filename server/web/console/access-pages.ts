@@ -157,7 +157,7 @@ function credential(entry: AuditRecord): string {
   if (entry.tokenId) return `token ${entry.tokenId}`;
   if (entry.principal === 'console') return 'console session';
   if (entry.principal === 'admin-token') return 'admin token';
-  // A page's one-click Acknowledge (acknowledge-link-routes.ts): the signed link was the credential.
+  // A notification's one-click action (action-link-routes.ts): the signed link was the credential.
   if (entry.principal === 'signed-link') return 'signed link';
   return 'no credential';
 }

@@ -44,7 +44,7 @@ import { tokenConsoleRoutes } from './tokens-routes';
 import { consoleFormPermissions } from './form-permissions';
 import { authorize } from '../../../usecases/permissions';
 import type { UsedActionLinks } from '../../../store/action-links';
-import { acknowledgeLinkRoutes } from './acknowledge-link-routes';
+import { actionLinkRoutes } from './action-link-routes';
 import type { Inbox } from '../../../store/inbox';
 import { currentVersion, myPages, myPagesPage, personOf, waitingFor } from './my-pages';
 
@@ -67,7 +67,7 @@ export interface ConsoleDeps {
   cliLogins?: CliLogins;
   /** Personal tokens (the store's), issued and revoked at /console/tokens. */
   tokens?: Tokens;
-  /** Verifies the signed Acknowledge links in pages, and the used ones (the store): /console/ack. */
+  /** Verifies the signed action links in notifications, and the used ones (the store): /console/ack, /update, /accept-handoff. */
   linkSecret?: string;
   usedLinks?: UsedActionLinks;
   /** People's console inboxes (My pages); absent in a process that does not hold the store. */
@@ -100,8 +100,8 @@ export function consoleRoutes(deps: ConsoleDeps): Router {
   router.use(signInRoutes({ sessions, policies: deps.policies, logger: deps.logger, audit: deps.audit, oidc: deps.oidc, throttle }));
   const access = consoleAccessRoutes({ ...deps, sessions, throttle, oidc: Boolean(deps.oidc) });
   router.use(access.beforeSession);
-  // A signed link is its own credential, for one action: no session.
-  router.use(acknowledgeLinkRoutes({ incidents: deps.incidents, policies: deps.policies, logger: deps.logger, secret: deps.linkSecret, usedLinks: deps.usedLinks, audit: deps.audit }));
+  // A signed link (Acknowledge, Post an update, Accept handoff) is its own credential, for one action: no session.
+  router.use(actionLinkRoutes({ incidents: deps.incidents, policies: deps.policies, logger: deps.logger, secret: deps.linkSecret, usedLinks: deps.usedLinks, audit: deps.audit }));
 
   // Everything below needs a session; every POST also its CSRF token.
   router.use(async (req, res, next) => {
