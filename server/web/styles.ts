@@ -61,6 +61,8 @@ button.secondary { background: #fff; color: #0550ae; border-color: #6e7781; }
 .error { background: #ffebe9; border: 1px solid #cf222e; }
 .pill { display: inline-block; padding: 0 .5rem; border-radius: 1rem; border: 1px solid var(--line); font-size: .875rem; background: var(--panel); }
 .last-update { white-space: pre-wrap; overflow-wrap: anywhere; }
+/* The update link's form and the last update under it (action-link-pages.ts): tight cards, apart from each other. */
+form.link-form { margin: 0 0 1rem; } .link-form p, .link-card p { margin: 0 0 .25rem; }
 pre.markdown { white-space: pre-wrap; background: var(--panel); padding: .75rem; border-radius: 6px; overflow-x: auto; }
 input[type=date] { width: 100%; font: inherit; padding: .45rem; border: 1px solid #6e7781; border-radius: 6px; background: #fff; color: var(--fg); }
 .filter-box summary { cursor: pointer; font-weight: 600; padding: .6rem 0; }

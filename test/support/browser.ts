@@ -36,11 +36,14 @@ export const VIEWPORTS = [
  * A test file's stack and browser, started before its tests and stopped after, and `shot`, which saves the
  * whole page and what the window shows (the part a person sees first on a phone) under ARTIFACTS.
  */
-export function useBrowserStack(prefix = ''): { readonly stack: TestStack; readonly browser: Browser; shot(page: Page, name: string): Promise<void> } {
+export function useBrowserStack(
+  prefix = '',
+  overrides: Parameters<typeof startTestStack>[0] = {},
+): { readonly stack: TestStack; readonly browser: Browser; shot(page: Page, name: string): Promise<void> } {
   const context = {} as { stack: TestStack; browser: Browser };
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [context.stack, context.browser] = await Promise.all([startTestStack(), launchChromium()]);
+    [context.stack, context.browser] = await Promise.all([startTestStack(overrides), launchChromium()]);
   });
   afterAll(async () => {
     await context.browser?.close();

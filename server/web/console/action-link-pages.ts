@@ -105,12 +105,12 @@ ${incidentId ? consoleLink(incidentId) : html`<p><a href="/console">Open the con
   );
 }
 
-/** The latest status update, shortened: enough to write the next one after it. */
+/** The latest status update, shortened: enough to write the next one after it. Below the form, which a phone must show first. */
 function lastUpdate(incident: IncidentView, nameOf: NameOf): Html | string {
   const last = incident.statusUpdates.at(-1);
   if (!last) return html`<p class="muted">No status update has been posted yet.</p>`;
   const message = last.message.length > 600 ? `${last.message.slice(0, 599)}…` : last.message;
-  return html`<div class="card"><p class="muted">Last update, ${time(last.at)} by ${nameOf(last.by)} · ${last.status}</p><p class="last-update">${message}</p></div>`;
+  return html`<div class="card link-card"><p class="muted">Last update, ${time(last.at)} by ${nameOf(last.by)} · ${last.status}</p><p class="last-update">${message}</p></div>`;
 }
 
 /**
@@ -132,12 +132,12 @@ export function updateFormPage(
     html`<h1>Post a status update</h1>
 ${entered.error ? flash({ error: `${entered.error}. Nothing was posted; your link still works.` }) : ''}
 ${incidentSummary(incident, nameOf)}
-${lastUpdate(incident, nameOf)}
-<form method="post" action="/console/update" class="stack act-now"><input type="hidden" name="t" value="${token}">
-<p>You post as <strong>${person.name}</strong> <span class="muted">(${person.id})</span>. Responders and stakeholders see it; the status page does not.</p>
+<form method="post" action="/console/update" class="stack card link-form"><input type="hidden" name="t" value="${token}">
+<p>You post as <strong>${person.name}</strong> <span class="muted">(${person.id})</span>, for responders and stakeholders (not the status page).</p>
 ${textArea({ id: 'u-message', name: 'message', label: 'Update', required: true, value: entered.message, maxlength: STATUS_UPDATE_MESSAGE_MAX, hint: 'What is known, what is being done, when the next update comes.' })}
 ${selectField({ id: 'u-status', name: 'status', label: 'Status', choices: [...UPDATE_STATUSES], selected: status, required: true })}
 <button type="submit" class="big">Post</button></form>
+${lastUpdate(incident, nameOf)}
 <p class="muted">Opening this link did nothing by itself. It posts once, as you, on this incident only, until ${time(new Date(expiresAt).toISOString())}.</p>
 ${consoleLink(incident.id)}`,
   );
