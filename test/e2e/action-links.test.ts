@@ -104,6 +104,17 @@ describe('Post an update from a status-update reminder', () => {
       expect(page.html).toContain(says);
       expect(page.html).not.toMatch(/at .+\.ts:\d+/);
     }
+    // A body past the console's 1 MB form limit, and a token sent twice: refused, never a 500.
+    const huge = await browse(`${stack.url}/console/update`, { t: link.token, status: 'identified', message: 'x'.repeat(1_500_000) });
+    expect(huge.status).toBeGreaterThanOrEqual(400);
+    expect(huge.status).toBeLessThan(500);
+    expect(huge.html).not.toMatch(/at .+\.ts:\d+/);
+    const twice = await fetch(`${stack.url}/console/update`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `t=${link.token}&t=${link.token}&message=hi&status=identified`,
+    });
+    expect(twice.status).toBe(400);
     // The form comes back with what was typed and the link, so the message can be fixed and sent.
     const again = await browse(`${stack.url}/console/update`, { t: link.token, message: 'x'.repeat(5001), status: 'monitoring' });
     expect(again.html).toContain('Nothing was posted; your link still works.');
