@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, expect, it } from 'vitest';
 import { workflowsPath } from '../../server/runtime/worker';
+import { commandUpdate, incidentWorkflowId } from '../../workflows/incident-contract';
+import type { Command } from '../../workflows/incident-state';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
 import { until } from '../support/wait';
 
@@ -28,9 +30,11 @@ it('reports a dead worker on /healthz within seconds and calls the failure hook'
   expect((await api.get('/healthz')).body).toMatchObject({ status: 'ok', worker: 'running' });
 
   const { id } = (await api.post('/api/v1/incidents', { title: 'Worker killer', severity: 'SEV4' })).body;
-  // Straight to the workflow, past the HTTP edge that now refuses this text.
-  await stack.incidents.command(id, { type: 'assign-role', by: 'ops', role: 'scribe', person: 'P\ud800Q' }).catch(() => undefined);
-  await stack.incidents.command(id, { type: 'assign-role', by: 'ops', role: 'scribe', person: 'P\ud800Q' }).catch(() => undefined);
+  // Straight to the workflow, past the HTTP edge and the engine layer, which now both refuse this text.
+  const workflow = stack.client.workflow.getHandle(incidentWorkflowId(id));
+  const fatal: Command = { type: 'assign-role', by: 'ops', role: 'scribe', person: 'P\ud800Q' };
+  // Not awaited: with its worker dead the update never completes (the engine layer's deadline is bypassed too).
+  for (let attempt = 0; attempt < 2; attempt++) void workflow.executeUpdate(commandUpdate, { args: [fatal] }).catch(() => undefined);
 
   const started = Date.now();
   const health = await until(
