@@ -2,100 +2,23 @@
  * Paging, reminders and deadlines on the time-skipping server: days pass in milliseconds while real
  * activities deliver to a real local webhook receiver, against the shipped policy (contacts rewritten).
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
-import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
-import { createPagingActivities } from '../../activities/paging';
+import { describe, expect, it, vi } from 'vitest';
 import type { NotificationAction } from '../../activities/channels';
 import { verifyActionLink } from '../../common/action-links';
 import { onCallAt } from '../../policy/oncall';
-import { loadPolicyDir } from '../../policy/io/load';
-import { createLogger } from '../../server/runtime/log';
-import { Overrides } from '../../engine/overrides';
-import { PolicyStore } from '../../server/runtime/policy-store';
-import { registerSearchAttributes } from '../../engine/search-attributes';
-import { installRuntimeLogging } from '../../server/runtime/worker';
-import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
-import { commandUpdate, stateQuery } from '../../workflows/incident-contract';
+import { commandUpdate } from '../../workflows/incident-contract';
 import { TASK_QUEUE } from '../../workflows/queues';
-import type { incident } from '../../workflows/incident';
 import type { oncallNotices } from '../../workflows/oncall-notices';
 import { oncallNoticesWorkflowId } from '../../workflows/oncall-notices-contract';
-import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
-import { testPolicyDir } from '../support/policy';
-import { startStoreWorker } from '../support/store';
+import { useIncidentBed } from '../support/incident-bed';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let storeWorker: Awaited<ReturnType<typeof startStoreWorker>>;
-let inbox: WebhookReceiver;
-let policy: IncidentPolicy;
-
-let store: PolicyStore;
 const LINK_SECRET = 'follow-through-link-secret-follow-through';
-
-beforeAll(async () => {
-  installRuntimeLogging(createLogger('warn'));
-  inbox = await startWebhookReceiver();
-  const loaded = loadPolicyDir(testPolicyDir({ webhookUrl: inbox.url }));
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  store = new PolicyStore(loaded.policy, 'test');
-  policy = store.incidentPolicy();
-});
-afterAll(async () => {
-  await inbox?.close();
-});
-
-/**
- * Each test gets its own time-skipping server: the clock is global to a server, and timers or work left
- * by one test (an override's expiry, an action item's reminders) must not hold up another's skipped days.
- */
-beforeEach(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServerPath') } } });
-  await registerSearchAttributes(env.connection, 'default');
-  const overrides = new Overrides(env.client);
-  const activities = {
-    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test', linkSecret: LINK_SECRET }),
-    ...createOnCallNoticeActivities({ policies: store, overrides }),
-  };
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
-  running = worker.run();
-  storeWorker = await startStoreWorker(env.nativeConnection);
-});
-
-const started: { terminate(reason: string): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((handle) => handle.terminate('test done').catch(() => undefined)));
-  worker.shutdown();
-  await running;
-  await storeWorker.stop();
-  await env.teardown();
-});
-
-async function start(id: string, declaration: { title: string; severity: string; team?: string; service?: string }) {
-  const handle = await env.client.workflow.start<typeof incident>('incident', { workflowId: `incident-${id}`, taskQueue: TASK_QUEUE, args: [{ declaration: { id, ...declaration }, policy }] });
-  started.push(handle);
-  return handle;
-}
-
-/** Skipped time fires timers at once, but deliveries take real milliseconds: wait until none is in flight. */
-async function settled(handle: { query: (q: typeof stateQuery) => Promise<IncidentState> }): Promise<IncidentState> {
-  return vi.waitFor(
-    async () => {
-      const state = await handle.query(stateQuery);
-      expect(state.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
-      return state;
-    },
-    { timeout: 10_000, interval: 50 },
-  );
-}
+const bed = useIncidentBed({ linkSecret: LINK_SECRET });
+const { start, settled } = bed;
 
 /** Pages (not reminders or rest notices) the receiver accepted for one incident, in order. */
 const pagesFor = (id: string) =>
-  inbox.received.filter((delivery) => {
+  bed.inbox.received.filter((delivery) => {
     const json = delivery.json as { kind: string; incident: { id: string } };
     return json.incident.id === id && (json.kind === 'page' || json.kind === 'escalation');
   });
@@ -106,11 +29,11 @@ describe('paging and escalation', () => {
   it('pages level 1, escalates to level 2 after the acknowledgement timeout, and stops on acknowledgement', async () => {
     // Platform's SEV2 chain: primary, then secondary, then the lead, 10 minutes apart.
     const handle = await start('esc1', { title: 'Gateway 502s', severity: 'SEV2', team: 'platform' });
-    await env.sleep('1 minute');
+    await bed.env.sleep('1 minute');
     await settled(handle);
     const first = pagesFor('esc1');
     expect(first).toHaveLength(1);
-    await env.sleep('10 minutes');
+    await bed.env.sleep('10 minutes');
     await settled(handle);
     const second = pagesFor('esc1');
     expect(second).toHaveLength(2);
@@ -126,7 +49,7 @@ describe('paging and escalation', () => {
       expect([link.personId, link.incidentId]).toEqual([recipient(page), 'esc1']);
     }
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: recipient(second[1])! }] });
-    await env.sleep('2 hours');
+    await bed.env.sleep('2 hours');
     // Acknowledged: the lead is never paged, only later reminders may arrive.
     const state = await settled(handle);
     const escalationPages = state.pages.filter((page) => page.kind === 'page' || page.kind === 'escalation');
@@ -137,12 +60,12 @@ describe('paging and escalation', () => {
 
   it('exhausts the chain, tells the lead and keeps the incident unacknowledged', async () => {
     const handle = await start('esc2', { title: 'Nobody home', severity: 'SEV4', team: 'platform' });
-    await env.sleep('2 days');
+    await bed.env.sleep('2 days');
     const state = await settled(handle);
     expect(state.timeline.some((event) => event.type === 'escalation-exhausted')).toBe(true);
     expect(state.pages.at(-1)).toMatchObject({ kind: 'lead', to: 'judy', outcome: 'delivered' });
     // Telling the lead asks for no acknowledgement: no Acknowledge link.
-    const told = inbox.received.filter((delivery) => payload(delivery).incident.id === 'esc2' && recipient(delivery) === 'judy' && payload(delivery).kind === 'reminder');
+    const told = bed.inbox.received.filter((delivery) => payload(delivery).incident.id === 'esc2' && recipient(delivery) === 'judy' && payload(delivery).kind === 'reminder');
     expect(told.length).toBeGreaterThan(0);
     expect(told.map((delivery) => payload(delivery).actions)).toEqual(told.map(() => []));
     expect(state.acknowledgedAt).toBeUndefined();
@@ -152,14 +75,14 @@ describe('paging and escalation', () => {
     const handle = await start('rem1', { title: 'Slow search', severity: 'SEV2', team: 'web' });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'victor' }] });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'assign-role', by: 'victor', role: 'commander', person: 'wendy' }] });
-    await env.sleep('61 minutes');
+    await bed.env.sleep('61 minutes');
     let state = await settled(handle);
     expect(state.pages.filter((page) => page.kind === 'reminder' && page.headline === 'Status update due').map((page) => page.to)).toEqual(['wendy']);
-    await env.sleep('60 minutes');
+    await bed.env.sleep('60 minutes');
     state = await settled(handle);
     expect(state.pages.filter((page) => page.kind === 'lead' && page.headline === 'Status updates missed')).toHaveLength(1);
     // The reminder carries a signed Post an update link for wendy; the lead's notice carries no action.
-    const rem1 = inbox.received.filter((delivery) => payload(delivery).incident.id === 'rem1');
+    const rem1 = bed.inbox.received.filter((delivery) => payload(delivery).incident.id === 'rem1');
     const due = rem1.find((delivery) => payload(delivery).headline === 'Status update due')!;
     const [postUpdate, ...others] = payload(due).actions;
     expect(others).toEqual([]);
@@ -174,9 +97,9 @@ describe('paging and escalation', () => {
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'post-status-update', by: 'wendy', status: 'identified', message: 'cache node down' }] });
     const reminders = async () => (await settled(handle)).pages.filter((page) => page.headline === 'Status update due').length;
     const before = await reminders();
-    await env.sleep('50 minutes');
+    await bed.env.sleep('50 minutes');
     expect(await reminders()).toBe(before);
-    await env.sleep('15 minutes');
+    await bed.env.sleep('15 minutes');
     expect(await reminders()).toBe(before + 1);
   });
 });
@@ -186,13 +109,13 @@ describe('follow-up deadlines', () => {
     const handle = await start('pm1', { title: 'Payments outage', severity: 'SEV1', team: 'payments' });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'alice' }] });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'resolve', by: 'alice', summary: 'rolled back' }] });
-    await env.sleep('1 minute');
+    await bed.env.sleep('1 minute');
     const resolved = await settled(handle);
     const due = Date.parse(resolved.postmortemDueAt!);
     // 5 business days: at least 7 calendar days when a weekend falls in between, never fewer than 5.
     expect(due - Date.parse(resolved.resolvedAt!)).toBeGreaterThanOrEqual(5 * 24 * 3600 * 1000);
     expect(due - Date.parse(resolved.resolvedAt!)).toBeLessThanOrEqual(7 * 24 * 3600 * 1000 + 3600 * 1000);
-    await env.sleep('9 days');
+    await bed.env.sleep('9 days');
     const state = await settled(handle);
     const chased = state.pages.filter((page) => page.headline.startsWith('Postmortem'));
     expect(chased.map((page) => [page.headline, page.to])).toEqual([
@@ -206,11 +129,11 @@ describe('follow-up deadlines', () => {
     const handle = await start('ai1', { title: 'Ledger drift', severity: 'SEV2', team: 'payments' });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'bob' }] });
     // The test server's clock has moved on with earlier tests; due dates are set from its time.
-    const dueAt = new Date((await env.currentTimeMs()) + 2 * 24 * 3600 * 1000).toISOString();
+    const dueAt = new Date((await bed.env.currentTimeMs()) + 2 * 24 * 3600 * 1000).toISOString();
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'add-action-item', by: 'bob', title: 'Reconcile nightly', owner: 'carol', dueAt }] });
     // Resolved, so only Reflect's timers run: the postmortem chase and the action item's own.
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'resolve', by: 'bob', summary: 'ledger re-synced' }] });
-    await env.sleep('32 days');
+    await bed.env.sleep('32 days');
     const state = await settled(handle);
     const reminders = state.pages.filter((page) => page.headline.includes('Reconcile nightly')).map((page) => [page.headline.split(':')[0], page.to]);
     expect(reminders).toEqual([
@@ -218,7 +141,7 @@ describe('follow-up deadlines', () => {
       ['Action item due now', 'carol'],
       ['Action item overdue', 'alice'],
     ]);
-    const child = env.client.workflow.getHandle('action-item-ai1-AI-1');
+    const child = bed.env.client.workflow.getHandle('action-item-ai1-AI-1');
     expect((await child.describe()).status.name).toBe('RUNNING');
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'complete-action-item', by: 'carol', itemId: 'AI-1' }] });
     await child.result();
@@ -227,13 +150,13 @@ describe('follow-up deadlines', () => {
 
 describe('going on call', () => {
   it('tells each person when their shift starts', async () => {
-    const from = await env.currentTimeMs();
-    const handle = await env.client.workflow.start<typeof oncallNotices>('oncallNotices', { workflowId: oncallNoticesWorkflowId('platform'), taskQueue: TASK_QUEUE, args: [{ team: 'platform' }] });
-    started.push(handle);
-    await env.sleep('8 days');
+    const from = await bed.env.currentTimeMs();
+    const handle = await bed.env.client.workflow.start<typeof oncallNotices>('oncallNotices', { workflowId: oncallNoticesWorkflowId('platform'), taskQueue: TASK_QUEUE, args: [{ team: 'platform' }] });
+    bed.track(handle);
+    await bed.env.sleep('8 days');
     const notices = await vi.waitFor(
       () => {
-        const found = inbox.received
+        const found = bed.inbox.received
           .map((delivery) => ({ path: delivery.path, json: delivery.json as { kind: string; headline: string; key: string } }))
           .filter(({ json }) => json.kind === 'info' && json.headline.includes('on call for platform'));
         // Platform hands over weekly, both rotations at once: within 8 days, one primary and one secondary notice.
@@ -247,7 +170,7 @@ describe('going on call', () => {
       expect(startedAt).toBeGreaterThan(from);
       // The person told is the one on call for that rotation just after the handoff.
       const rotation = json.headline.includes('primary') ? 'primary' : 'secondary';
-      expect(path.split('/').pop()).toBe(onCallAt(store.current, 'platform', new Date(startedAt + 1000))[rotation]!.personId);
+      expect(path.split('/').pop()).toBe(onCallAt(bed.store.current, 'platform', new Date(startedAt + 1000))[rotation]!.personId);
     }
   });
 });

@@ -3,98 +3,21 @@
  * receiver: the person assigned a role is told, an incoming commander gets the handoff notes and is reminded
  * until they accept, and the reminders stop once they do.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
-import { createOnCallNoticeActivities } from '../../activities/oncall-notices';
-import { createPagingActivities } from '../../activities/paging';
+import { describe, expect, it } from 'vitest';
 import type { NotificationAction } from '../../activities/channels/types';
 import { verifyActionLink } from '../../common/action-links';
-import { loadPolicyDir } from '../../policy/io/load';
-import { createLogger } from '../../server/runtime/log';
-import { Overrides } from '../../engine/overrides';
-import { PolicyStore } from '../../server/runtime/policy-store';
-import { registerSearchAttributes } from '../../engine/search-attributes';
-import { installRuntimeLogging } from '../../server/runtime/worker';
-import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
-import { commandUpdate, stateQuery } from '../../workflows/incident-contract';
-import { TASK_QUEUE } from '../../workflows/queues';
-import type { incident } from '../../workflows/incident';
-import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
-import { testPolicyDir } from '../support/policy';
-import { startStoreWorker } from '../support/store';
+import type { IncidentState } from '../../workflows/incident-state';
+import { commandUpdate } from '../../workflows/incident-contract';
+import { useIncidentBed } from '../support/incident-bed';
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let storeWorker: Awaited<ReturnType<typeof startStoreWorker>>;
-let inbox: WebhookReceiver;
-let policy: IncidentPolicy;
-
-let store: PolicyStore;
 const LINK_SECRET = 'roles-link-secret-roles-link-secret-roles';
-
-beforeAll(async () => {
-  installRuntimeLogging(createLogger('warn'));
-  inbox = await startWebhookReceiver();
-  const loaded = loadPolicyDir(testPolicyDir({ webhookUrl: inbox.url }));
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  store = new PolicyStore(loaded.policy, 'test');
-  policy = store.incidentPolicy();
-});
-afterAll(async () => {
-  await inbox?.close();
-});
-
-/**
- * Each test gets its own time-skipping server: the clock is global to a server, and timers or work left
- * by one test (an override's expiry, an action item's reminders) must not hold up another's skipped days.
- */
-beforeEach(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServerPath') } } });
-  await registerSearchAttributes(env.connection, 'default');
-  const overrides = new Overrides(env.client);
-  const activities = {
-    ...createPagingActivities({ policies: store, overrides, client: env.client, publicUrl: () => 'http://marshal.test', linkSecret: LINK_SECRET }),
-    ...createOnCallNoticeActivities({ policies: store, overrides }),
-  };
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUE, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
-  running = worker.run();
-  storeWorker = await startStoreWorker(env.nativeConnection);
-});
-
-const started: { terminate(reason: string): Promise<unknown> }[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((handle) => handle.terminate('test done').catch(() => undefined)));
-  worker.shutdown();
-  await running;
-  await storeWorker.stop();
-  await env.teardown();
-});
-
-async function start(id: string, declaration: { title: string; severity: string; team?: string; service?: string }) {
-  const handle = await env.client.workflow.start<typeof incident>('incident', { workflowId: `incident-${id}`, taskQueue: TASK_QUEUE, args: [{ declaration: { id, ...declaration }, policy }] });
-  started.push(handle);
-  return handle;
-}
-
-/** Skipped time fires timers at once, but deliveries take real milliseconds: wait until none is in flight. */
-async function settled(handle: { query: (q: typeof stateQuery) => Promise<IncidentState> }): Promise<IncidentState> {
-  return vi.waitFor(
-    async () => {
-      const state = await handle.query(stateQuery);
-      expect(state.pages.filter((page) => page.outcome === 'sending')).toEqual([]);
-      return state;
-    },
-    { timeout: 10_000, interval: 50 },
-  );
-}
+const bed = useIncidentBed({ linkSecret: LINK_SECRET });
+const { start, settled } = bed;
 
 type Delivery = { path: string; json: unknown };
 const to = (delivery: Delivery) => delivery.path.split('/').pop();
 const told = (id: string, kind: string) =>
-  inbox.received.filter((delivery: Delivery) => {
+  bed.inbox.received.filter((delivery: Delivery) => {
     const json = delivery.json as { kind: string; incident: { id: string } };
     return json.incident.id === id && json.kind === kind;
   });
@@ -137,12 +60,12 @@ describe('roles that mean something', () => {
     expect(state.timeline.find((event) => event.type === 'role-assigned' && event.person === 'dan')).toMatchObject({ previous: 'carol', awaitsAcceptance: true, announced: true });
 
     // Not accepted: a reminder after 10 minutes (the default), another 10 minutes later.
-    await env.sleep('9 minutes');
+    await bed.env.sleep('9 minutes');
     expect(remindersToAccept(await settled(handle))).toHaveLength(0);
-    await env.sleep('2 minutes');
+    await bed.env.sleep('2 minutes');
     state = await settled(handle);
     expect(remindersToAccept(state).map((page) => [page.to, page.outcome])).toEqual([['dan', 'delivered']]);
-    await env.sleep('10 minutes');
+    await bed.env.sleep('10 minutes');
     expect(remindersToAccept(await settled(handle))).toHaveLength(2);
     // Each reminder to accept carries the link too.
     const reminders = told('role1', 'reminder').filter((delivery) => (delivery.json as { headline: string }).headline === 'Accept the commander handoff');
@@ -155,7 +78,7 @@ describe('roles that mean something', () => {
     state = await settled(handle);
     expect(state.pendingHandoff).toBeUndefined();
     expect(state.timeline.at(-1)).toMatchObject({ type: 'handoff-accepted', by: 'dan', from: 'carol' });
-    await env.sleep('2 hours');
+    await bed.env.sleep('2 hours');
     expect(remindersToAccept(await settled(handle))).toHaveLength(2);
     await expect(handle.executeUpdate(commandUpdate, { args: [{ type: 'accept-handoff', by: 'dan' }] })).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/no commander handoff awaits acceptance/) },
@@ -167,7 +90,7 @@ describe('roles that mean something', () => {
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'acknowledge', by: 'alice' }] });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'assign-role', by: 'alice', role: 'commander', person: 'alice' }] });
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'assign-role', by: 'alice', role: 'commander', person: 'bob' }] });
-    await env.sleep('3 hours');
+    await bed.env.sleep('3 hours');
     let state = await settled(handle);
     expect(remindersToAccept(state).map((page) => page.to)).toEqual(['bob', 'bob', 'bob']);
     // Frank takes the role himself: bob's handoff is settled, and frank has nothing to accept.
@@ -175,7 +98,7 @@ describe('roles that mean something', () => {
     state = await settled(handle);
     expect(state.pendingHandoff).toBeUndefined();
     expect(state.roles.commander).toBe('frank');
-    await env.sleep('1 hour');
+    await bed.env.sleep('1 hour');
     expect(remindersToAccept(await settled(handle))).toHaveLength(3);
   });
 });
