@@ -8,11 +8,13 @@
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../support/cli';
 import { signInWithAdminToken, signInWithLink, type ConsoleClient } from '../support/console-client';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
+import type { AuditEntry } from '../../store/access';
+import { auditEntries, noTrace } from '../support/audit';
 
 let stack: TestStack;
 let admin: ReturnType<typeof apiClient>;
@@ -32,16 +34,7 @@ const signedIn = async (person: string): Promise<ConsoleClient> => {
   expect(link.status).toBe(201);
   return signInWithLink(stack.url, link.body.url);
 };
-const trail = (filter: (entry: { action: string; actor: string; outcome: string; tokenId?: string; detail?: Record<string, unknown> }) => boolean) =>
-  vi.waitFor(
-    async () => {
-      const found = (await stack.store!.audit.list({ limit: 500 })).filter(filter);
-      if (found.length === 0) throw new Error('not in the audit trail yet');
-      return found;
-    },
-    { timeout: 5_000, interval: 100 },
-  );
-const noTrace = (text: string) => expect(text).not.toMatch(/at \w+ \(|node_modules|Error:/);
+const trail = (filter: (entry: AuditEntry) => boolean) => auditEntries(stack.store!.audit, filter);
 const start = async (host = 'test-host') => {
   const answer = await anonymous.post('/api/v1/cli-login', { host });
   expect(answer.status).toBe(201);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signInWithAdminToken, signInWithLink, type ConsoleClient } from '../support/console-client';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
+import { noTrace } from '../support/audit';
 
 let stack: TestStack;
 let admin: ReturnType<typeof apiClient>;
@@ -22,7 +23,6 @@ afterAll(async () => {
 
 const signedIn = async (person: string): Promise<ConsoleClient> => signInWithLink(stack.url, (await admin.post('/api/v1/sign-in-links', { person })).body.url);
 const shownToken = (page: string) => /id="issued-token" readonly value="(mrsh_[^"]+)"/.exec(page)?.[1];
-const noTrace = (text: string) => expect(text).not.toMatch(/at \w+ \(|node_modules|Error:/);
 
 describe('API tokens in the console', () => {
   it('a person issues, uses and revokes their own token; nobody else may', async () => {

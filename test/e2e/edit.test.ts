@@ -3,25 +3,15 @@
  * and new, the list (Temporal visibility's memo) and search (the store's projection) show the new title, and
  * bad values are a 400 naming the field. The CLI's `marshal edit` goes the same way.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import { repoRoot, useTestStack } from '../support/stack';
+import { useTestStack } from '../support/stack';
+import { runCli } from '../support/cli';
 import { consoleClient } from '../web/console-client';
 
 const file = useTestStack();
 
-function marshal(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'cli', 'bin.js'), ...args],
-      { env: { ...process.env, MARSHAL_URL: file.stack.url, MARSHAL_TOKEN: file.stack.token }, timeout: 30_000 },
-      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const marshal = (args: string[]) => runCli(file.stack, args);
 
 describe('editing an incident', () => {
   it('records the edit on the timeline, and the list and search show the new title', async () => {

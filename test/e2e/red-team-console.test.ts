@@ -12,6 +12,8 @@ import { signActionLink } from '../../common/action-links';
 import { signInWithAdminToken, signInWithLink, type ConsoleClient } from '../support/console-client';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
+import type { AuditEntry } from '../../store/access';
+import { auditEntries, noTrace } from '../support/audit';
 
 const SECRET = 'red-team-link-secret-red-team-link-secret';
 let stack: TestStack;
@@ -46,16 +48,7 @@ const declare = async (title = 'Red team target') => {
   expect(declared.status, JSON.stringify(declared.body)).toBe(201);
   return declared.body.id as string;
 };
-const trail = (filter: (entry: { action: string; actor: string; principal: string; outcome: string; status?: number; target?: string }) => boolean) =>
-  vi.waitFor(
-    async () => {
-      const found = (await stack.store!.audit.list({ limit: 500 })).filter(filter);
-      if (found.length === 0) throw new Error('not in the audit trail yet');
-      return found;
-    },
-    { timeout: 5_000, interval: 100 },
-  );
-const noTrace = (text: string) => expect(text).not.toMatch(/at \w+ \(|node_modules|Error:/);
+const trail = (filter: (entry: AuditEntry) => boolean) => auditEntries(stack.store!.audit, filter);
 
 describe('console permissions follow policy, as the API does', () => {
   it('a viewer cannot acknowledge, edit or resolve from the console (403, audited), and nothing changes', async () => {

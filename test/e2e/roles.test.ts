@@ -3,11 +3,10 @@
  * people in policy (400 naming the field, in the API and the console alike); the person assigned is told; a
  * commander handoff carries notes and only the incoming commander may accept it (403 for anyone else, audited).
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
-import { apiClient, repoRoot, useTestStack } from '../support/stack';
+import { apiClient, useTestStack } from '../support/stack';
+import { runCli } from '../support/cli';
 import { consoleClient } from '../web/console-client';
 
 const file = useTestStack();
@@ -117,16 +116,7 @@ describe('commander handoffs over HTTP', () => {
   });
 });
 
-function marshal(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'cli', 'bin.js'), ...args],
-      { env: { ...process.env, MARSHAL_URL: file.stack.url, MARSHAL_TOKEN: file.stack.token }, timeout: 30_000 },
-      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const marshal = (args: string[]) => runCli(file.stack, args);
 
 describe('roles from the console and the CLI', () => {
   it('the console triages "no responder needed", de-escalates, hands over with notes, and accepts only as the incoming commander', async () => {

@@ -4,11 +4,13 @@
  * that person, once; reuse, expiry and unknown links are refused with a page that says why; issue, use and
  * every refusal are in the audit trail. Hostile values get a 400 naming the field (API) or a plain page.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { consoleClient, signInWithAdminToken, signInWithLink } from '../support/console-client';
 import { testPolicyDir } from '../support/policy';
 import { apiClient, startTestStack, type TestStack } from '../support/stack';
+import type { AuditEntry } from '../../store/access';
+import { auditEntries, noTrace } from '../support/audit';
 
 let stack: TestStack;
 let admin: ReturnType<typeof apiClient>;
@@ -28,17 +30,7 @@ const issue = async (person: string) => {
   expect(answer.status, JSON.stringify(answer.body)).toBe(201);
   return answer.body as { url: string; person: string; expiresAt: string };
 };
-const trail = (filter: (entry: { action: string; actor: string; outcome: string; detail?: Record<string, unknown> }) => boolean) =>
-  vi.waitFor(
-    async () => {
-      const entries = await stack.store!.audit.list({ limit: 500 });
-      const found = entries.filter(filter);
-      if (found.length === 0) throw new Error('not in the audit trail yet');
-      return found;
-    },
-    { timeout: 5_000, interval: 100 },
-  );
-const noTrace = (text: string) => expect(text).not.toMatch(/at \w+ \(|node_modules|Error:/);
+const trail = (filter: (entry: AuditEntry) => boolean) => auditEntries(stack.store!.audit, filter);
 
 describe('one-time sign-in links', () => {
   it('signs the person in once: GET only asks, POST spends it; reuse is refused and audited', async () => {
