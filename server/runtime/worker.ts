@@ -3,17 +3,16 @@
  * of them (against one cluster) to scale out; each incident is then served by whichever is free.
  */
 import { join } from 'node:path';
-import { register } from 'tsx/cjs/api';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { loggable, type Logger } from './log';
 import { TASK_QUEUE } from '../../workflows/queues';
 import type { TemporalTarget } from '../../engine/connection';
+import { currentPrebuiltWorkflowBundle, failureConverterPath, workflowsPath } from './build-output';
 
-export const workflowsPath = join(__dirname, '..', '..', 'workflows', 'index.ts');
-/** Repairs text in failures so a caller's string can never fail a whole activation (see the module). */
-export const failureConverterPath = join(__dirname, '..', '..', 'workflows', 'failure-converter.ts');
-/** What every workflow bundle is built from: the worker's own, the tests' shared one and the benchmarks'. */
-export const workflowBundleOptions = { workflowsPath, failureConverterPath };
+export { failureConverterPath, workflowBundleOptions, workflowsPath } from './build-output';
+
+/** Running the JavaScript built in dist/ (npm start), not TypeScript under tsx or vitest. */
+const runningCompiled = __filename.endsWith('.js');
 
 export interface WorkerSetup {
   target: TemporalTarget;
@@ -50,16 +49,17 @@ export function installRuntimeLogging(logger: Logger): void {
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { address, tls, apiKey, namespace } = setup.target;
   const connection = await NativeConnection.connect({ address, tls, apiKey });
-  // The SDK loads the failure converter with a plain require; let that require read TypeScript wherever
-  // the worker runs (under tsx, vitest or a compiled build alike).
-  const unregister = register();
+  // The SDK loads the failure converter with a plain require: built, its compiled copy beside this file;
+  // from TypeScript (tsx, vitest), the source, with tsx's require hook on while the worker is created.
+  const unregister = runningCompiled ? () => {} : (await import('tsx/cjs/api')).register();
+  const workflowCode = setup.activitiesOnly ? {} : workflowSource(setup.workflowBundle);
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue: setup.taskQueue ?? TASK_QUEUE,
-    ...(setup.activitiesOnly ? {} : setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
+    ...workflowCode,
     activities: setup.activities ?? {},
-    dataConverter: { failureConverterPath },
+    dataConverter: { failureConverterPath: runningCompiled ? join(__dirname, '..', '..', 'workflows', 'failure-converter.js') : failureConverterPath },
     // A worker going down (stopped, or failing) cancels activities still running after this long, so
     // shutdown always ends; a delivery cut short is retried by the next worker under its idempotency key.
     shutdownForceTime: '20 seconds',
@@ -67,4 +67,14 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     ...(process.env.MARSHAL_WORKER_CACHE ? { maxCachedWorkflows: Number(process.env.MARSHAL_WORKER_CACHE) } : {}),
   }).finally(unregister);
   return { worker, connection };
+}
+
+/**
+ * A bundle the caller made (tests share one), else the one `npm start` built ahead in dist/ when it is current
+ * with the sources, else workflows/ bundled now by webpack (seconds of CPU at every start).
+ */
+function workflowSource(given: WorkerSetup['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (given) return { workflowBundle: given };
+  const prebuilt = currentPrebuiltWorkflowBundle();
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath };
 }
