@@ -103,7 +103,8 @@ it('10,000 deliveries with duplicates and reordering: exactly the expected incid
         );
         return all.every(([group, view]) => view.pending === 0 && view.counts.deliveries >= perGroup.get(group)! && view.incident) ? all : undefined;
       },
-      180_000,
+      // Bounded so a stuck group fails the case; generous because the suite runs two files at once on 2 cores.
+      300_000,
       1000,
     );
     const incidents = await Promise.all(views.map(async ([group, view]) => [group, await stack.incidents.get(view.incident!.workflowId.replace(/^incident-/, ''))] as [number, IncidentView]));
@@ -144,4 +145,4 @@ it('10,000 deliveries with duplicates and reordering: exactly the expected incid
   } finally {
     await stack.stop();
   }
-}, 300_000);
+}, 480_000);
