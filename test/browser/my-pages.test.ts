@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
 import { join } from 'node:path';
 import { ARTIFACTS, useBrowserStack, VIEWPORTS } from '../support/browser';
-import { apiClient } from '../support/stack';
+import { apiClient, firstPaged } from '../support/stack';
 
 const file = useBrowserStack();
 
@@ -21,15 +21,7 @@ describe.each(VIEWPORTS)('My pages at $name size', ({ name, viewport, isMobile }
     };
     /** Who the incident paged, once the page is in their inbox. */
     const inInbox = async (incident: string) => {
-      const person = await vi.waitFor(
-        async () => {
-          const view = (await api.get<IncidentView>(`/api/v1/incidents/${incident}`)).body;
-          const page = view.pages.find((entry) => entry.kind === 'page' || entry.kind === 'overflow');
-          expect(page).toBeDefined();
-          return page!.to;
-        },
-        { timeout: 15_000, interval: 100 },
-      );
+      const person = await firstPaged(api, incident);
       await vi.waitFor(async () => expect((await file.stack.store!.inbox.of(person)).map((entry) => entry.incidentId)).toContain(incident), { timeout: 15_000, interval: 100 });
       return person;
     };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IncidentView } from '../../workflows/incident-view';
 import { startSmtpServer } from '../channels/receivers';
-import { apiClient, repoRoot, startTestStack, type TestStack } from '../support/stack';
+import { apiClient, firstPaged, repoRoot, startTestStack, type TestStack } from '../support/stack';
 import { consoleClient } from '../web/console-client';
 
 /** A local port with nobody listening: connections to it are refused at once. */
@@ -51,15 +51,7 @@ describe('the console inbox with the shipped policy and nothing set up', () => {
     const declaredAt = Date.now();
     const { status, body: incident } = await api().post<IncidentView>('/api/v1/incidents', { title: 'Checkout returns 500s', severity: 'SEV2', service: 'checkout-api' });
     expect(status).toBe(201);
-    const paged = await vi.waitFor(
-      async () => {
-        const view = (await api().get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
-        const page = view.pages.find((entry) => entry.kind === 'page' || entry.kind === 'overflow');
-        expect(page).toBeDefined();
-        return page!.to;
-      },
-      { timeout: 15_000, interval: 50 },
-    );
+    const paged = await firstPaged(api(), incident.id);
     const entry = await vi.waitFor(
       async () => {
         const [found] = (await stack.store!.inbox.of(paged)).filter((item) => item.incidentId === incident.id);
@@ -128,15 +120,7 @@ describe('the console inbox with the shipped policy and nothing set up', () => {
   it('renders hostile titles escaped and bounded in My pages', async () => {
     const title = `<img src=x onerror=alert(1)> ${'W'.repeat(150)}`;
     const { body: incident } = await api().post<IncidentView>('/api/v1/incidents', { title, severity: 'SEV2', service: 'checkout-api' });
-    const paged = await vi.waitFor(
-      async () => {
-        const view = (await api().get<IncidentView>(`/api/v1/incidents/${incident.id}`)).body;
-        const page = view.pages.find((entry) => entry.kind === 'page' || entry.kind === 'overflow');
-        expect(page).toBeDefined();
-        return page!.to;
-      },
-      { timeout: 15_000, interval: 50 },
-    );
+    const paged = await firstPaged(api(), incident.id);
     const browser = consoleClient(stack.url);
     await browser.signIn(stack.token, paged);
     const mine = await vi.waitFor(

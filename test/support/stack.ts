@@ -2,10 +2,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject, vi } from 'vitest';
 import { createLogger } from '../../server/runtime/log';
 import { startStack, type Stack, type StackConfig } from '../../server/runtime/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
+import type { IncidentView } from '../../workflows/incident-view';
 import { testPolicyDir } from './policy';
 
 import { repoRoot } from './paths';
@@ -79,6 +80,19 @@ export function apiClient(baseUrl: string, token: string | undefined) {
     post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => send<T>('POST', path, body ?? {}, headers),
     send,
   };
+}
+
+/** Who the incident's first page (or overflow page) went to, once it has been sent. */
+export function firstPaged(api: ReturnType<typeof apiClient>, incidentId: string): Promise<string> {
+  return vi.waitFor(
+    async () => {
+      const view = (await api.get<IncidentView>(`/api/v1/incidents/${incidentId}`)).body;
+      const page = view.pages.find((entry) => entry.kind === 'page' || entry.kind === 'overflow');
+      expect(page).toBeDefined();
+      return page!.to;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }
 
 /** One stack for a test file: started before its tests, stopped after. Read `.stack` and `.api` inside tests. */
