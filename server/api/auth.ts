@@ -4,7 +4,7 @@
  * Every authenticated write and every refusal lands in the audit trail.
  */
 import type { NextFunction, Request, Response } from 'express';
-import type { AuditTrail, Tokens } from '../../store/access';
+import type { AuditEntry, AuditTrail, Tokens } from '../../store/access';
 import { actorOf, authorize, principalName, type Action, type Principal, type Scope } from '../../usecases/permissions';
 import type { PolicyStore } from '../runtime/policy-store';
 import type { Logger } from '../runtime/log';
@@ -22,6 +22,11 @@ export interface AccessDeps {
 export const principalOf = (res: Response): Principal => res.locals.principal as Principal;
 
 /** Write to the audit trail without holding up or failing the request: the store may be briefly away. */
+export function recordAudit(deps: { audit?: AuditTrail; logger: Logger }, entry: AuditEntry): void {
+  void deps.audit?.append(entry).catch((error: unknown) => deps.logger.warn({ err: error, action: entry.action }, 'could not write the audit trail'));
+}
+
+/** The audit entry of an API request, as its authenticated caller. */
 export function audit(
   deps: AccessDeps,
   req: Request,
@@ -29,19 +34,17 @@ export function audit(
   entry: { action: string; outcome: 'allowed' | 'denied' | 'failed' | 'done'; status?: number; actor?: string; detail?: Record<string, unknown> },
 ) {
   const principal = res?.locals.principal as Principal | undefined;
-  void deps.audit
-    ?.append({
-      actor: entry.actor ?? (principal ? principalName(principal) : 'anonymous'),
-      principal: principal ? `${principal.kind}${principal.kind === 'admin-token' ? '' : `:${principal.kind === 'person' ? principal.person : principal.name}`}` : 'none',
-      action: entry.action,
-      target: req.originalUrl.slice(0, 500),
-      outcome: entry.outcome,
-      status: entry.status,
-      tokenId: principal && principal.kind !== 'admin-token' ? principal.tokenId : undefined,
-      remote: req.ip,
-      detail: entry.detail,
-    })
-    .catch((error: unknown) => deps.logger.warn({ err: error, action: entry.action }, 'could not write the audit trail'));
+  recordAudit(deps, {
+    actor: entry.actor ?? (principal ? principalName(principal) : 'anonymous'),
+    principal: principal ? `${principal.kind}${principal.kind === 'admin-token' ? '' : `:${principal.kind === 'person' ? principal.person : principal.name}`}` : 'none',
+    action: entry.action,
+    target: req.originalUrl.slice(0, 500),
+    outcome: entry.outcome,
+    status: entry.status,
+    tokenId: principal && principal.kind !== 'admin-token' ? principal.tokenId : undefined,
+    remote: req.ip,
+    detail: entry.detail,
+  });
 }
 
 /** The bearer token → res.locals.principal, or 401 (audited). */

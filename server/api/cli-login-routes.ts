@@ -15,7 +15,7 @@ import { Router, type Request, type Response } from 'express';
 import { CLI_LOGIN_INTERVAL_S, CLI_LOGIN_TTL_MS, isDeviceCode, type CliLogins } from '../../store/cli-logins';
 import type { Tokens } from '../../store/access';
 import { SignInThrottle } from '../web/throttle';
-import { audit, type AccessDeps } from './auth';
+import { audit, recordAudit, type AccessDeps } from './auth';
 import { HttpError } from './errors';
 import { noStore } from './secrets';
 import { consoleBase } from './sign-in-link-routes';
@@ -90,19 +90,17 @@ export function cliLoginRoutes(logins: CliLogins, tokens: Tokens, deps: AccessDe
       createdBy: claim.person,
       expiresAt: new Date(Date.now() + CLI_TOKEN_DAYS * 86_400_000).toISOString(),
     });
-    void deps.audit
-      ?.append({
-        actor: claim.person,
-        principal: `person:${claim.person}`,
-        action: 'cli login token',
-        target: req.originalUrl,
-        outcome: 'done',
-        status: 200,
-        tokenId: issued.record.id,
-        remote: req.ip,
-        detail: { host: claim.host },
-      })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    recordAudit(deps, {
+      actor: claim.person,
+      principal: `person:${claim.person}`,
+      action: 'cli login token',
+      target: req.originalUrl,
+      outcome: 'done',
+      status: 200,
+      tokenId: issued.record.id,
+      remote: req.ip,
+      detail: { host: claim.host },
+    });
     res.json({ status: 'approved', token: issued.token, ...issued.record });
   });
 

@@ -5,6 +5,7 @@
  * and for admins /console/sign-in-links (issue a link) and /console/audit (the trail). Each of these is
  * audited; refusals are pages that say why, never a trace.
  */
+import { recordAudit } from '../../api/auth';
 import { Router, type Request, type Response } from 'express';
 import type { AuditEntry, AuditTrail } from '../../../store/access';
 import { normalUserCode, type CliLogins } from '../../../store/cli-logins';
@@ -47,9 +48,7 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
   const record = (req: Request, entry: Omit<AuditEntry, 'target' | 'remote'>) => {
     markAudited(req);
     // A link's secret never goes into the trail: the path is recorded without it.
-    void deps.audit
-      ?.append({ ...entry, target: req.path.replace(/^\/sign-in\/.*/is, '/sign-in/…').slice(0, 60), remote: req.ip })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    recordAudit(deps, { ...entry, target: req.path.replace(/^\/sign-in\/.*/is, '/sign-in/…').slice(0, 60), remote: req.ip });
   };
   const links = (): SignInLinks => {
     if (!deps.signInLinks) throw new HttpError(503, 'store_unavailable', 'Sign-in links live in the store, which this Marshal process does not hold.');

@@ -10,6 +10,7 @@
  * does not spend it.
  * The token travels in the query string and the form body, never in the path: request logs record paths.
  */
+import { recordAudit } from '../../api/auth';
 import { Router, type Request, type Response } from 'express';
 import { ActionLinkRefusedError, verifyActionLink, type ActionLink, type LinkPurpose } from '../../../common/action-links';
 import type { Incidents } from '../../../engine/incidents';
@@ -133,18 +134,16 @@ function answer(router: Router, action: LinkAction, deps: ActionLinkDeps): void 
   const nameOf = (personId: string) => deps.policies.current.people[personId]?.name ?? personId;
 
   const record = (req: Request, entry: { actor?: string; incidentId?: string; outcome: 'done' | 'denied' | 'failed'; status: number; detail?: Record<string, unknown> }) =>
-    void deps.audit
-      ?.append({
-        actor: entry.actor ?? 'anonymous',
-        principal: 'signed-link',
-        action: purpose,
-        target: entry.incidentId ? `/api/v1/incidents/${entry.incidentId}` : `/console${path}`,
-        outcome: entry.outcome,
-        status: entry.status,
-        remote: req.ip,
-        detail: { via: 'signed link', method: req.method, ...entry.detail },
-      })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    recordAudit(deps, {
+      actor: entry.actor ?? 'anonymous',
+      principal: 'signed-link',
+      action: purpose,
+      target: entry.incidentId ? `/api/v1/incidents/${entry.incidentId}` : `/console${path}`,
+      outcome: entry.outcome,
+      status: entry.status,
+      remote: req.ip,
+      detail: { via: 'signed link', method: req.method, ...entry.detail },
+    });
 
   /** The genuine, unexpired link `token` is, for this purpose, and the person it acts for, who must still be allowed to act. */
   const open = async (token: unknown): Promise<Opened & { usedLinks: UsedActionLinks }> => {

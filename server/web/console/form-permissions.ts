@@ -5,6 +5,7 @@
  * this a viewer, or anyone in another team, could do from the console what the API refuses them.
  * Publishing needs the incident's roles, so that finer check is the incident route's (routes.ts).
  */
+import { recordAudit } from '../../api/auth';
 import type { NextFunction, Request, Response } from 'express';
 import type { AuditTrail } from '../../../store/access';
 import { authorize, type Action } from '../../../usecases/permissions';
@@ -42,20 +43,18 @@ export function consoleFormPermissions(deps: { policies: PolicyStore; audit?: Au
     const session = res.locals.session as Session;
     res.on('finish', () => {
       if (res.locals.auditedByRoute) return;
-      void deps.audit
-        ?.append({
-          actor: session.name,
-          // The admin token's session acts under a name typed at sign-in: the trail must say it was the admin token.
-          principal: session.via === 'admin-token' ? 'admin-token' : 'console',
-          action: `POST /console${req.route?.path ?? req.path}`.slice(0, 200),
-          // The path only: a query may carry a CLI login's user code.
-          target: `/console${req.path}`.slice(0, 500),
-          outcome: res.statusCode < 400 ? 'done' : res.statusCode === 403 ? 'denied' : 'failed',
-          status: res.statusCode,
-          remote: req.ip,
-          detail: { via: session.via },
-        })
-        .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+      recordAudit(deps, {
+        actor: session.name,
+        // The admin token's session acts under a name typed at sign-in: the trail must say it was the admin token.
+        principal: session.via === 'admin-token' ? 'admin-token' : 'console',
+        action: `POST /console${req.route?.path ?? req.path}`.slice(0, 200),
+        // The path only: a query may carry a CLI login's user code.
+        target: `/console${req.path}`.slice(0, 500),
+        outcome: res.statusCode < 400 ? 'done' : res.statusCode === 403 ? 'denied' : 'failed',
+        status: res.statusCode,
+        remote: req.ip,
+        detail: { via: session.via },
+      });
     });
     const action = formAction(req.path);
     const verdict = action ? authorize(deps.policies.current, sessionPrincipal(session), action) : { ok: true as const };

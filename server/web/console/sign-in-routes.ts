@@ -4,6 +4,7 @@
  * as the policy person its claim names; without one, the admin token does, with the name typed beside it.
  * Failed attempts are audited and throttled per client address (429 with Retry-After).
  */
+import { recordAudit } from '../../api/auth';
 import { Router, type Request, type Response } from 'express';
 import type { AuditTrail } from '../../../store/access';
 import type { Logger } from '../../runtime/log';
@@ -34,9 +35,7 @@ export function signInRoutes(deps: SignInDeps): Router {
   const address = (req: Request) => req.ip ?? 'unknown';
 
   const record = (req: Request, actor: string, outcome: 'done' | 'failed', status: number, detail: Record<string, unknown>) =>
-    void deps.audit
-      ?.append({ actor, principal: 'console', action: 'console sign-in', target: req.path, outcome, status, remote: req.ip, detail })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    recordAudit(deps, { actor, principal: 'console', action: 'console sign-in', target: req.path, outcome, status, remote: req.ip, detail });
 
   /** Too many failures from this address: 429 with when to come back, before any secret is looked at. */
   const throttled = (req: Request, res: Response): boolean => {

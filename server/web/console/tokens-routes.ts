@@ -3,6 +3,7 @@
  * (or the admin token's session, which is nobody and so must name a person) does so for anyone. The same
  * store and rules as /api/v1/tokens; each issue and revocation is audited.
  */
+import { recordAudit } from '../../api/auth';
 import { Router, type Request, type Response } from 'express';
 import type { AuditEntry, AuditTrail, TokenRecord, Tokens } from '../../../store/access';
 import { HttpError } from '../../api/errors';
@@ -35,9 +36,7 @@ export function tokenConsoleRoutes(deps: { tokens?: Tokens; audit?: AuditTrail; 
   const listFor = (session: Session): Promise<TokenRecord[]> => store().list(session.admin ? {} : { person: personOf(session) ?? '\u0000none' });
   const record = (req: Request, session: Session, entry: Pick<AuditEntry, 'action' | 'outcome' | 'status' | 'tokenId' | 'detail'>) => {
     markAudited(req);
-    void deps.audit
-      ?.append({ actor: session.name, principal: 'console', target: req.path.slice(0, 100), remote: req.ip, ...entry })
-      .catch((error: unknown) => deps.logger.warn({ err: error }, 'could not write the audit trail'));
+    recordAudit(deps, { actor: session.name, principal: 'console', target: req.path.slice(0, 100), remote: req.ip, ...entry });
   };
   const show = async (res: Response, status: number, extra: Parameters<typeof tokensPage>[2] = {}) => {
     const session = sessionOf(res);
