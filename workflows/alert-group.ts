@@ -120,6 +120,43 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     for (const wave of waves(observations)) await Promise.all(wave.map((observation) => handle.signal(alertSignal, observation)));
   }
 
+  /**
+   * Forwards held back so that consecutive batches for the incident already open go in one signal: under a
+   * burst a wake finds many batches waiting, and one signal (one task for the incident) per batch would cost
+   * the engine more than taking them in. With the batches and the state before them, to plan them again
+   * should the incident turn out to have closed.
+   */
+  let held: { workflowId: string; observations: AlertObservation[]; batches: AlertBatch[]; before: GroupState } | undefined;
+
+  /** Send what is held; if the incident no longer takes alerts, answer the batches to plan again (against a new incident). */
+  async function release(): Promise<AlertBatch[]> {
+    const sending = held;
+    held = undefined;
+    if (!sending || sending.observations.length === 0) return [];
+    try {
+      await forward(sending.workflowId, sending.observations);
+      return [];
+    } catch (error) {
+      log.warn('incident no longer accepts alerts; opening a new one', { incident: sending.workflowId, error: String(error) });
+      state = incidentEnded(sending.before);
+      return sending.batches;
+    }
+  }
+
+  /** Hold a batch back if all it asks is to forward alerts to the incident already open; false if it asks more. */
+  function hold(batch: AlertBatch): boolean {
+    const incident = state.incident;
+    if (!incident) return false;
+    const planned = planBatch(state, batch, now());
+    const { plan } = planned;
+    if (plan.open || plan.acknowledge.length > 0 || plan.forwardPrevious.length > 0) return false;
+    held ??= { workflowId: incident.workflowId, observations: [], batches: [], before: state };
+    held.observations.push(...plan.forward);
+    held.batches.push(batch);
+    state = planned.state;
+    return true;
+  }
+
   async function apply(batch: AlertBatch): Promise<'done' | 'retry'> {
     const before = state;
     const { state: next, plan } = planBatch(state, batch, now());
@@ -143,6 +180,8 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     return 'done';
   }
 
+  // Groups from before forwards were held back send one signal per batch, and replay so.
+  const merging = patched('alert-forwards-held-v1');
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const idleMs = input.idleMs ?? DEFAULT_IDLE_MS;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
@@ -158,10 +197,17 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     }
     working = true;
     if (pending.length > 0 || (!woken && state.incident)) await refreshIncident();
-    while (pending.length > 0) {
-      const batch = pending.shift()!;
-      if ((await apply(batch)) === 'retry') pending.unshift(batch);
-    }
+    do {
+      while (pending.length > 0) {
+        const batch = pending.shift()!;
+        if (merging && hold(batch)) continue;
+        // This batch asks more than a forward: what is held goes first, in order.
+        const again = await release();
+        if (again.length > 0) pending.unshift(...again, batch);
+        else if ((await apply(batch)) === 'retry') pending.unshift(batch);
+      }
+      pending.unshift(...(await release()));
+    } while (pending.length > 0);
     working = false;
     state = prune(state, now());
     if (!heartbeat && isIdle(state, now(), idleMs)) {
