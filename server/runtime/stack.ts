@@ -225,7 +225,10 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       stoppers.push(() => opened.close());
     }
     const overrides = new Overrides(client, config.taskQueue);
+    // Set once this process's worker runs (see Incidents' eagerStarter).
+    let eagerStarter: Client | undefined;
     const incidents = new Incidents(client, {
+      eagerStarter: () => eagerStarter,
       historyLimit: config.historyLimit,
       taskQueue: config.taskQueue,
       policy: () => policies.current,
@@ -262,6 +265,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
       };
       const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue, activities });
       workers.push(superviseWorker('incidents', worker, workerConnection, logger, config.onWorkerFailure));
+      eagerStarter = new Client({ connection: workerConnection, namespace: target.namespace });
       stoppers.push(() => workers[0].stop());
       await startOnCallNotices(client, Object.keys(policies.current.teams), taskQueue);
     }

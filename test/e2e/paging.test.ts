@@ -95,7 +95,7 @@ describe('paging in real time', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('sends the first page as the first activity of the incident, and asks about rest only where the rest rule covers the severity', async () => {
+  it('starts the incident eagerly and sends the first page as its first activity, and asks about rest only where the rest rule covers the severity', async () => {
     const api = apiClient(stack.url, stack.token);
     /** Activity types the incident scheduled, in order. */
     const activitiesOf = async (id: string) => {
@@ -118,6 +118,9 @@ describe('paging in real time', () => {
       { timeout: 15_000, interval: 200 },
     );
     expect(sev3Activities).toEqual(['notifyPerson', 'planEscalationStep']);
+    // Started eagerly: the server handed the incident's first task straight to this process's worker.
+    const [started] = (await stack.client.workflow.getHandle(incidentWorkflowId(sev3.id)).fetchHistory()).events ?? [];
+    expect(started.workflowExecutionStartedEventAttributes?.eagerExecutionAccepted).toBe(true);
     const sev1Activities = await vi.waitFor(
       async () => {
         const scheduled = await activitiesOf(sev1.id);
