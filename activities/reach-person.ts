@@ -42,9 +42,9 @@ function boundedFailures(failures: string[]): string[] {
 }
 
 /**
- * The console inbox goes first, for every kind of notification: it needs no outside server and takes
- * milliseconds, so the page is in "My pages" before any receiver has answered. The outside channels follow
- * as the policy lists them: all of them when the notification is urgent, else the first that works.
+ * The console inbox takes every kind of notification: it needs no outside server, so the page is in
+ * "My pages" whatever the receivers answer. The outside channels, at the same time, as the policy lists
+ * them: all of them when the notification is urgent, else the first that works.
  * Delivered means somewhere the person will see it; the outside channels that failed are reported with it.
  *
  * When no channel took it and a failure may pass (a timeout, a 503), this throws so Temporal retries the
@@ -58,9 +58,12 @@ export async function reachPerson(
 ): Promise<DeliveryOutcome> {
   const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, options.env) : undefined;
   const settings: DeliverySettings = { smtp, env: options.env, inbox: options.inbox };
-  const inbox = await deliverWithFallback(notification, [INBOX], settings);
   const outside = outsideContacts(person);
-  const result = options.everyChannel ? await deliverEverywhere(notification, outside, settings) : { ...(await deliverWithFallback(notification, outside, settings)), channels: [] as string[] };
+  // The inbox and the outside channels at once: a page reaches the phone without waiting for the store.
+  const [inbox, result] = await Promise.all([
+    deliverWithFallback(notification, [INBOX], settings),
+    options.everyChannel ? deliverEverywhere(notification, outside, settings) : deliverWithFallback(notification, outside, settings).then((found) => ({ ...found, channels: [] as string[] })),
+  ]);
   const outsideChannels = result.channels.length > 0 ? result.channels : result.delivered ? [result.delivered.channel] : [];
   const channels = [...(inbox.delivered ? ['inbox'] : []), ...outsideChannels];
   const all = [...inbox.failures, ...result.failures];

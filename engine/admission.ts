@@ -17,7 +17,8 @@ export interface AdmissionOptions {
   maxWaitMs: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { limit: 64, maxWaitMs: 1_000 };
+// Half a second of waiting at most, so that with the request's own handling a refused caller hears 503 within a second.
+export const DEFAULT_ADMISSION: AdmissionOptions = { limit: 64, maxWaitMs: 500 };
 
 export class Admission {
   private inFlight = 0;
