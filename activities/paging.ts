@@ -73,6 +73,8 @@ const CHANNEL_KIND: Record<NotificationKind, Notification['kind']> = {
  */
 function heartbeating<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return async (...args: A) => {
+    // A local activity runs inside its workflow task and has no heartbeat to send.
+    if (Context.current().info.isLocal) return fn(...args);
     const timer = setInterval(() => Context.current().heartbeat(), 2_000);
     try {
       return await fn(...args);

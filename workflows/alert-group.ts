@@ -181,7 +181,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
   }
 
   // Groups from before forwards were held back send one signal per batch, and replay so.
-  const merging = patched('alert-forwards-held-v1');
+  const holdsForwards = patched('alert-forwards-held-v1');
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const idleMs = input.idleMs ?? DEFAULT_IDLE_MS;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
@@ -200,7 +200,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     do {
       while (pending.length > 0) {
         const batch = pending.shift()!;
-        if (merging && hold(batch)) continue;
+        if (holdsForwards && hold(batch)) continue;
         // This batch asks more than a forward: what is held goes first, in order.
         const again = await release();
         if (again.length > 0) pending.unshift(...again, batch);

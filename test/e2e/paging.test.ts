@@ -97,10 +97,13 @@ describe('paging in real time', () => {
 
   it('starts the incident eagerly and sends the first page as its first activity, and asks about rest only where the rest rule covers the severity', async () => {
     const api = apiClient(stack.url, stack.token);
-    /** Activity types the incident scheduled, in order. */
+    /** What the incident asked for, in order: activity types, and `local` for a local activity (a step's plan). */
     const activitiesOf = async (id: string) => {
       const { events } = await stack.client.workflow.getHandle(incidentWorkflowId(id)).fetchHistory();
-      return (events ?? []).flatMap((event) => (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ? [event.activityTaskScheduledEventAttributes!.activityType!.name!] : []));
+      return (events ?? []).flatMap((event) => {
+        if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) return [event.activityTaskScheduledEventAttributes!.activityType!.name!];
+        return event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && event.markerRecordedEventAttributes?.markerName === 'core_local_activity' ? ['local'] : [];
+      });
     };
     // Platform's rest rule covers SEV1 and SEV2, not SEV3.
     const { body: sev3 } = await api.post<IncidentView>('/api/v1/incidents', { title: 'Slow dashboards', severity: 'SEV3', service: 'api-gateway' });
@@ -112,12 +115,13 @@ describe('paging in real time', () => {
     const sev3Activities = await vi.waitFor(
       async () => {
         const scheduled = await activitiesOf(sev3.id);
-        expect(scheduled).toContain('planEscalationStep');
+        expect(scheduled).toContain('local');
         return scheduled.filter((type) => type !== 'archiveTimeline');
       },
       { timeout: 15_000, interval: 200 },
     );
-    expect(sev3Activities).toEqual(['notifyPerson', 'planEscalationStep']);
+    // The page, then the next step planned locally: no activity task of its own.
+    expect(sev3Activities).toEqual(['notifyPerson', 'local']);
     // Started eagerly: the server handed the incident's first task straight to this process's worker.
     const [started] = (await stack.client.workflow.getHandle(incidentWorkflowId(sev3.id)).fetchHistory()).events ?? [];
     expect(started.workflowExecutionStartedEventAttributes?.eagerExecutionAccepted).toBe(true);
