@@ -100,6 +100,30 @@ async function main() {
     await stack.client.workflow.getHandle(incidentWorkflowId(roles.id)).result();
     save('roles-and-edits', incidentWorkflowId(roles.id));
 
+    // An escalation whose next step is planned by a local activity (a marker, no activity task), acknowledged and resolved.
+    const paged = await api('POST', '/api/v1/incidents', { title: 'Search latency', severity: 'SEV3', service: 'checkout-api' });
+    await until(
+      'the next step planned',
+      async () => ((await stack.client.workflow.getHandle(incidentWorkflowId(paged.id)).fetchHistory()).events ?? []).some((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity') || undefined,
+      30_000,
+    );
+    await api('POST', `/api/v1/incidents/${paged.id}/acknowledge`, {});
+    await api('POST', `/api/v1/incidents/${paged.id}/resolve`, { summary: 'Reindexed' });
+    await stack.client.workflow.getHandle(incidentWorkflowId(paged.id)).result();
+    save('local-plans', incidentWorkflowId(paged.id));
+
+    // An alert group that wakes to many deliveries at once and forwards them in one signal.
+    const burst = fixture('alertmanager-firing-group');
+    const burstKey = `${burst.groupKey}-burst`;
+    const first = await api('POST', '/api/v1/webhooks/alertmanager', { ...burst, groupKey: burstKey }, 'record-token');
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        api('POST', '/api/v1/webhooks/alertmanager', { ...burst, groupKey: burstKey, alerts: burst.alerts.map((alert: { fingerprint: string }) => ({ ...alert, fingerprint: `${alert.fingerprint}-${n}` })) }, 'record-token'),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    save('alert-group-held', first.groups[0]);
+
     // An alert group: firing, a repeat, then recovery.
     const firing = fixture('alertmanager-firing-group');
     const accepted = await api('POST', '/api/v1/webhooks/alertmanager', firing, 'record-token');
