@@ -23,7 +23,7 @@ import {
 } from '../workflows/incident-contract';
 import { TASK_QUEUE } from '../workflows/queues';
 import type { Override, Policy } from '../policy/types';
-import { escalationStepPlan } from '../policy/escalation-step';
+import { escalationStepPlan, overflowCandidate } from '../policy/escalation-step';
 import { openIncidentsHeldBy } from './responder-load';
 import { commandReferenceRefusal } from '../usecases/command-references';
 import { refusalOf, withEngine, type CallOptions } from './calls';
@@ -157,11 +157,16 @@ export class Incidents {
     if (!policy || !this.options.overrides || !team || !policy.teams[team]) return undefined;
     const planning = (async () => {
       try {
-        const overrides = await this.options.overrides!.active(team);
         const taskQueue = this.options.taskQueue ?? TASK_QUEUE;
-        const plan = await escalationStepPlan(policy, { team, severity, startedAt: declaredAt, step: 0 }, overrides, (personId) =>
-          this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id)),
-        );
+        const heldBy = (personId: string) => this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id));
+        const request = { team, severity, startedAt: declaredAt, step: 0 };
+        // The overflow count is nearly always about the primary the schedule names: counted while the overrides
+        // are read rather than after them, and used unless an override put someone else first.
+        const scheduled = overflowCandidate(policy, request, []);
+        const early = scheduled ? { personId: scheduled, count: heldBy(scheduled) } : undefined;
+        early?.count.catch(() => undefined);
+        const overrides = await this.options.overrides!.active(team);
+        const plan = await escalationStepPlan(policy, request, overrides, (personId) => (personId === early?.personId ? early.count : heldBy(personId)));
         return { team, severity, plan };
       } catch {
         return undefined;

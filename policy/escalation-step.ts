@@ -4,7 +4,7 @@
  * plans a declaration's first step the same way before starting the incident, so the first page needs no
  * planning round trip. Pure but for `openIncidentsHeldBy`, which the caller answers (a visibility count).
  */
-import { escalationPlan } from './escalation';
+import { escalationPlan, type EscalationStep } from './escalation';
 import { onCallAt } from './oncall';
 import { restRuleCovers } from './rest';
 import type { Override, Policy } from './types';
@@ -48,14 +48,11 @@ export async function escalationStepPlan(
   if (!step) return { exhausted: true, dueAtMs: plan.exhaustedAfterMs, level: 0, round: 0, targets: [], unresolved: [], overflow: false, lead: team.lead };
   let targets = step.targets;
   let overflow = false;
-  if (request.step === 0 && targets.length === 1) {
-    // Overflow: a primary already holding the team's limit of open incidents is not paged first.
-    const answer = onCallAt(policy, request.team, new Date(step.at), overrides);
-    const secondary = answer.secondary?.personId;
-    if (secondary && answer.primary?.personId === targets[0] && (await openIncidentsHeldBy(targets[0])) >= team.concurrencyLimit) {
-      targets = [secondary];
-      overflow = true;
-    }
+  // Overflow: a primary already holding the team's limit of open incidents is not paged first.
+  const pair = request.step === 0 ? overflowPair(policy, request.team, step, overrides) : undefined;
+  if (pair && (await openIncidentsHeldBy(pair.primary)) >= team.concurrencyLimit) {
+    targets = [pair.secondary];
+    overflow = true;
   }
   return {
     exhausted: false,
@@ -68,4 +65,19 @@ export async function escalationStepPlan(
     lead: team.lead,
     restRuleMayApply: restRuleCovers(policy, request.team, request.severity),
   };
+}
+
+/** A first step that pages the primary alone, with a secondary on call who would take it if the primary is at the limit. */
+function overflowPair(policy: Policy, team: string, step: EscalationStep, overrides: Override[]): { primary: string; secondary: string } | undefined {
+  if (step.targets.length !== 1) return undefined;
+  const answer = onCallAt(policy, team, new Date(step.at), overrides);
+  const secondary = answer.secondary?.personId;
+  return secondary && answer.primary?.personId === step.targets[0] ? { primary: step.targets[0], secondary } : undefined;
+}
+
+/** Whose open incidents the overflow rule would count for this step, under these overrides (none if it would not count). */
+export function overflowCandidate(policy: Policy, request: EscalationStepRequest, overrides: Override[]): string | undefined {
+  if (!policy.teams[request.team] || request.step !== 0) return undefined;
+  const step = escalationPlan(policy, request.team, request.severity, new Date(request.startedAt), overrides).steps[0];
+  return step ? overflowPair(policy, request.team, step, overrides)?.primary : undefined;
 }

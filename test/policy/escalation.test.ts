@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escalationPlan, timeToSecondHuman, UnknownSeverityError } from '../../policy/escalation';
 import { onCallAt } from '../../policy/oncall';
-import { escalationStepPlan } from '../../policy/escalation-step';
+import { escalationStepPlan, overflowCandidate } from '../../policy/escalation-step';
 import { restOverride, restRuleCovers } from '../../policy/rest';
 import { simulate } from '../../policy/simulate';
 import { examplePolicy, layer, policyOf, teamPolicy, utc } from './helpers';
@@ -125,6 +125,22 @@ describe('escalationStepPlan', () => {
     expect(asked).toEqual([answer.primary?.personId]);
     await escalationStepPlan(policy, { team: 'payments', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 1 }, [], busy);
     expect(asked).toHaveLength(1);
+  });
+
+  it('names ahead of time whom the overflow rule will count: the primary first in line, under the overrides given', async () => {
+    const request = { team: 'payments', severity: 'SEV1', startedAt: saturday2am.toISOString(), step: 0 };
+    const { primary, secondary } = onCallAt(policy, 'payments', saturday2am);
+    expect(overflowCandidate(policy, request, [])).toBe(primary?.personId);
+    // An override puts someone else first: the count the API asked early is not the one the plan needs.
+    const cover = Object.keys(policy.people).find((id) => id !== primary?.personId && id !== secondary?.personId)!;
+    const overrides = [{ id: 'o1', team: 'payments', person: cover, replaces: primary!.personId, from: '2025-03-29T00:00:00Z', to: '2025-03-30T00:00:00Z', reason: 'swap' }];
+    expect(overflowCandidate(policy, request, overrides)).toBe(cover);
+    const asked: string[] = [];
+    await escalationStepPlan(policy, request, overrides, async (personId) => (asked.push(personId), 0));
+    expect(asked).toEqual([cover]);
+    // No count where the rule cannot apply: a later step, a team the policy does not have.
+    expect(overflowCandidate(policy, { ...request, step: 1 }, [])).toBeUndefined();
+    expect(overflowCandidate(policy, { ...request, team: 'nobody' }, [])).toBeUndefined();
   });
 
   it('answers an exhausted plan for a team the policy no longer has, and for a step past the chain', async () => {
