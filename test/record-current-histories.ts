@@ -104,7 +104,10 @@ async function main() {
     const paged = await api('POST', '/api/v1/incidents', { title: 'Search latency', severity: 'SEV3', service: 'checkout-api' });
     await until(
       'the next step planned',
-      async () => ((await stack.client.workflow.getHandle(incidentWorkflowId(paged.id)).fetchHistory()).events ?? []).some((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity') || undefined,
+      async () =>
+        ((await stack.client.workflow.getHandle(incidentWorkflowId(paged.id)).fetchHistory()).events ?? []).some(
+          (event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+        ) || undefined,
       30_000,
     );
     await api('POST', `/api/v1/incidents/${paged.id}/acknowledge`, {});
@@ -118,7 +121,12 @@ async function main() {
     const first = await api('POST', '/api/v1/webhooks/alertmanager', { ...burst, groupKey: burstKey }, 'record-token');
     await Promise.all(
       Array.from({ length: 20 }, (_, n) =>
-        api('POST', '/api/v1/webhooks/alertmanager', { ...burst, groupKey: burstKey, alerts: burst.alerts.map((alert: { fingerprint: string }) => ({ ...alert, fingerprint: `${alert.fingerprint}-${n}` })) }, 'record-token'),
+        api(
+          'POST',
+          '/api/v1/webhooks/alertmanager',
+          { ...burst, groupKey: burstKey, alerts: burst.alerts.map((alert: { fingerprint: string }) => ({ ...alert, fingerprint: `${alert.fingerprint}-${n}` })) },
+          'record-token',
+        ),
       ),
     );
     await new Promise((resolve) => setTimeout(resolve, 3000));
