@@ -114,6 +114,11 @@ describe('console permissions follow policy, as the API does', () => {
     expect((await typed.post(`/console/incidents/${other}/acknowledge`, {})).status).toBe(303);
     const [byToken] = await trail((found) => found.target === `/console/incidents/${other}/acknowledge` && found.outcome === 'done');
     expect(byToken).toMatchObject({ actor: 'alice', principal: 'admin-token' });
+    // So do the entries the routes write themselves (a sign-in link issued), not only the general one.
+    await typed.get('/console/sign-in-links');
+    expect((await typed.post('/console/sign-in-links', { person: 'bob' })).status).toBe(200);
+    const [issued] = await trail((found) => found.action === 'sign-in link issued' && found.detail?.person === 'bob');
+    expect(issued).toMatchObject({ actor: 'alice', principal: 'admin-token' });
   });
 });
 

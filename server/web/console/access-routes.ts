@@ -20,7 +20,7 @@ import { sendHtml } from '../layout';
 import type { Session, SessionKeeper } from '../session';
 import { SignInThrottle } from '../throttle';
 import { auditPage, cliLoginPage, issueLinkPage, linkConfirmPage, linkRefusedPage } from './access-pages';
-import { markAudited } from './form-permissions';
+import { markAudited, sessionAuditPrincipal } from './form-permissions';
 import { errorPage } from './views';
 
 export interface ConsoleAccessDeps {
@@ -143,7 +143,7 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
     const person = await links().revoke(id, session.name);
     record(req, {
       actor: session.name,
-      principal: 'console',
+      principal: sessionAuditPrincipal(session),
       action: 'sign-in link revoked',
       outcome: person ? 'done' : 'failed',
       status: person ? 200 : 404,
@@ -164,7 +164,7 @@ export function consoleAccessRoutes(deps: ConsoleAccessDeps): { beforeSession: R
       return linksPage(res, 400, { error: (error as Error).message });
     }
     const { secret, expiresAt } = await links().issue(person, session.name);
-    record(req, { actor: session.name, principal: 'console', action: 'sign-in link issued', outcome: 'done', status: 200, detail: { person, expiresAt } });
+    record(req, { actor: session.name, principal: sessionAuditPrincipal(session), action: 'sign-in link issued', outcome: 'done', status: 200, detail: { person, expiresAt } });
     const url = `${req.protocol}://${req.get('host')}/console/sign-in/${secret}`;
     await linksPage(res, 200, { issued: { person, name: nameOf(person), url, expiresAt } });
   });

@@ -36,6 +36,12 @@ export function markAudited(req: Request): void {
   if (req.res) req.res.locals.auditedByRoute = true;
 }
 
+/**
+ * How the trail names a console session's credential. The admin token's session acts under a name typed at
+ * sign-in, so its entries must say it was the admin token; every entry a session writes asks here.
+ */
+export const sessionAuditPrincipal = (session: Session): string => (session.via === 'admin-token' ? 'admin-token' : 'console');
+
 /** Middleware for the session's POSTs: audit each (target without its query), refuse (403) what policy does not allow. */
 export function consoleFormPermissions(deps: { policies: PolicyStore; audit?: AuditTrail; logger: Logger }) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -45,8 +51,7 @@ export function consoleFormPermissions(deps: { policies: PolicyStore; audit?: Au
       if (res.locals.auditedByRoute) return;
       recordAudit(deps, {
         actor: session.name,
-        // The admin token's session acts under a name typed at sign-in: the trail must say it was the admin token.
-        principal: session.via === 'admin-token' ? 'admin-token' : 'console',
+        principal: sessionAuditPrincipal(session),
         action: `POST /console${req.route?.path ?? req.path}`.slice(0, 200),
         // The path only: a query may carry a CLI login's user code.
         target: `/console${req.path}`.slice(0, 500),

@@ -12,7 +12,7 @@ import type { Logger } from '../../runtime/log';
 import type { PolicyStore } from '../../runtime/policy-store';
 import { sendHtml } from '../layout';
 import type { Session } from '../session';
-import { markAudited } from './form-permissions';
+import { markAudited, sessionAuditPrincipal } from './form-permissions';
 import { tokensPage } from './tokens-page';
 
 /** A label people read in token lists: any printable text (as the API takes it). */
@@ -36,7 +36,7 @@ export function tokenConsoleRoutes(deps: { tokens?: Tokens; audit?: AuditTrail; 
   const listFor = (session: Session): Promise<TokenRecord[]> => store().list(session.admin ? {} : { person: personOf(session) ?? '\u0000none' });
   const record = (req: Request, session: Session, entry: Pick<AuditEntry, 'action' | 'outcome' | 'status' | 'tokenId' | 'detail'>) => {
     markAudited(req);
-    recordAudit(deps, { actor: session.name, principal: 'console', target: req.path.slice(0, 100), remote: req.ip, ...entry });
+    recordAudit(deps, { actor: session.name, principal: sessionAuditPrincipal(session), target: req.path.slice(0, 100), remote: req.ip, ...entry });
   };
   const show = async (res: Response, status: number, extra: Parameters<typeof tokensPage>[2] = {}) => {
     const session = sessionOf(res);
