@@ -81,6 +81,14 @@ interface LinkAction {
 
 const formText = (form: Form, name: string) => (typeof form[name] === 'string' ? (form[name] as string) : undefined);
 
+/** A resolved incident takes no more status updates: the page that says so, or undefined while it is open. */
+const noMoreUpdates = (incident: IncidentView, nameOf: NameOf) =>
+  incident.resolvedAt ? nothingToUpdatePage(incident, nameOf, 'The incident is resolved: it takes no more status updates.') : undefined;
+
+/** Only the incoming commander accepts a handoff (the API's own check); with none waiting for them, nothing to accept. */
+const noHandoffFor = (incident: IncidentView, { person, nameOf }: Opened) =>
+  incident.pendingHandoff && mayAcceptHandoff(person.id, incident.pendingHandoff).ok ? undefined : noHandoffPage(incident, person, nameOf);
+
 const ACTIONS: LinkAction[] = [
   {
     purpose: 'acknowledge',
@@ -95,11 +103,10 @@ const ACTIONS: LinkAction[] = [
   {
     purpose: 'update',
     path: '/update',
-    confirm: (incident, { person, token, link, nameOf }) =>
-      incident.resolvedAt ? nothingToUpdatePage(incident, nameOf, 'The incident is resolved: it takes no more status updates.') : updateFormPage(incident, person, token, link.expiresAt, nameOf),
+    confirm: (incident, { person, token, link, nameOf }) => noMoreUpdates(incident, nameOf) ?? updateFormPage(incident, person, token, link.expiresAt, nameOf),
     // The console form's own conversion: the API's schema (bounds, non-empty) checks the message; never public.
     command: (form, { person }) => commandFromForm('updates', { message: form.message, status: form.status }, person.id).command,
-    nothingToDo: (incident, { nameOf }) => (incident.resolvedAt ? nothingToUpdatePage(incident, nameOf, 'The incident is resolved: it takes no more status updates.') : undefined),
+    nothingToDo: (incident, { nameOf }) => noMoreUpdates(incident, nameOf),
     refusedInput: (incident, { person, token, link, nameOf }, form, error) =>
       updateFormPage(incident, person, token, link.expiresAt, nameOf, { status: formText(form, 'status'), message: formText(form, 'message'), error: error.message }),
     done: (incident, { person, nameOf }) => updatePostedPage(incident, person, nameOf),
@@ -108,11 +115,9 @@ const ACTIONS: LinkAction[] = [
   {
     purpose: 'accept-handoff',
     path: '/accept-handoff',
-    confirm: (incident, { person, token, link, nameOf }) =>
-      incident.pendingHandoff?.to === person.id ? acceptHandoffPage(incident, person, token, link.expiresAt, nameOf) : noHandoffPage(incident, person, nameOf),
+    confirm: (incident, opened) => noHandoffFor(incident, opened) ?? acceptHandoffPage(incident, opened.person, opened.token, opened.link.expiresAt, opened.nameOf),
     command: (_form, { person }) => ({ type: 'accept-handoff', by: person.id }),
-    // The API's own check (only the incoming commander accepts); and with no handoff waiting for them, nothing to accept.
-    nothingToDo: (incident, { person, nameOf }) => (incident.pendingHandoff && mayAcceptHandoff(person.id, incident.pendingHandoff).ok ? undefined : noHandoffPage(incident, person, nameOf)),
+    nothingToDo: noHandoffFor,
     done: (incident, { person, nameOf }) => handoffAcceptedPage(incident, person, nameOf),
     conflict: (incident, { person, nameOf }) => noHandoffPage(incident, person, nameOf),
   },
@@ -132,6 +137,8 @@ function answer(router: Router, action: LinkAction, deps: ActionLinkDeps): void 
     next();
   });
   const nameOf = (personId: string) => deps.policies.current.people[personId]?.name ?? personId;
+  /** Whether the link was used already, and the incident it is about. */
+  const lookUp = (usedLinks: UsedActionLinks, link: ActionLink) => Promise.all([usedLinks.find(link.nonce), deps.incidents.get(link.incidentId)]);
 
   const record = (req: Request, entry: { actor?: string; incidentId?: string; outcome: 'done' | 'denied' | 'failed'; status: number; detail?: Record<string, unknown> }) =>
     recordAudit(deps, {
@@ -175,7 +182,7 @@ function answer(router: Router, action: LinkAction, deps: ActionLinkDeps): void 
     refusing(async (req, res) => {
       const opened = await open(req.query.t);
       const { link, person, usedLinks } = opened;
-      const [used, incident] = await Promise.all([usedLinks.find(link.nonce), deps.incidents.get(link.incidentId)]);
+      const [used, incident] = await lookUp(usedLinks, link);
       if (used) {
         record(req, { actor: person.id, incidentId: link.incidentId, outcome: 'denied', status: 410, detail: { refused: 'link_used', usedAt: used.usedAt } });
         return sendHtml(res, 410, usedLinkPage(incident, used.usedAt, nameOf));
@@ -199,12 +206,12 @@ function answer(router: Router, action: LinkAction, deps: ActionLinkDeps): void 
         const error = asHttpError(failure);
         if (!error || error.status !== 400 || !action.refusedInput) throw failure;
         record(req, { ...audited, outcome: 'failed', status: 400, detail: { refused: error.code, field: error.field } });
-        const [used, incident] = await Promise.all([usedLinks.find(link.nonce), deps.incidents.get(link.incidentId)]);
+        const [used, incident] = await lookUp(usedLinks, link);
         if (used) return sendHtml(res, 410, usedLinkPage(incident, used.usedAt, nameOf));
         return sendHtml(res, 400, action.refusedInput(incident, opened, form, error));
       }
       if (action.nothingToDo) {
-        const [used, incident] = await Promise.all([usedLinks.find(link.nonce), deps.incidents.get(link.incidentId)]);
+        const [used, incident] = await lookUp(usedLinks, link);
         const nothing = used ? undefined : action.nothingToDo(incident, opened);
         if (nothing) {
           record(req, { ...audited, outcome: 'failed', status: 409, detail: { refused: 'nothing_to_do' } });
