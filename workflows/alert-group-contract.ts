@@ -42,7 +42,9 @@ export type AlertGroupView = GroupState & { heartbeat?: HeartbeatState; pending:
 
 export const alertGroupWorkflowPrefix = 'alert-group-';
 export const heartbeatWorkflowId = (integration: string) => `alert-heartbeat-${integration}`;
-/** Alerts for the group; one signal per accepted delivery. */
+/** Alerts for the group: one accepted delivery's (how intake sent them before batches went together). */
 export const alertsSignal = defineSignal<[AlertBatch]>('alerts');
+/** Alerts for the group: the deliveries accepted while the previous signal to the group was on its way, in order. */
+export const alertBatchesSignal = defineSignal<[AlertBatch[]]>('alert-batches');
 export const heartbeatSignal = defineSignal<[HeartbeatPing]>('heartbeat');
 export const alertGroupQuery = defineQuery<AlertGroupView>('alertGroup');

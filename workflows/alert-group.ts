@@ -26,7 +26,7 @@ import {
 import type { IntakeActivities } from '../activities/intake';
 import type { incident } from './incident';
 import type { AlertObservation } from './incident-state';
-import { alertGroupQuery, alertsSignal, heartbeatSignal, type AlertGroupInput, type HeartbeatState } from './alert-group-contract';
+import { alertBatchesSignal, alertGroupQuery, alertsSignal, heartbeatSignal, type AlertGroupInput, type HeartbeatState } from './alert-group-contract';
 import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentIdFromHex, incidentStartOptions, incidentWorkflowId } from './incident-contract';
 import { emptyGroup, incidentEnded, incidentOpened, isIdle, planBatch, prune, waves, type AlertBatch, type GroupState, type Plan } from './alert-group-rules';
 
@@ -58,6 +58,9 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
 
   setHandler(alertsSignal, (batch) => {
     pending.push(batch);
+  });
+  setHandler(alertBatchesSignal, (batches) => {
+    pending.push(...batches);
   });
   setHandler(alertGroupQuery, () => ({ ...state, heartbeat, pending: pending.length + (working ? 1 : 0) }));
   setHandler(heartbeatSignal, (ping) => {

@@ -1,4 +1,6 @@
 /**
+ * Deliveries that arrive for one group while a signal to it is on its way go together in the next signal
+ * (engine/alert-groups.ts), in order, and one the engine refuses fails alone.
  * An alert group that wakes to many batches waiting for its open incident forwards them in one signal, in
  * order, instead of one signal (and one task for the incident) per batch; a batch that asks more than a
  * forward, an acknowledgement, goes after what was held and before what follows it. Deterministic: the
@@ -65,17 +67,63 @@ async function withWorker<T>(done: () => Promise<T>): Promise<T> {
   }
 }
 
+const alertBatch = (key: string, action: 'trigger' | 'acknowledge' = 'trigger', summary = `alert ${key}`): AlertBatch => ({
+  alerts: [{ action, observation: { source: 'alertmanager', key, status: 'firing', summary } }],
+  declaration: { title: 'Checkout latency', severity: 'SEV3', service: 'checkout-api' },
+  policy: store.incidentPolicy(),
+  receivedAt: new Date().toISOString(),
+});
+
+const signalsReceived = async (workflowId: string) =>
+  ((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).length;
+
+describe('deliveries for one group arriving together', () => {
+  it('go in one signal while the one before them is on its way, each answered once it is durable, in arrival order', async () => {
+    const groups = new AlertGroups(env.client);
+    const group = `together-${Date.now()}`;
+    const workflowId = alertGroupWorkflowId('alertmanager', group);
+    const keys = Array.from({ length: 30 }, (_, index) => `t-${String(index).padStart(2, '0')}`);
+
+    // Thirty at once: the first goes alone, the other twenty-nine wait for it and then go in one signal.
+    await Promise.all(keys.map((key) => groups.deliver([{ integration: 'alertmanager', group, batch: alertBatch(key) }], [])));
+    expect(await signalsReceived(workflowId)).toBe(2);
+
+    const incident = await withWorker(() =>
+      vi.waitFor(
+        async () => {
+          const view = await env.client.workflow.getHandle(workflowId).query(alertGroupQuery);
+          expect(view.pending).toBe(0);
+          expect(view.counts.deliveries).toBe(30);
+          const state = await env.client.workflow.getHandle(view.incident!.workflowId).query(stateQuery);
+          expect(state.alerts).toHaveLength(30);
+          return state;
+        },
+        { timeout: 20_000, interval: 100 },
+      ),
+    );
+    expect(incident.timeline.filter((event) => event.type === 'alert').map((event) => (event.type === 'alert' ? event.key : ''))).toEqual(keys);
+  });
+
+  it('fail alone when the engine refuses one of them: its neighbours are still delivered', async () => {
+    const groups = new AlertGroups(env.client);
+    const group = `refused-${Date.now()}`;
+    const workflowId = alertGroupWorkflowId('alertmanager', group);
+    const deliver = (batch: AlertBatch) => groups.deliver([{ integration: 'alertmanager', group, batch }], []);
+    // Over the engine's message limit (4 MB; the client retries the refusal until its 10 s deadline): intake's own
+    // 512 KB body limit keeps senders' deliveries far below it.
+    const outcomes = await Promise.allSettled([deliver(alertBatch('r-1')), deliver(alertBatch('r-huge', 'trigger', 'x'.repeat(5_000_000))), deliver(alertBatch('r-2')), deliver(alertBatch('r-3'))]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    // r-1 alone, the refused one alone, then r-2 and r-3 together.
+    expect(await signalsReceived(workflowId)).toBe(2);
+  });
+});
+
 describe('an alert group waking to many batches', () => {
   it('forwards the batches held for its open incident in one signal, in order, with an acknowledgement between them kept in its place', async () => {
     const groups = new AlertGroups(env.client);
     const group = `held-${Date.now()}`;
     const workflowId = alertGroupWorkflowId('alertmanager', group);
-    const batch = (key: string, action: 'trigger' | 'acknowledge' = 'trigger'): AlertBatch => ({
-      alerts: [{ action, observation: { source: 'alertmanager', key, status: 'firing', summary: `alert ${key}` } }],
-      declaration: { title: 'Checkout latency', severity: 'SEV3', service: 'checkout-api' },
-      policy: store.incidentPolicy(),
-      receivedAt: new Date().toISOString(),
-    });
+    const batch = alertBatch;
     const deliver = (b: AlertBatch) => groups.deliver([{ integration: 'alertmanager', group, batch: b }], []);
     const externalSignals = async () =>
       ((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).length;
