@@ -132,6 +132,29 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     save('alert-group-held', first.groups[0]);
 
+    // An alert group whose deliveries arrived together (one 'alert-batches' signal for several), and the
+    // incident it opened, started with the alerts that opened it.
+    const together = fixture('alertmanager-firing-group');
+    const togetherKey = `${together.groupKey}-together`;
+    const sent = await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        api(
+          'POST',
+          '/api/v1/webhooks/alertmanager',
+          { ...together, groupKey: togetherKey, alerts: together.alerts.map((alert: { fingerprint: string }) => ({ ...alert, fingerprint: `${alert.fingerprint}-t${n}` })) },
+          'record-token',
+        ),
+      ),
+    );
+    const opened = await until(
+      'the group to open its incident',
+      async () => (await stack.client.workflow.getHandle(sent[0].groups[0]).query<{ incident?: { workflowId: string } }>('alertGroup')).incident,
+      30_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    save('alert-group-together', sent[0].groups[0]);
+    save('incident-started-with-alerts', opened.workflowId);
+
     // An alert group: firing, a repeat, then recovery.
     const firing = fixture('alertmanager-firing-group');
     const accepted = await api('POST', '/api/v1/webhooks/alertmanager', firing, 'record-token');

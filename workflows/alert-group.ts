@@ -96,13 +96,16 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     if (standing !== 'open' && state.incident?.id === incident.id) state = incidentEnded(state);
   }
 
-  async function openIncident(batch: AlertBatch, plan: Plan): Promise<void> {
+  /** Open an incident for the batch; answers the observations it did not start with (to forward by signal). */
+  async function openIncident(batch: AlertBatch, plan: Plan): Promise<AlertObservation[]> {
     const id = newIncidentId();
     const workflowId = incidentWorkflowId(id);
     const { declaration } = batch;
+    // Groups from before incidents started with their alerts forwarded them by signal, and replay so.
+    const startsWith = patched('incident-starts-with-alerts-v1') ? plan.forward.slice(0, ALERT_BATCH_LIMIT) : [];
     const child = await startChild<typeof incident>('incident', {
       workflowId,
-      args: [{ declaration: { id, ...declaration }, policy: batch.policy }],
+      args: [{ declaration: { id, ...declaration }, policy: batch.policy, ...(startsWith.length ? { alerts: startsWith } : {}) }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       ...incidentStartOptions(declaration, new Date().toISOString(), { alertGroup: workflowInfo().workflowId, ...(batch.unrouted ? { routing: 'default-team' } : {}) }),
     });
@@ -111,6 +114,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
       () => ended.add(id),
     );
     state = incidentOpened(state, { id, workflowId }, plan, iso());
+    return plan.forward.slice(startsWith.length);
   }
 
   /** Forward observations in order: in batches, or (groups from before batches) in waves of one signal each. */
@@ -164,10 +168,10 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     const before = state;
     const { state: next, plan } = planBatch(state, batch, now());
     state = next;
-    if (plan.open) await openIncident(batch, plan);
+    const forwarding = plan.open ? await openIncident(batch, plan) : plan.forward;
     const incident = state.incident;
     try {
-      if (incident && plan.forward.length > 0) await forward(incident.workflowId, plan.forward);
+      if (incident && forwarding.length > 0) await forward(incident.workflowId, forwarding);
     } catch (error) {
       // The incident closed between the check and the signal: this batch goes to a new incident.
       log.warn('incident no longer accepts alerts; opening a new one', { incident: incident?.id, error: String(error) });

@@ -27,6 +27,11 @@ export interface IncidentInput {
    * groups, a server that could not plan it), the workflow plans it as every later step.
    */
   firstStep?: FirstStep;
+  /**
+   * The alerts that opened it (alert groups), at most ALERT_BATCH_LIMIT: on the timeline from the start,
+   * where a signal after the start would cost both workflows a task.
+   */
+  alerts?: AlertObservation[];
   /** Set only when a run continues as new: the state the previous run ended with. */
   carried?: IncidentState;
   /** Set when a run that started before paging existed continues as new: it keeps not paging. */

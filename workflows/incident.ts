@@ -123,6 +123,8 @@ async function trackActionItems(state: () => IncidentState, told: Set<string>): 
 export async function incident(input: IncidentInput): Promise<IncidentState> {
   // A state carried from an older run may predate fields added since; give them their empty values.
   let state = input.carried ? resumeState(input.carried) : declare(input.declaration, input.policy, now());
+  // Inputs from before alerts came with the start carry none: nothing to replay differently.
+  if (!input.carried) for (const alert of input.alerts?.slice(0, ALERT_BATCH_LIMIT) ?? []) state = observeAlert(state, alert, now(), { repeatsAsCounts: true });
   let indexed = '';
   // Incidents started before paging existed replay without it; everything newer pages, reminds and chases.
   const followsThrough = !input.withoutFollowThrough && patched('follow-through-v1');
