@@ -23,8 +23,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export const alertGroupWorkflowId = (integration: string, group: string) => `${alertGroupWorkflowPrefix}${sha256(`${integration}\n${group}`).slice(0, 32)}`;
 
 /** One signal carries at most this many deliveries, and more than one only while they stay under this size (Temporal refuses payloads over 2 MB). */
-export const BATCHES_PER_SIGNAL = 50;
-export const BYTES_PER_SIGNAL = 512 * 1024;
+const BATCHES_PER_SIGNAL = 50;
+const BYTES_PER_SIGNAL = 512 * 1024;
 
 export interface GroupDelivery {
   integration: string;

@@ -2,8 +2,8 @@
  * One alert group (id `alert-group-<hash of integration + group key>`): a long-lived workflow that owns
  * ordering and dedup for the alerts intake routes to it. Intake answers 2xx only once Temporal has
  * durably accepted the signal-with-start, so nothing is lost after a 2xx. With no incident open, a
- * trigger opens one (a child `incident`, abandoned on close so it outlives the group's runs); every
- * alert is forwarded to the open incident as an `alert` signal; an incident that resolved or closed is
+ * trigger opens one (a child `incident`, abandoned on close so it outlives the group's runs, started with
+ * the alerts that opened it); later alerts are forwarded to the open incident by signal; an incident that resolved or closed is
  * noticed (its child result, or an activity that describes it) so the next trigger opens a new one.
  * The same workflow type, with a heartbeat (id `alert-heartbeat-<integration>`), is a dead man's switch:
  * a durable timer fires when a ping is missed and opens an incident; the next ping records the recovery.

@@ -23,7 +23,7 @@ import { externalTarget, type TemporalTarget } from '../../engine/connection';
 import { startDevServer, type DevServer } from './dev-server';
 import { EngineWatch } from '../../engine/engine-watch';
 import { registerSearchAttributes } from '../../engine/search-attributes';
-import { createWorker, installRuntimeLogging } from './worker';
+import { createWorker, DEFAULT_WORKER_CACHE, installRuntimeLogging } from './worker';
 import { combinedHealth, superviseWorker, type SupervisedWorker, type WorkerHealth } from './worker-supervisor';
 import { storeTaskQueue, TASK_QUEUE } from '../../workflows/queues';
 import { startOnCallNotices } from '../../engine/oncall-notices';
@@ -86,6 +86,8 @@ export interface StackConfig {
   trustProxy?: TrustProxy;
   /** Engine writes in flight at once, and how long a caller may wait for one (MARSHAL_ADMISSION_LIMIT, MARSHAL_ADMISSION_WAIT_MS). */
   admission?: AdmissionOptions;
+  /** Incidents the worker keeps in memory (MARSHAL_WORKER_CACHE); default DEFAULT_WORKER_CACHE. */
+  workerCache?: number;
 }
 
 function positiveWhole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -124,6 +126,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): StackConfig
       limit: positiveWhole(env, 'MARSHAL_ADMISSION_LIMIT', DEFAULT_ADMISSION.limit),
       maxWaitMs: positiveWhole(env, 'MARSHAL_ADMISSION_WAIT_MS', DEFAULT_ADMISSION.maxWaitMs),
     },
+    workerCache: positiveWhole(env, 'MARSHAL_WORKER_CACHE', DEFAULT_WORKER_CACHE),
   };
 }
 
@@ -263,7 +266,7 @@ export async function startStack(config: StackConfig): Promise<Stack> {
         ...createIntakeActivities(client),
         ...createOnCallNoticeActivities({ policies, overrides, inbox: store?.inbox }),
       };
-      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue, activities });
+      const { worker, connection: workerConnection } = await createWorker({ target, workflowBundle: config.workflowBundle, taskQueue, activities, cache: config.workerCache });
       workers.push(superviseWorker('incidents', worker, workerConnection, logger, config.onWorkerFailure));
       eagerStarter = new Client({ connection: workerConnection, namespace: target.namespace });
       stoppers.push(() => workers[0].stop());
