@@ -1,7 +1,8 @@
 /**
  * A Marshal worker process for bench/timers.ts, so its memory and CPU can be read apart from the load
  * generator. It runs what startStack's worker runs (the shipped workflows and activities) and takes extra
- * Worker options as JSON in BENCH_WORKER_OPTIONS (e.g. {"maxCachedWorkflows": 12000}) to compare settings.
+ * Worker options as JSON in BENCH_WORKER_OPTIONS (e.g. {"maxCachedWorkflows": 12000}) to compare settings; the
+ * workflow cache is Marshal's default (DEFAULT_WORKER_CACHE) unless they name another.
  * Env: TEMPORAL_ADDRESS, BENCH_TASK_QUEUE, BENCH_POLICY_DIR, BENCH_BUNDLE (a pre-built workflow bundle).
  */
 import { Client, Connection } from '@temporalio/client';
@@ -12,7 +13,7 @@ import { createLogger } from '../server/runtime/log';
 import { Overrides } from '../engine/overrides';
 import { readPolicy } from '../server/runtime/policy-follower';
 import { PolicyStore } from '../server/runtime/policy-store';
-import { installRuntimeLogging } from '../server/runtime/worker';
+import { DEFAULT_WORKER_CACHE, installRuntimeLogging } from '../server/runtime/worker';
 
 async function main() {
   const address = process.env.TEMPORAL_ADDRESS!;
@@ -32,6 +33,8 @@ async function main() {
     taskQueue,
     workflowBundle: { codePath: process.env.BENCH_BUNDLE! },
     activities: { ...createPagingActivities({ policies, overrides, client, publicUrl: () => 'http://127.0.0.1:1' }), ...createIntakeActivities(client) },
+    // Marshal's own default, as createWorker sets it, unless the benchmark compares another.
+    maxCachedWorkflows: DEFAULT_WORKER_CACHE,
     ...extra,
   });
   const running = worker.run();
