@@ -39,11 +39,12 @@ export const VIEWPORTS = [
 export function useBrowserStack(
   prefix = '',
   overrides: Parameters<typeof startTestStack>[0] = {},
+  policyEdit?: Parameters<typeof startTestStack>[1],
 ): { readonly stack: TestStack; readonly browser: Browser; shot(page: Page, name: string): Promise<void> } {
   const context = {} as { stack: TestStack; browser: Browser };
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    [context.stack, context.browser] = await Promise.all([startTestStack(overrides), launchChromium()]);
+    [context.stack, context.browser] = await Promise.all([startTestStack(overrides, policyEdit), launchChromium()]);
   });
   afterAll(async () => {
     await context.browser?.close();

@@ -43,3 +43,11 @@ export function testPolicyDir(options: TestPolicyOptions): string {
   }
   return dir;
 }
+
+/**
+ * Edits that turn every team's rest rule off: for tests about something else whose pages must go to the same
+ * person whatever the hour (with the rule on, a night page for a SEV1 or SEV2 sends its person to rest).
+ */
+export function withoutRestRule(): Record<string, (text: string) => string> {
+  return Object.fromEntries(readdirSync(join(repoRoot, 'config', 'teams')).map((name) => [`teams/${name}`, (text: string) => text.replace(/^(restRule:\n[ \t]+enabled:) true/m, '$1 false')]));
+}

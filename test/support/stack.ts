@@ -7,7 +7,7 @@ import { createLogger } from '../../server/runtime/log';
 import { startStack, type Stack, type StackConfig } from '../../server/runtime/stack';
 import { startWebhookReceiver, type WebhookReceiver } from '../channels/receivers';
 import type { IncidentView } from '../../workflows/incident-view';
-import { testPolicyDir } from './policy';
+import { testPolicyDir, type TestPolicyOptions } from './policy';
 
 import { repoRoot } from './paths';
 
@@ -21,13 +21,13 @@ export type TestStack = Stack & { inbox: WebhookReceiver };
  * Marshal on the shared test dev server. Unless a test brings its own policy, people are reached through
  * `inbox`, a local webhook receiver, so pages from the incidents a test declares never leave the machine.
  */
-export async function startTestStack(overrides: Partial<StackConfig> = {}): Promise<TestStack> {
+export async function startTestStack(overrides: Partial<StackConfig> = {}, policyEdit?: TestPolicyOptions['edit']): Promise<TestStack> {
   const inbox = await startWebhookReceiver();
   const stack = await startStack({
     port: 0,
     host: '127.0.0.1',
     dataDir: mkdtempSync(join(tmpdir(), 'marshal-stack-')),
-    policy: { kind: 'directory', dir: testPolicyDir({ webhookUrl: inbox.url }) },
+    policy: { kind: 'directory', dir: testPolicyDir({ webhookUrl: inbox.url, edit: policyEdit }) },
     token: 'test-token',
     temporal: { address: inject('temporalAddress'), namespace: 'default' },
     workflowBundle: { codePath: inject('workflowBundlePath') },
