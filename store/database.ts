@@ -71,6 +71,17 @@ async function openEmbedded(dir: string | undefined, template?: string): Promise
   return database;
 }
 
+/**
+ * A client taken from the pool. The pool listens for errors only on idle clients: one checked out when its
+ * server goes away (a restart) would emit an error nobody hears and crash the process. Its query fails
+ * instead, and the caller hears that.
+ */
+async function checkOut(pool: Pool) {
+  const client = await pool.connect();
+  if (client.listenerCount('error') === 0) client.on('error', () => undefined);
+  return client;
+}
+
 async function openServer(url: string): Promise<Database> {
   const pool = new Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
   // An idle client losing its server (a restart) must not crash the process; the next query reconnects.
@@ -89,7 +100,7 @@ async function openServer(url: string): Promise<Database> {
   return {
     ...on(pool),
     session: async (work) => {
-      const client = await pool.connect();
+      const client = await checkOut(pool);
       try {
         return await work(on(client as unknown as Pool));
       } finally {
@@ -97,7 +108,7 @@ async function openServer(url: string): Promise<Database> {
       }
     },
     transaction: async (work) => {
-      const client = await pool.connect();
+      const client = await checkOut(pool);
       try {
         await client.query('BEGIN');
         const result = await work(on(client as unknown as Pool));
