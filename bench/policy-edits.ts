@@ -6,12 +6,12 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/paths';
-import { testPolicyDir } from '../test/support/policy';
+import { restRuleOff, testPolicyDir } from '../test/support/policy';
 
 export function benchPolicyDir(webhookUrl: string, severities?: (text: string) => string): string {
   const edit: Record<string, (text: string) => string> = {};
   for (const name of readdirSync(join(repoRoot, 'config', 'teams'))) {
-    edit[`teams/${name}`] = (text) => text.replace(/^quietHours:\n(?:[ \t]+.*\n?)*/m, '').replace(/^(restRule:\n[ \t]+enabled:) true/m, '$1 false');
+    edit[`teams/${name}`] = (text) => restRuleOff(text.replace(/^quietHours:\n(?:[ \t]+.*\n?)*/m, ''));
   }
   if (severities) edit['severities.yaml'] = severities;
   return testPolicyDir({ webhookUrl, edit });

@@ -49,5 +49,8 @@ export function testPolicyDir(options: TestPolicyOptions): string {
  * person whatever the hour (with the rule on, a night page for a SEV1 or SEV2 sends its person to rest).
  */
 export function withoutRestRule(): Record<string, (text: string) => string> {
-  return Object.fromEntries(readdirSync(join(repoRoot, 'config', 'teams')).map((name) => [`teams/${name}`, (text: string) => text.replace(/^(restRule:\n[ \t]+enabled:) true/m, '$1 false')]));
+  return Object.fromEntries(readdirSync(join(repoRoot, 'config', 'teams')).map((name) => [`teams/${name}`, restRuleOff]));
 }
+
+/** A team file's text with its rest rule turned off. */
+export const restRuleOff = (text: string) => text.replace(/^(restRule:\n[ \t]+enabled:) true/m, '$1 false');
