@@ -123,17 +123,16 @@ describe('an alert group waking to many batches', () => {
     const groups = new AlertGroups(env.client);
     const group = `held-${Date.now()}`;
     const workflowId = alertGroupWorkflowId('alertmanager', group);
-    const batch = alertBatch;
     const deliver = (b: AlertBatch) => groups.deliver([{ integration: 'alertmanager', group, batch: b }], []);
     const externalSignals = async () =>
       ((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED).length;
 
     // With no worker yet, twenty-one batches wait: the first alert, nine more, an acknowledgement of the first, ten more.
     const keys = Array.from({ length: 20 }, (_, index) => `a-${String(index + 1).padStart(2, '0')}`);
-    await deliver(batch('a-00'));
-    for (const key of keys.slice(0, 9)) await deliver(batch(key));
-    await deliver(batch('a-00', 'acknowledge'));
-    for (const key of keys.slice(9)) await deliver(batch(key));
+    await deliver(alertBatch('a-00'));
+    for (const key of keys.slice(0, 9)) await deliver(alertBatch(key));
+    await deliver(alertBatch('a-00', 'acknowledge'));
+    for (const key of keys.slice(9)) await deliver(alertBatch(key));
 
     const state = await withWorker(() =>
       vi.waitFor(
