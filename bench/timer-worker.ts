@@ -3,7 +3,8 @@
  * generator. It runs what startStack's worker runs (the shipped workflows and activities) and takes extra
  * Worker options as JSON in BENCH_WORKER_OPTIONS (e.g. {"maxCachedWorkflows": 12000}) to compare settings; the
  * workflow cache is Marshal's default (DEFAULT_WORKER_CACHE) unless they name another.
- * Env: TEMPORAL_ADDRESS, BENCH_TASK_QUEUE, BENCH_POLICY_DIR, BENCH_BUNDLE (a pre-built workflow bundle).
+ * Env: TEMPORAL_ADDRESS, BENCH_TASK_QUEUE, BENCH_POLICY_DIR, BENCH_BUNDLE (a pre-built workflow bundle), and
+ * BENCH_HEAP_GROWTH_PERCENT to compare another heap growth cap than Marshal's (0: V8's own default).
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -13,7 +14,7 @@ import { createLogger } from '../server/runtime/log';
 import { Overrides } from '../engine/overrides';
 import { readPolicy } from '../server/runtime/policy-follower';
 import { PolicyStore } from '../server/runtime/policy-store';
-import { DEFAULT_WORKER_CACHE, installRuntimeLogging } from '../server/runtime/worker';
+import { DEFAULT_WORKER_CACHE, installRuntimeLogging, limitHeapGrowth } from '../server/runtime/worker';
 
 async function main() {
   const address = process.env.TEMPORAL_ADDRESS!;
@@ -24,6 +25,8 @@ async function main() {
   if (!result.ok) throw new Error('bench policy is invalid');
   const policies = new PolicyStore(result.policy, source.dir);
   installRuntimeLogging(createLogger('error'));
+  // As createWorker does, unless the benchmark compares another cap (BENCH_HEAP_GROWTH_PERCENT=0: V8's default).
+  limitHeapGrowth(process.env.BENCH_HEAP_GROWTH_PERCENT === undefined ? undefined : Number(process.env.BENCH_HEAP_GROWTH_PERCENT));
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const overrides = new Overrides(client, taskQueue);

@@ -13,7 +13,7 @@
  * Writes bench/results/<name>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -45,8 +45,14 @@ interface Reminder {
 
 function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   // node --import tsx (not the tsx CLI, which runs a second process): the pid is the worker's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'timer-worker.ts')], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // BENCH_WORKER_NODE_ARGS: Node flags for the worker alone (V8 heap settings, --trace-gc).
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // Two malloc arenas, as `npm start` and `npm run worker` run Marshal (package.json; README, Benchmarks), unless set.
+  const malloc = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(__dirname, 'timer-worker.ts')], { env: { ...process.env, ...malloc, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
+  // BENCH_WORKER_LOG=<file>: keep the worker's own output (with BENCH_WORKER_NODE_ARGS=--trace-gc, say) for a look afterwards.
+  if (process.env.BENCH_WORKER_LOG) child.stdout!.pipe(createWriteStream(process.env.BENCH_WORKER_LOG));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bench worker did not start: ${output}`)), 60_000);
     child.stdout!.on('data', (chunk) => {

@@ -18,13 +18,21 @@ export const prebuiltWorkflowBundlePath = join(distDir, 'workflow-bundle.js');
 export const workflowsPath = join(projectRoot, 'workflows', 'index.ts');
 /** Repairs text in failures so a caller's string can never fail a whole activation (see the module). */
 export const failureConverterPath = join(projectRoot, 'workflows', 'failure-converter.ts');
+/**
+ * Workflow modules loaded once and shared by every workflow in the worker. The worker runs all workflows in one
+ * reused V8 context, where each workflow would otherwise load its own copy of every module it imports (their
+ * functions, constants and activity proxies, in every cached incident). Marshal's workflow modules keep no
+ * state of their own (an incident's state lives in its workflow function), so sharing them is safe; the SDK
+ * freezes shared modules, so one that tried to keep state would throw rather than leak between incidents.
+ */
+export const preloadModules = [workflowsPath];
 /** What every workflow bundle is built from: the worker's own, the tests' shared one and the benchmarks'. */
-export const workflowBundleOptions = { workflowsPath, failureConverterPath };
+export const workflowBundleOptions = { workflowsPath, failureConverterPath, preloadModules };
 
 /** Folders of the code the process runs; each is compiled to dist/<folder>. */
 export const sourceFolders = ['activities', 'common', 'engine', 'policy', 'server', 'store', 'usecases', 'workflows'] as const;
-/** What the workflow bundle is made from: workflows/ and what they import (pure policy, text rules, activity types), and the SDK's version. */
-const workflowBundleInputs = ['workflows', 'policy', 'common', 'activities', 'package-lock.json'];
+/** What the workflow bundle is made from: workflows/ and what they import (pure policy, text rules, activity types), the SDK's version and the bundle options above. */
+const workflowBundleInputs = ['workflows', 'policy', 'common', 'activities', 'package-lock.json', 'server/runtime/build-output.ts'];
 /** What the compiled JavaScript is made from, besides the sources: the copied files and the packages. */
 const javascriptInputs = [...sourceFolders, 'config/schema', 'package.json', 'package-lock.json'];
 

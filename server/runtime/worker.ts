@@ -3,11 +3,12 @@
  * of them (against one cluster) to scale out; each incident is then served by whichever is free.
  */
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { loggable, type Logger } from './log';
 import { TASK_QUEUE } from '../../workflows/queues';
 import type { TemporalTarget } from '../../engine/connection';
-import { currentPrebuiltWorkflowBundle, failureConverterPath, workflowsPath } from './build-output';
+import { currentPrebuiltWorkflowBundle, failureConverterPath, preloadModules, workflowsPath } from './build-output';
 
 export { failureConverterPath, workflowBundleOptions, workflowsPath } from './build-output';
 
@@ -38,6 +39,21 @@ export interface WorkerSetup {
  */
 export const DEFAULT_WORKER_CACHE = 1_000;
 
+/**
+ * How far a heap may grow past what survived its last full collection before V8 collects again. Left to itself,
+ * V8 lets a busy heap grow up to fourfold when collecting is cheap: the worker's workflow heap (mostly its cached
+ * incidents) was seen at 787 MB just before a collection that left 233 MB, and that peak is what the machine
+ * has to have. Capped at half again, a worker collects more often (each full collection of its workflow heap
+ * took 20–110 ms, mostly incremental) and needs about half the memory (README, Benchmarks: "the worker's memory").
+ */
+export const HEAP_GROWTH_PERCENT = 50;
+
+/** Cap heap growth (HEAP_GROWTH_PERCENT) for every heap in the process, the workflow thread's included. 0 leaves V8's default. */
+export function limitHeapGrowth(percent = HEAP_GROWTH_PERCENT): void {
+  // V8 reads this flag each time it sets a heap's next limit, so it applies to heaps that already exist too.
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 let runtimeInstalled = false;
 
 /**
@@ -62,6 +78,7 @@ export function installRuntimeLogging(logger: Logger): void {
 
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { address, tls, apiKey, namespace } = setup.target;
+  limitHeapGrowth();
   const connection = await NativeConnection.connect({ address, tls, apiKey });
   // The SDK loads the failure converter with a plain require: built, its compiled copy beside this file;
   // from TypeScript (tsx, vitest), the source, with tsx's require hook on while the worker is created.
@@ -86,8 +103,8 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
  * A bundle the caller made (tests share one), else the one `npm start` built ahead in dist/ when it is current
  * with the sources, else workflows/ bundled now by webpack (seconds of CPU at every start).
  */
-function workflowSource(given: WorkerSetup['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+function workflowSource(given: WorkerSetup['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'> {
   if (given) return { workflowBundle: given };
   const prebuilt = currentPrebuiltWorkflowBundle();
-  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath };
+  return prebuilt ? { workflowBundle: { codePath: prebuilt } } : { workflowsPath, bundlerOptions: { preloadModules } };
 }
