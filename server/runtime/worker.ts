@@ -28,14 +28,15 @@ export interface WorkerSetup {
 }
 
 /**
- * How many workflows a worker keeps in memory. A cached incident costs the worker about 0.6 MiB; one that is
+ * How many workflows a worker keeps in memory. A cached incident holds about 180 KB of the workflow heap; one that is
  * not cached replays its history when a timer, a command or a query wakes it. Open incidents mostly sleep on
  * timers minutes apart and wake in turn, so a cache smaller than them seldom holds the one a timer wakes,
  * while its memory grows with its size. Measured (README, Benchmarks): at 3,000 open incidents, 1,000 cached
  * used less memory (1,239 against 2,049 MiB), less CPU and had reminders less late (p99 0.9 against 1.4 s)
- * than the SDK's default (2,310 here: 600 per GiB of heap), and at 10,000 it held reminders to p99 0.9 s
- * where the default let them slip to 6.2 s. Far smaller is not better: at 250, 10,000 incidents overwhelmed
- * the worker with replays and its task queue backed up for minutes.
+ * than the SDK's default (2,310 here: 600 per GiB of heap), and at 10,000 (November 30) it held reminders to
+ * p99 0.9 s where the default let them slip to 6.2 s. Far smaller is not better: at 250, 10,000 incidents
+ * overwhelmed the worker with replays and its task queue backed up for minutes (and on December 7, at 1,000,
+ * 10,000 incidents left it 12 minutes behind on this machine: README, Benchmarks, fourth pass).
  */
 export const DEFAULT_WORKER_CACHE = 1_000;
 
