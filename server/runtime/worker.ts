@@ -34,9 +34,9 @@ export interface WorkerSetup {
  * while its memory grows with its size. Measured (README, Benchmarks): at 3,000 open incidents, 1,000 cached
  * used less memory (1,239 against 2,049 MiB), less CPU and had reminders less late (p99 0.9 against 1.4 s)
  * than the SDK's default (2,310 here: 600 per GiB of heap), and at 10,000 (November 30) it held reminders to
- * p99 0.9 s where the default let them slip to 6.2 s. Far smaller is not better: at 250, 10,000 incidents
- * overwhelmed the worker with replays and its task queue backed up for minutes (and on December 7, at 1,000,
- * 10,000 incidents left it 12 minutes behind on this machine: README, Benchmarks, fourth pass).
+ * p99 0.9 s where the default let them slip to 6.2 s (December 7, with shared modules and capped heaps: 823 MiB,
+ * p99 1.05 s). Far smaller is not better: at 250, 10,000 incidents overwhelmed the worker with replays and its
+ * task queue backed up for minutes.
  */
 export const DEFAULT_WORKER_CACHE = 1_000;
 
