@@ -145,6 +145,13 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   setHandler(stateQuery, () => state);
 
   let deliveries = 0;
+  /**
+   * Follow-through work (a page, a reminder, with its delivery) that just finished leaves its events to
+   * archive at once: nothing else is likely to follow it soon, and waiting out PROJECT_WITHIN_MS would cost
+   * a timer and a workflow task for every page and reminder. Histories from before replay the wait.
+   */
+  let workSettled = false;
+  let projects = false;
   // Closed action items whose own workflows have been told; the incident closes only after that.
   const toldClosed = new Set<string>();
   const ctx: followThrough.FollowThrough = {
@@ -158,6 +165,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     },
     busy: (delta: number) => {
       deliveries += delta;
+      if (deliveries === 0 && projects && state.lastSeq > state.archivedThrough && patched('archive-when-settled-v1')) workSettled = true;
     },
   };
 
@@ -257,14 +265,15 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       }
     })().finally(() => (flushing = undefined)));
   if (archives) {
-    const projects = patched('projection-v1');
+    projects = patched('projection-v1');
     const pending = () => state.lastSeq > state.archivedThrough;
     const batchFull = () => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || (pending() && state.pendingBytes >= ARCHIVE_AFTER_BYTES);
     void (async () => {
       for (;;) {
         if (projects) {
           await condition(pending);
-          await condition(batchFull, PROJECT_WITHIN_MS);
+          await condition(() => batchFull() || workSettled, PROJECT_WITHIN_MS);
+          workSettled = false;
         } else {
           await condition(batchFull);
         }

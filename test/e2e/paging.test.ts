@@ -95,7 +95,7 @@ describe('paging in real time', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('starts the incident eagerly and sends the first page as its first activity, and asks about rest only where the rest rule covers the severity', async () => {
+  it('starts the incident eagerly, sends the first page as its first activity and archives it once delivered, and asks about rest only where the rest rule covers the severity', async () => {
     const api = apiClient(stack.url, stack.token);
     /** What the incident asked for, in order: activity types, and `local` for a local activity (a step's plan). */
     const activitiesOf = async (id: string) => {
@@ -125,6 +125,19 @@ describe('paging in real time', () => {
     // Started eagerly: the server handed the incident's first task straight to this process's worker.
     const [started] = (await stack.client.workflow.getHandle(incidentWorkflowId(sev3.id)).fetchHistory()).events ?? [];
     expect(started.workflowExecutionStartedEventAttributes?.eagerExecutionAccepted).toBe(true);
+    // The page, once delivered, is archived at once: its archive's batch timer is cancelled, not waited out.
+    const upToArchive = await vi.waitFor(
+      async () => {
+        const events = (await stack.client.workflow.getHandle(incidentWorkflowId(sev3.id)).fetchHistory()).events ?? [];
+        const archived = events.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'archiveTimeline');
+        expect(archived).toBeGreaterThan(0);
+        return events.slice(0, archived).map((event) => event.eventType);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(upToArchive).toContain(EventType.EVENT_TYPE_TIMER_CANCELED);
+    expect(upToArchive).not.toContain(EventType.EVENT_TYPE_TIMER_FIRED);
+    expect(upToArchive.filter((type) => type === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(2);
     const sev1Activities = await vi.waitFor(
       async () => {
         const scheduled = await activitiesOf(sev1.id);
