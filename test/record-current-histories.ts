@@ -114,7 +114,8 @@ async function main() {
     await api('POST', `/api/v1/incidents/${paged.id}/resolve`, { summary: 'Reindexed' });
     await stack.client.workflow.getHandle(incidentWorkflowId(paged.id)).result();
     save('local-plans', incidentWorkflowId(paged.id));
-    // The same, recorded since a finished page archives its events at once (no 1 s batch wait).
+    // The same, recorded since a delivered page or a person's command archives its events at once (no 1 s
+    // batch wait) and the shift-end and lead reads run as local activities.
     save('archived-when-settled', incidentWorkflowId(paged.id));
 
     // An alert group that wakes to many deliveries at once and forwards them in one signal.

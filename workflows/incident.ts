@@ -146,12 +146,16 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
 
   let deliveries = 0;
   /**
-   * Follow-through work (a page, a reminder, with its delivery) that just finished leaves its events to
-   * archive at once: nothing else is likely to follow it soon, and waiting out PROJECT_WITHIN_MS would cost
-   * a timer and a workflow task for every page and reminder. Histories from before replay the wait.
+   * Events go to the archive at once when nothing under way is about to add to them: a page or reminder
+   * delivered, a person's command applied. Waiting out PROJECT_WITHIN_MS would cost a timer and a workflow
+   * task each time; alerts, which come in bursts, still wait it out to go together. Histories from before
+   * replay the wait.
    */
   let workSettled = false;
   let projects = false;
+  const settle = () => {
+    if (deliveries === 0 && projects && state.lastSeq > state.archivedThrough && patched('archive-when-settled-v1')) workSettled = true;
+  };
   // Closed action items whose own workflows have been told; the incident closes only after that.
   const toldClosed = new Set<string>();
   const ctx: followThrough.FollowThrough = {
@@ -165,7 +169,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
     },
     busy: (delta: number) => {
       deliveries += delta;
-      if (deliveries === 0 && projects && state.lastSeq > state.archivedThrough && patched('archive-when-settled-v1')) workSettled = true;
+      settle();
     },
   };
 
@@ -194,6 +198,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       // The list reads the title from the memo (it survives continue-as-new there): keep it current. Only an
       // edit changes a title, and edits are newer than every recorded history, so no patch is needed.
       if (state.title !== title) upsertMemo({ title: state.title });
+      settle();
       return { seq: state.lastSeq };
     },
     {

@@ -154,6 +154,20 @@ describe('paging in real time', () => {
     expect(step).toMatchObject({ step: 0, level: 1, round: 0 });
     expect(pagesOf(sev3.id).map((page) => page.recipient.personId)).toEqual((step as unknown as { targets: string[] }).targets);
     for (const incident of [sev3, sev1]) await api.post(`/api/v1/incidents/${incident.id}/acknowledge`, { by: pagesOf(incident.id)[0].recipient.personId });
+    // A person's command is archived at once too, in the workflow task that applied it.
+    const afterAcknowledgement = await vi.waitFor(
+      async () => {
+        const events = (await stack.client.workflow.getHandle(incidentWorkflowId(sev3.id)).fetchHistory()).events ?? [];
+        const from = events.findIndex((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+        const archived = events.findIndex((event, index) => index > from && event.activityTaskScheduledEventAttributes?.activityType?.name === 'archiveTimeline');
+        expect(from).toBeGreaterThan(0);
+        expect(archived).toBeGreaterThan(from);
+        return events.slice(from, archived).map((event) => event.eventType);
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(afterAcknowledgement).not.toContain(EventType.EVENT_TYPE_TIMER_FIRED);
+    expect(afterAcknowledgement).not.toContain(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
   });
 });
 

@@ -23,6 +23,9 @@ const pagesFor = (id: string) =>
     return json.incident.id === id && (json.kind === 'page' || json.kind === 'escalation');
   });
 const recipient = (delivery: { path: string }) => delivery.path.split('/').pop();
+/** The activity tasks an incident scheduled (local activities are markers, not tasks). */
+const activityTasks = async (handle: { fetchHistory(): Promise<{ events?: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[] | null }> }) =>
+  ((await handle.fetchHistory()).events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
 const payload = (delivery: { json: unknown }) => delivery.json as { kind: string; headline: string; incident: { id: string; url: string }; actions: NotificationAction[] };
 
 describe('paging and escalation', () => {
@@ -81,6 +84,10 @@ describe('paging and escalation', () => {
     await bed.env.sleep('60 minutes');
     state = await settled(handle);
     expect(state.pages.filter((page) => page.kind === 'lead' && page.headline === 'Status updates missed')).toHaveLength(1);
+    // Finding the responder's shift end and the team's lead are reads inside the workflow task, not tasks of their own.
+    expect(await activityTasks(handle)).not.toContain('responderShiftEnd');
+    expect(await activityTasks(handle)).not.toContain('teamLead');
+    expect(await activityTasks(handle)).toContain('notifyPerson');
     // The reminder carries a signed Post an update link for wendy; the lead's notice carries no action.
     const rem1 = bed.inbox.received.filter((delivery) => payload(delivery).incident.id === 'rem1');
     const due = rem1.find((delivery) => payload(delivery).headline === 'Status update due')!;
@@ -123,6 +130,7 @@ describe('follow-up deadlines', () => {
       ['Postmortem due now', 'alice'],
       ['Postmortem overdue', 'alice'],
     ]);
+    expect(await activityTasks(handle)).not.toContain('businessDeadline');
   });
 
   it('escalates an action item 30 days overdue from its own workflow, recorded on the incident', async () => {

@@ -19,9 +19,10 @@ export const activities = proxyActivities<PagingActivities>({
 });
 
 /**
- * Planning an escalation step is a quick read (the policy, the team's overrides, a visibility count): run in
- * the worker inside the workflow task, as a local activity, it costs no task of its own, where an activity
- * costs a schedule, a dispatch and another workflow task for its result.
+ * Reads of policy and on-call (an escalation step's plan, when a responder's shift ends, who comes on, a
+ * team's lead, a business-day deadline) take milliseconds: run in the worker inside the workflow task, as
+ * local activities, they cost no task of their own, where an activity costs a schedule, a dispatch and
+ * another workflow task for its result.
  */
 const local = proxyLocalActivities<PagingActivities>({
   startToCloseTimeout: '30 seconds',
@@ -30,6 +31,9 @@ const local = proxyLocalActivities<PagingActivities>({
 
 /** Plan one escalation step. Histories from before plans ran locally planned by activity, and replay so. */
 export const planEscalationStep: PagingActivities['planEscalationStep'] = (request) => (patched('local-plans-v1') ? local : activities).planEscalationStep(request);
+
+/** The other reads, local since `local-reads-v1`; histories from before replay their activities. */
+export const reads = (): Pick<PagingActivities, 'responderShiftEnd' | 'incomingOnCall' | 'teamLead' | 'businessDeadline'> => (patched('local-reads-v1') ? local : activities);
 
 export interface FollowThrough {
   state(): IncidentState;
@@ -112,7 +116,7 @@ function exhaustedDelivery(error: Error): string {
 export async function notifyLead(ctx: FollowThrough, message: Message, reason?: ReminderReason): Promise<void> {
   await atomically(ctx, async () => {
     const team = ctx.state().team;
-    const lead = team ? await activities.teamLead({ team }) : null;
+    const lead = team ? await reads().teamLead({ team }) : null;
     if (lead) await notify(ctx, lead, 'lead', message, { reason });
   });
 }

@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
 import { severityPolicy } from '../incident-state';
-import { activities, currentResponder, notify, notifyLead, remindedSince, type FollowThrough } from './context';
+import { currentResponder, notify, notifyLead, reads, remindedSince, type FollowThrough } from './context';
 import { climbDeadlineLadder } from './waiting';
 import { wording } from './wording';
 
@@ -14,7 +14,7 @@ export async function chasePostmortem(ctx: FollowThrough): Promise<void> {
   if (state.closedAt || !rule?.required || state.postmortem) return;
   let dueAt = state.postmortemDueAt;
   if (!dueAt) {
-    const deadline = await activities.businessDeadline({ team: state.team ?? '', from: state.resolvedAt!, days: rule.deadlineBusinessDays ?? 5 });
+    const deadline = await reads().businessDeadline({ team: state.team ?? '', from: state.resolvedAt!, days: rule.deadlineBusinessDays ?? 5 });
     ctx.record([{ type: 'postmortem-due', dueAt: deadline }]);
     dueAt = deadline;
   }
