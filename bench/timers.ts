@@ -9,7 +9,10 @@
  *
  * By default the cadence grows with N (60 ms × N: 1,000 → 60 s, 10,000 → 600 s) so reminders fall due at
  * the same rate (~17/s) at every size and what changes is how many workflows sit on timers.
- * Run: npx tsx bench/timers.ts [counts=1000,10000] [--cadence-ms-per-incident=60] [--pragmas=a,b] [--worker='{"maxCachedWorkflows":12000}'] [--name=timers]
+ * Reminders fall due at the rate the setup acknowledged at, so a faster setup means more reminders a second:
+ * `--setup-rate=R` paces the declarations at R a second (a cap: 16 clients at most) so runs of different code
+ * face the same load; the cadence must then exceed N / R seconds.
+ * Run: npx tsx bench/timers.ts [counts=1000,10000] [--cadence-ms-per-incident=60] [--setup-rate=15] [--pragmas=a,b] [--worker='{"maxCachedWorkflows":12000}'] [--name=timers]
  * Writes bench/results/<name>.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +20,8 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
 import { workflowBundleOptions } from '../server/runtime/worker';
 import { startWebhookReceiver } from '../test/channels/receivers';
@@ -28,10 +33,12 @@ const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const counts = (positional[0] ?? '1000,10000').split(',').map(Number);
 const msPerIncident = Number(flag('cadence-ms-per-incident') ?? 60);
+const setupRate = flag('setup-rate') ? Number(flag('setup-rate')) : undefined;
 const pragmas = flag('pragmas')?.split(',') ?? SQLITE_PRAGMAS;
 const workerOptions = flag('worker') ?? '{}';
 const name = flag('name') ?? 'timers';
 const CONCURRENCY = 16;
+const EventType = temporal.api.enums.v1.EventType;
 /** Hard bound on one size's run beyond setup + cadence. */
 const GRACE_MS = 180_000;
 /** Time allowed for the timeline sample's queries. */
@@ -117,6 +124,7 @@ async function runSize(count: number, bundlePath: string) {
   const acknowledgedAt = new Map<string, number>();
   const setupStarted = Date.now();
   await pool(count, CONCURRENCY, async (index) => {
+    if (setupRate) await sleep(setupStarted + (index * 1000) / setupRate - Date.now());
     const incident = await post('/incidents', { title: `timer bench #${index}`, severity: 'SEV4', service: services[index % services.length] });
     // A real person acknowledges (reminders go to the acknowledger's contacts): the team's lead.
     const acked = await post(`/incidents/${incident.id}/acknowledge`, { by: stack.policies.current.teams[incident.team].lead });
@@ -192,6 +200,33 @@ async function runSize(count: number, bundlePath: string) {
     }
   }
 
+  // Where a first reminder's lateness goes, read from the histories of the first 50 sampled incidents: the
+  // timer firing at the server, the workflow task waiting for the worker, the worker's task (a replay when the
+  // incident is no longer cached), and the delivery activity's dispatch.
+  const stages = { timerFired: [] as number[], taskQueued: [] as number[], taskRan: [] as number[], activityDispatched: [] as number[] };
+  for (const id of sampleIds.slice(0, 50)) {
+    if (Date.now() > queriesUntil) break;
+    const events =
+      (
+        await stack.client.workflow
+          .getHandle(incidentWorkflowId(id))
+          .fetchHistory()
+          .catch(() => undefined)
+      )?.events ?? [];
+    const due = acknowledgedAt.get(id)! + cadenceMs;
+    const at = (index: number) => tsToMs(events[index]?.eventTime);
+    const fired = events.findIndex((event, index) => event.eventType === EventType.EVENT_TYPE_TIMER_FIRED && at(index) >= due - 1_000);
+    const scheduled = events.findIndex((event, index) => index > fired && event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
+    const started = events.findIndex((event, index) => index > scheduled && event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    const completed = events.findIndex((event, index) => index > started && event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    const delivery = events.findIndex((event, index) => index > completed && event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+    if (fired < 0 || scheduled < 0 || started < 0 || completed < 0 || delivery < 0) continue;
+    stages.timerFired.push(at(fired) - due);
+    stages.taskQueued.push(at(started) - at(fired));
+    stages.taskRan.push(at(completed) - at(started));
+    stages.activityDispatched.push(at(delivery) - at(completed));
+  }
+
   // Resources: peak RSS; CPU% of worker, server and machine during setup and during the reminder window.
   const cpuPercent = (from: number, to: number, pick: (s: (typeof samples)[number]) => number | undefined) => {
     const a = samples[from];
@@ -226,7 +261,8 @@ async function runSize(count: number, bundlePath: string) {
   const entry = {
     incidents: count,
     cadenceSeconds: cadenceMs / 1000,
-    remindersPerSecondDue: Math.round((count / (cadenceMs / 1000)) * 10) / 10,
+    // Each falls due a cadence after its acknowledgement: at the rate the setup acknowledged.
+    remindersPerSecondDue: Math.round((count / ((lastAck - Math.min(...acknowledgedAt.values())) / 1000)) * 10) / 10,
     setupSeconds: Math.round(setupSeconds),
     setupOutlastedCadence,
     windowSeconds: Math.round((windowEnd - lastAck) / 1000),
@@ -234,15 +270,19 @@ async function runSize(count: number, bundlePath: string) {
     incidentsWithoutReminder: missingFirst,
     duplicateKeys: keys.length - new Set(keys).size,
     latenessMs: { arrival: summary(arrival), activityStart: summary(ran), timelineSample: summary(timeline) },
+    /** A first reminder's lateness by stage (ms), from the histories of up to 50 sampled incidents. */
+    stagesMs: { timerFired: summary(stages.timerFired), taskQueued: summary(stages.taskQueued), taskRan: summary(stages.taskRan), activityDispatched: summary(stages.activityDispatched) },
     timelineSampleIncidents: sampled,
     resources,
   };
   console.log(
     `  ${count} open incidents: reminder lateness at the receiver p50 ${entry.latenessMs.arrival.p50} ms, p99 ${entry.latenessMs.arrival.p99} ms, max ${entry.latenessMs.arrival.max} ms ` +
       `(timeline sample p50 ${entry.latenessMs.timelineSample.p50} / p99 ${entry.latenessMs.timelineSample.p99} / max ${entry.latenessMs.timelineSample.max} ms); ` +
-      `${reminders.length} reminders, ${missingFirst} incidents without one; worker peak RSS ${resources.workerPeakRssMiB} MiB, CPU ${resources.setup.workerCpuPercent}% in setup / ${resources.reminders.workerCpuPercent}% while reminders fire; ` +
+      `${reminders.length} reminders (${entry.remindersPerSecondDue}/s due), ${missingFirst} incidents without one; worker peak RSS ${resources.workerPeakRssMiB} MiB, CPU ${resources.setup.workerCpuPercent}% in setup / ${resources.reminders.workerCpuPercent}% while reminders fire; ` +
       `server RSS ${resources.serverPeakRssMiB} MiB, CPU ${resources.setup.serverCpuPercent}% / ${resources.reminders.serverCpuPercent}%`,
   );
+  const stage = (name: keyof typeof entry.stagesMs) => `${name} p50 ${entry.stagesMs[name].p50} / p99 ${entry.stagesMs[name].p99}`;
+  console.log(`  by stage (ms, ${stages.taskRan.length} histories): ${stage('timerFired')}, ${stage('taskQueued')}, ${stage('taskRan')}, ${stage('activityDispatched')}`);
 
   worker.kill('SIGTERM');
   await new Promise((resolve) => {
@@ -268,7 +308,7 @@ async function main() {
   console.log(`timer precision: sizes ${counts.join(', ')}, pragmas ${pragmas.join(' ')}, worker options ${workerOptions}`);
   const results = [];
   for (const count of counts) results.push(await runSize(count, bundlePath));
-  const result = { date: new Date().toISOString(), machine: machine(), config: { counts, msPerIncident, severity: 'SEV4', pragmas, workerOptions: JSON.parse(workerOptions) }, results };
+  const result = { date: new Date().toISOString(), machine: machine(), config: { counts, msPerIncident, setupRate, severity: 'SEV4', pragmas, workerOptions: JSON.parse(workerOptions) }, results };
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
   rmSync(bundleDir, { recursive: true, force: true });
