@@ -201,9 +201,10 @@ async function runSize(count: number, bundlePath: string) {
   }
 
   // Where a first reminder's lateness goes, read from the histories of the first 50 sampled incidents: the
-  // timer firing at the server, the workflow task waiting for the worker, the worker's task (a replay when the
-  // incident is no longer cached), and the delivery activity's dispatch.
-  const stages = { timerFired: [] as number[], taskQueued: [] as number[], taskRan: [] as number[], activityDispatched: [] as number[] };
+  // timer set late (the acknowledgement's task took that long to complete), the timer firing at the server,
+  // the workflow task waiting for the worker, the worker's task (a replay when the incident is no longer
+  // cached), and the delivery activity's dispatch.
+  const stages = { timerSet: [] as number[], timerFired: [] as number[], taskQueued: [] as number[], taskRan: [] as number[], activityDispatched: [] as number[] };
   for (const id of sampleIds.slice(0, 50)) {
     if (Date.now() > queriesUntil) break;
     const events =
@@ -220,8 +221,12 @@ async function runSize(count: number, bundlePath: string) {
     const started = events.findIndex((event, index) => index > scheduled && event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
     const completed = events.findIndex((event, index) => index > started && event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     const delivery = events.findIndex((event, index) => index > completed && event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
-    if (fired < 0 || scheduled < 0 || started < 0 || completed < 0 || delivery < 0) continue;
-    stages.timerFired.push(at(fired) - due);
+    const set = events.findIndex((event) => Number(event.eventId) === Number(events[fired]?.timerFiredEventAttributes?.startedEventId));
+    if (set < 0 || scheduled < 0 || started < 0 || completed < 0 || delivery < 0) continue;
+    // The server counts a timer from when the task that started it completed, not from when it began.
+    const target = at(set) + tsToMs(events[set].timerStartedEventAttributes?.startToFireTimeout);
+    stages.timerSet.push(target - due);
+    stages.timerFired.push(at(fired) - target);
     stages.taskQueued.push(at(started) - at(fired));
     stages.taskRan.push(at(completed) - at(started));
     stages.activityDispatched.push(at(delivery) - at(completed));
@@ -271,7 +276,13 @@ async function runSize(count: number, bundlePath: string) {
     duplicateKeys: keys.length - new Set(keys).size,
     latenessMs: { arrival: summary(arrival), activityStart: summary(ran), timelineSample: summary(timeline) },
     /** A first reminder's lateness by stage (ms), from the histories of up to 50 sampled incidents. */
-    stagesMs: { timerFired: summary(stages.timerFired), taskQueued: summary(stages.taskQueued), taskRan: summary(stages.taskRan), activityDispatched: summary(stages.activityDispatched) },
+    stagesMs: {
+      timerSet: summary(stages.timerSet),
+      timerFired: summary(stages.timerFired),
+      taskQueued: summary(stages.taskQueued),
+      taskRan: summary(stages.taskRan),
+      activityDispatched: summary(stages.activityDispatched),
+    },
     timelineSampleIncidents: sampled,
     resources,
   };
@@ -282,7 +293,7 @@ async function runSize(count: number, bundlePath: string) {
       `server RSS ${resources.serverPeakRssMiB} MiB, CPU ${resources.setup.serverCpuPercent}% / ${resources.reminders.serverCpuPercent}%`,
   );
   const stage = (name: keyof typeof entry.stagesMs) => `${name} p50 ${entry.stagesMs[name].p50} / p99 ${entry.stagesMs[name].p99}`;
-  console.log(`  by stage (ms, ${stages.taskRan.length} histories): ${stage('timerFired')}, ${stage('taskQueued')}, ${stage('taskRan')}, ${stage('activityDispatched')}`);
+  console.log(`  by stage (ms, ${stages.taskRan.length} histories): ${stage('timerSet')}, ${stage('timerFired')}, ${stage('taskQueued')}, ${stage('taskRan')}, ${stage('activityDispatched')}`);
 
   worker.kill('SIGTERM');
   await new Promise((resolve) => {
