@@ -115,7 +115,7 @@ async function main() {
     await stack.client.workflow.getHandle(incidentWorkflowId(paged.id)).result();
     save('local-plans', incidentWorkflowId(paged.id));
     // The same, recorded since a delivered page or a person's command archives its events at once (no 1 s
-    // batch wait) and the shift-end and lead reads run as local activities.
+    // batch wait) and the lead, incoming on-call and deadline reads run as local activities.
     save('archived-when-settled', incidentWorkflowId(paged.id));
 
     // An alert group that wakes to many deliveries at once and forwards them in one signal.

@@ -19,8 +19,8 @@ export const activities = proxyActivities<PagingActivities>({
 });
 
 /**
- * Reads of policy and on-call (an escalation step's plan, when a responder's shift ends, who comes on, a
- * team's lead, a business-day deadline) take milliseconds: run in the worker inside the workflow task, as
+ * Reads of policy and on-call (an escalation step's plan, who comes on at a shift's end, a team's lead, a
+ * business-day deadline) take milliseconds: run in the worker inside the workflow task, as
  * local activities, they cost no task of their own, where an activity costs a schedule, a dispatch and
  * another workflow task for its result.
  */
@@ -32,8 +32,13 @@ const local = proxyLocalActivities<PagingActivities>({
 /** Plan one escalation step. Histories from before plans ran locally planned by activity, and replay so. */
 export const planEscalationStep: PagingActivities['planEscalationStep'] = (request) => (patched('local-plans-v1') ? local : activities).planEscalationStep(request);
 
-/** The other reads, local since `local-reads-v1`; histories from before replay their activities. */
-export const reads = (): Pick<PagingActivities, 'responderShiftEnd' | 'incomingOnCall' | 'teamLead' | 'businessDeadline'> => (patched('local-reads-v1') ? local : activities);
+/**
+ * The other reads, local since `local-reads-v1`; histories from before replay their activities. Not
+ * `responderShiftEnd`: it is read in the acknowledgement's own task, and a local read there holds that task
+ * open, so the timers it sets (the status and idle reminders) start that much late; as an activity it costs
+ * a task of its own after the acknowledgement has been committed.
+ */
+export const reads = (): Pick<PagingActivities, 'incomingOnCall' | 'teamLead' | 'businessDeadline'> => (patched('local-reads-v1') ? local : activities);
 
 export interface FollowThrough {
   state(): IncidentState;

@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import { atomically, currentResponder, notify, open, reads, untilAcknowledged, type FollowThrough } from './context';
+import { activities, atomically, currentResponder, notify, open, reads, untilAcknowledged, type FollowThrough } from './context';
 import { untilChange, untilTimeOrChange } from './waiting';
 import { wording } from './wording';
 
@@ -11,7 +11,7 @@ export async function handOffAtShiftEnd(ctx: FollowThrough): Promise<void> {
     if (!open(state)) return;
     const responder = currentResponder(state)!;
     const moved = () => !open(ctx.state()) || ctx.state().team !== state.team || currentResponder(ctx.state()) !== responder;
-    const shiftEnd = state.team ? await reads().responderShiftEnd({ team: state.team, personId: responder, at: new Date().toISOString() }) : null;
+    const shiftEnd = state.team ? await activities.responderShiftEnd({ team: state.team, personId: responder, at: new Date().toISOString() }) : null;
     // Not on call for the team (e.g. after a reassignment): nothing to hand off until that changes.
     if (!shiftEnd) {
       await untilChange(moved);
