@@ -3,7 +3,7 @@
  * survive restarts), Marshal's search attributes registered and the web UI on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -75,14 +75,33 @@ export async function waitForFrontend(address: string, child: ChildProcess | und
   throw new Error(`the Temporal dev server did not answer on ${address} within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
+/**
+ * The server picks some ports of its own (its internal services, metrics) between choosing and binding
+ * them, and now and then one is taken in that gap: it panics at once (exit 2; seen in CI). Such an exit
+ * before it answers is tried again on fresh ports; a server that runs but never answers is not.
+ */
+const START_ATTEMPTS = 3;
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   mkdirSync(options.dataDir, { recursive: true });
-  const ip = options.ip ?? '127.0.0.1';
-  const port = options.port ?? (await freePort());
-  const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
   const { found, tried } = findBinary(TEMPORAL_CLI);
-  if (!found) return startWithSdkDownload(options, ip, port, uiPort, tried);
+  const ip = options.ip ?? '127.0.0.1';
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort());
+    const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));
+    if (!found) return startWithSdkDownload(options, ip, port, uiPort, tried);
+    try {
+      return await launch(options, found.path, ip, port, uiPort);
+    } catch (error) {
+      if (!(error instanceof ExitedAtStart) || attempt === START_ATTEMPTS) throw error;
+      console.error(`marshal: ${error.message}; starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+    }
+  }
+}
 
+class ExitedAtStart extends Error {}
+
+async function launch(options: DevServerOptions, binary: string, ip: string, port: number, uiPort: number | undefined): Promise<DevServer> {
   const args = [
     'server',
     'start-dev',
@@ -105,10 +124,13 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw new Error(`port ${port} on ${ip} is in use, so the embedded Temporal server cannot start there; stop what holds it, or set MARSHAL_TEMPORAL_PORT`);
   }
   rmSync(pidFile, { force: true });
-  const log = openSync(join(options.dataDir, 'temporal.log'), 'a');
+  const logPath = join(options.dataDir, 'temporal.log');
+  const log = openSync(logPath, 'a');
+  const logStart = fstatSync(log).size;
   // detached: Ctrl-C in a terminal reaches Marshal, which then stops the server in order, after the worker.
   // The tether holds our end of its stdin: however Marshal ends (even kill -9), the server stops with it.
-  const child = spawn('/bin/sh', ['-c', TETHER, 'temporal-tether', pidFile, found.path, ...args], { stdio: ['pipe', log, log], detached: true });
+  const child = spawn('/bin/sh', ['-c', TETHER, 'temporal-tether', pidFile, binary, ...args], { stdio: ['pipe', log, log], detached: true });
+  closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const address = `${ip}:${port}`;
   try {
@@ -116,13 +138,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   } catch (error) {
     child.stdin?.end();
     killGroup(child, 'SIGKILL');
-    throw new Error(`${(error as Error).message}; see ${join(options.dataDir, 'temporal.log')}`);
+    const message = `${(error as Error).message}${firstError(logPath, logStart)}; see ${logPath}`;
+    throw child.exitCode !== null ? new ExitedAtStart(message) : new Error(message);
   }
   return {
     address,
     uiUrl: uiPort ? `http://${ip}:${uiPort}` : undefined,
-    binary: found.path,
-    version: binaryVersion(found.path),
+    binary,
+    version: binaryVersion(binary),
     pid: readPid(pidFile),
     async stop() {
       child.stdin?.end();
@@ -132,6 +155,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       rmSync(pidFile, { force: true });
     },
   };
+}
+
+/** The first line of the server's own log (from `offset`) that says what went wrong, to quote in an error. */
+function firstError(logPath: string, offset: number): string {
+  try {
+    const lines = readFileSync(logPath, 'utf8').slice(offset).split('\n');
+    const line = lines.find((text) => /panic:|level=(error|fatal)|"level":"(error|fatal)"|^Error:/i.test(text));
+    return line ? ` (${line.trim().slice(0, 300)})` : '';
+  } catch {
+    return '';
+  }
 }
 
 /**
