@@ -76,9 +76,9 @@ export async function waitForFrontend(address: string, child: ChildProcess | und
 }
 
 /**
- * The server picks some ports of its own (its internal services, metrics) between choosing and binding
- * them, and now and then one is taken in that gap: it panics at once (exit 2; seen in CI). Such an exit
- * before it answers is tried again on fresh ports; a server that runs but never answers is not.
+ * Now and then the server exits while starting (CI saw exit 2, a Go panic in its start-up; likely one of
+ * the ports it picks for itself was taken before it bound it). Such an exit before it answers is tried
+ * again on fresh ports; a server that runs but never answers is not.
  */
 const START_ATTEMPTS = 3;
 
@@ -160,7 +160,7 @@ async function launch(options: DevServerOptions, binary: string, ip: string, por
 /** The first line of the server's own log (from `offset`) that says what went wrong, to quote in an error. */
 function firstError(logPath: string, offset: number): string {
   try {
-    const lines = readFileSync(logPath, 'utf8').slice(offset).split('\n');
+    const lines = readFileSync(logPath).subarray(offset).toString('utf8').split('\n');
     const line = lines.find((text) => /panic:|level=(error|fatal)|"level":"(error|fatal)"|^Error:/i.test(text));
     return line ? ` (${line.trim().slice(0, 300)})` : '';
   } catch {
