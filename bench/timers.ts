@@ -222,7 +222,7 @@ async function runSize(count: number, bundlePath: string) {
     const completed = events.findIndex((event, index) => index > started && event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     const delivery = events.findIndex((event, index) => index > completed && event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
     const set = events.findIndex((event) => Number(event.eventId) === Number(events[fired]?.timerFiredEventAttributes?.startedEventId));
-    if (set < 0 || scheduled < 0 || started < 0 || completed < 0 || delivery < 0) continue;
+    if (fired < 0 || set < 0 || scheduled < 0 || started < 0 || completed < 0 || delivery < 0) continue;
     // The server counts a timer from when the task that started it completed, not from when it began.
     const target = at(set) + tsToMs(events[set].timerStartedEventAttributes?.startToFireTimeout);
     stages.timerSet.push(target - due);
