@@ -1,0 +1,52 @@
+/**
+ * Workflow code runs without stack traces (workflows/stack-traces.ts): the worker's bundle says what failed but
+ * not where, and `npm run replay` says where. The history is a recorded incident whose start input is broken so
+ * that the workflow's first task throws in Marshal's own code.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+
+const run = promisify(execFile);
+const recorded = join(__dirname, '..', 'histories', 'lifecycle-paged.json');
+
+/** The recorded incident, started with a declaration of null: `declare()` throws reading its id. */
+function brokenHistory(): string {
+  const history = JSON.parse(readFileSync(recorded, 'utf8'));
+  const [input] = history.events[0].workflowExecutionStartedEventAttributes.input.payloads;
+  input.data = Buffer.from(JSON.stringify({ declaration: null })).toString('base64');
+  const path = join(mkdtempSync(join(tmpdir(), 'marshal-replay-')), 'broken.json');
+  writeFileSync(path, JSON.stringify(history));
+  return path;
+}
+
+describe('stack traces in workflow code', () => {
+  it("the worker's bundle reports a workflow's error without its frames", async () => {
+    const history = JSON.parse(readFileSync(brokenHistory(), 'utf8'));
+    const replay = Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'broken');
+    const error = await replay.then(
+      () => undefined,
+      (failure: Error) => failure,
+    );
+    expect(error?.message).toContain("Cannot destructure property 'id' of 'declaration' as it is null");
+    expect(error?.message).not.toMatch(/workflows\/incident(-state)?\.ts/);
+  });
+
+  it('npm run replay shows where in the workflow code it failed, and says which histories replay', async () => {
+    const script = join(__dirname, '..', '..', 'scripts', 'replay.ts');
+    const failed = await run(process.execPath, ['--import', 'tsx', script, brokenHistory(), recorded]).then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toMatch(/broken\.json: does not replay\n[^]*Cannot destructure property 'id'[^]*\n\s+at \S+ \(\/.*\/workflows\/incident-state\.ts:\d+:\d+\)/);
+    expect(failed?.stdout).toContain(`${recorded}: replays`);
+
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script, recorded]);
+    expect(stdout.trim()).toBe(`${recorded}: replays`);
+  }, 120_000);
+});
