@@ -3,8 +3,11 @@
  * fixed declaration rates (open loop: a declaration is sent on schedule whether or not earlier ones have
  * answered), on the embedded dev server through startStack. In the same run, the floor: a bare workflow
  * start plus one activity round trip on the same server (bench/floor-workflow.ts on its own task queue),
- * at the same rates, and the ratio of the two.
- * Run: npx tsx bench/latency.ts [seconds per rate=20] [rates=1,10,50] [--pragmas=journal_mode=wal,…] [--name=latency].
+ * at the same rates, and the ratio of the two. Then capacity, in a closed loop: `--callers` callers each
+ * declaring (or starting the floor's workflow) again as soon as their last one paged (or its activity ran), for
+ * `--capacity-seconds`; what each sustains a second, and the ratio.
+ * Run: npx tsx bench/latency.ts [seconds per rate=20] [rates=1,10,50] [--capacity-seconds=20] [--callers=32]
+ *   [--pragmas=journal_mode=wal,…] [--name=latency].
  * Writes bench/results/<name>.json.
  */
 import type { floor } from './floor-workflow';
@@ -14,7 +17,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
 import { startWebhookReceiver } from '../test/channels/receivers';
 import { benchPolicyDir } from './policy-edits';
-import { describeMachine, machine, sleep, startBenchStack, summary, writeResult } from './support';
+import { describeMachine, machine, processUsage, sleep, startBenchStack, summary, writeResult } from './support';
 
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -23,6 +26,8 @@ const rates = (positional[1] ?? '1,10,50').split(',').map(Number);
 /** SQLite pragmas of the embedded server, to compare settings (default: the shipped ones). */
 const pragmas = flag('pragmas')?.split(',').filter(Boolean) ?? SQLITE_PRAGMAS;
 const name = flag('name') ?? 'latency';
+const capacitySeconds = Number(flag('capacity-seconds') ?? 20);
+const callers = Number(flag('callers') ?? 32);
 const DRAIN_MS = 120_000;
 const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
 
@@ -48,6 +53,40 @@ async function openLoop(rate: number, send: (index: number) => Promise<void>): P
   return { sent: total, failed, reasons };
 }
 
+/**
+ * `callers` at once, each calling `one` again as soon as its last call is done, for capacitySeconds: how many
+ * calls a second were done. Calls still under way at the end are waited for, not counted.
+ */
+async function closedLoop(serverPid: number | undefined, one: () => Promise<void>) {
+  const cpuBefore = { marshal: processUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined };
+  const ends = Date.now() + capacitySeconds * 1000;
+  let done = 0;
+  let failed = 0;
+  const reasons: Record<string, number> = {};
+  const callMs: number[] = [];
+  const caller = async () => {
+    while (Date.now() < ends) {
+      const t0 = Date.now();
+      try {
+        await one();
+        if (Date.now() <= ends) {
+          done += 1;
+          callMs.push(Date.now() - t0);
+        }
+      } catch (error) {
+        failed += 1;
+        reasons[(error as Error).message] = (reasons[(error as Error).message] ?? 0) + 1;
+        await sleep(100);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+  // CPU per call, of this process (Marshal and the floor's worker) and of the Temporal server: where a call's cost is.
+  const perCall = (before?: { cpuSeconds: number }, after?: { cpuSeconds: number }) => (before && after ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(done, 1)) : null);
+  const cpuMsPerCall = { marshal: perCall(cpuBefore.marshal, processUsage(process.pid)), server: perCall(cpuBefore.server, serverPid ? processUsage(serverPid) : undefined) };
+  return { done, perSecond: Math.round((done / capacitySeconds) * 10) / 10, failed, reasons, callMs: summary(callMs), cpuMsPerCall };
+}
+
 async function main() {
   const inbox = await startWebhookReceiver();
   // SEV3 on payments: a 30-minute acknowledgement timeout, so each incident sends exactly one page in the run.
@@ -57,6 +96,8 @@ async function main() {
 
   // The floor's own worker, in the same process as Marshal's, on the same server.
   const ran = new Map<string, number>();
+  /** Capacity's callers waiting for their floor activity to run or their page to arrive, by id. */
+  const waiting = new Map<string, () => void>();
   const connection = await NativeConnection.connect({ address: server.address });
   const floorWorker = await Worker.create({
     connection,
@@ -66,6 +107,7 @@ async function main() {
       touch: async (id: string) => {
         const at = Date.now();
         ran.set(id, at);
+        waiting.get(id)?.();
         return at;
       },
     },
@@ -160,7 +202,36 @@ async function main() {
     );
   }
 
-  const result = { date: new Date().toISOString(), machine: machine(), config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas }, results };
+  let capacity;
+  if (capacitySeconds > 0) {
+    const until = (id: string, arrived: boolean) => (arrived ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(id, resolve)));
+    // The receiver has no callback: look for new pages every few milliseconds.
+    const pagesSeen = setInterval(() => {
+      for (const id of waiting.keys()) if (pageArrival(id) !== undefined) waiting.get(id)!();
+    }, 5);
+    let started = 0;
+    const floorRun = await closedLoop(server.pid, async () => {
+      const id = `floor-capacity-${(started += 1)}-${Date.now()}`;
+      const ran = until(id, false);
+      await stack.client.workflow.start<typeof floor>('floor', { workflowId: id, taskQueue: 'bench-floor', args: [id] });
+      await ran;
+      waiting.delete(id);
+    });
+    const marshalRun = await closedLoop(server.pid, async () => {
+      const id = await declare(`capacity #${(started += 1)}`);
+      await until(id, pageArrival(id) !== undefined);
+      waiting.delete(id);
+    });
+    clearInterval(pagesSeen);
+    capacity = { seconds: capacitySeconds, callers, floor: floorRun, declarations: marshalRun, ratio: Math.round((marshalRun.perSecond / floorRun.perSecond) * 100) / 100 };
+    console.log(
+      `capacity, ${callers} callers in a closed loop × ${capacitySeconds} s: declarations paged ${marshalRun.perSecond}/s (each p50 ${marshalRun.callMs.p50} ms, p99 ${marshalRun.callMs.p99} ms; ${marshalRun.failed} failed${marshalRun.failed ? ` ${JSON.stringify(marshalRun.reasons)}` : ''}; ` +
+        `CPU per declaration: Marshal ${marshalRun.cpuMsPerCall.marshal} ms, Temporal server ${marshalRun.cpuMsPerCall.server} ms); ` +
+        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: worker ${floorRun.cpuMsPerCall.marshal} ms, server ${floorRun.cpuMsPerCall.server} ms); ratio ${capacity.ratio}`,
+    );
+  }
+
+  const result = { date: new Date().toISOString(), machine: machine(), config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas, capacitySeconds, callers }, results, capacity };
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
 

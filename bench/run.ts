@@ -4,7 +4,7 @@
  * bench/results/<name>.json. Never part of npm test.
  * Run: npx tsx bench/run.ts [--quick] [names…]   (policy, counts, intake-counts, intake, latency, timers, insight; default all, in that order)
  * --quick: short runs for comparing before and after on a shared machine (latency 10 s at 5/s and 20/s,
- * intake 15 s, timers at 1,000 incidents), written to bench/results/<name>-quick.json.
+ * capacity 10 s, intake 15 s, timers at 1,000 incidents), written to bench/results/<name>-quick.json.
  * The timer benchmark at 10,000 incidents alone takes about 20 minutes on 2 cores; the insight benchmark
  * (a year of 100,000 incidents, loaded into PGlite and into a PostgreSQL server) about 30.
  */
@@ -23,7 +23,7 @@ const benchmarks: Record<string, string[]> = {
 };
 const quickRuns: Record<string, string[]> = {
   intake: ['bench/intake.ts', '15', '32', '--name=intake-quick'],
-  latency: ['bench/latency.ts', '10', '5,20', '--name=latency-quick'],
+  latency: ['bench/latency.ts', '10', '5,20', '--capacity-seconds=10', '--name=latency-quick'],
   timers: ['bench/timers.ts', '1000', '--name=timers-quick'],
 };
 
