@@ -55,12 +55,14 @@ async function openLoop(rate: number, send: (index: number) => Promise<void>): P
 
 /**
  * `callers` at once, each calling `one` again as soon as its last call is done, for capacitySeconds: how many
- * calls a second were done. Calls still under way at the end are waited for, not counted.
+ * calls a second were done. Calls still under way at the end are waited for, and count only towards CPU per call.
  */
 async function closedLoop(serverPid: number | undefined, one: () => Promise<void>) {
-  const cpuBefore = { marshal: processUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined };
+  const cpu = () => ({ process: processUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined });
+  const cpuBefore = cpu();
   const ends = Date.now() + capacitySeconds * 1000;
   let done = 0;
+  let completed = 0;
   let failed = 0;
   const reasons: Record<string, number> = {};
   const callMs: number[] = [];
@@ -69,6 +71,7 @@ async function closedLoop(serverPid: number | undefined, one: () => Promise<void
       const t0 = Date.now();
       try {
         await one();
+        completed += 1;
         if (Date.now() <= ends) {
           done += 1;
           callMs.push(Date.now() - t0);
@@ -82,8 +85,9 @@ async function closedLoop(serverPid: number | undefined, one: () => Promise<void
   };
   await Promise.all(Array.from({ length: callers }, caller));
   // CPU per call, of this process (Marshal and the floor's worker) and of the Temporal server: where a call's cost is.
-  const perCall = (before?: { cpuSeconds: number }, after?: { cpuSeconds: number }) => (before && after ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(done, 1)) : null);
-  const cpuMsPerCall = { marshal: perCall(cpuBefore.marshal, processUsage(process.pid)), server: perCall(cpuBefore.server, serverPid ? processUsage(serverPid) : undefined) };
+  const cpuAfter = cpu();
+  const perCall = (before?: { cpuSeconds: number }, after?: { cpuSeconds: number }) => (before && after ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(completed, 1)) : null);
+  const cpuMsPerCall = { process: perCall(cpuBefore.process, cpuAfter.process), server: perCall(cpuBefore.server, cpuAfter.server) };
   return { done, perSecond: Math.round((done / capacitySeconds) * 10) / 10, failed, reasons, callMs: summary(callMs), cpuMsPerCall };
 }
 
@@ -204,7 +208,17 @@ async function main() {
 
   let capacity;
   if (capacitySeconds > 0) {
-    const until = (id: string, arrived: boolean) => (arrived ? Promise.resolve() : new Promise<void>((resolve) => waiting.set(id, resolve)));
+    /** Resolves once `id` has paged (or its floor activity ran); a call that waits a minute has failed. */
+    const until = (id: string, arrived: boolean) =>
+      arrived
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error('no page within 60 s')), 60_000);
+            waiting.set(id, () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }).finally(() => waiting.delete(id));
     // The receiver has no callback: look for new pages every few milliseconds.
     const pagesSeen = setInterval(() => {
       for (const id of waiting.keys()) if (pageArrival(id) !== undefined) waiting.get(id)!();
@@ -213,21 +227,21 @@ async function main() {
     const floorRun = await closedLoop(server.pid, async () => {
       const id = `floor-capacity-${(started += 1)}-${Date.now()}`;
       const ran = until(id, false);
+      // Awaited below; if the start itself fails, its timeout must not surface as an unhandled rejection.
+      ran.catch(() => undefined);
       await stack.client.workflow.start<typeof floor>('floor', { workflowId: id, taskQueue: 'bench-floor', args: [id] });
       await ran;
-      waiting.delete(id);
     });
     const marshalRun = await closedLoop(server.pid, async () => {
       const id = await declare(`capacity #${(started += 1)}`);
       await until(id, pageArrival(id) !== undefined);
-      waiting.delete(id);
     });
     clearInterval(pagesSeen);
     capacity = { seconds: capacitySeconds, callers, floor: floorRun, declarations: marshalRun, ratio: Math.round((marshalRun.perSecond / floorRun.perSecond) * 100) / 100 };
     console.log(
       `capacity, ${callers} callers in a closed loop × ${capacitySeconds} s: declarations paged ${marshalRun.perSecond}/s (each p50 ${marshalRun.callMs.p50} ms, p99 ${marshalRun.callMs.p99} ms; ${marshalRun.failed} failed${marshalRun.failed ? ` ${JSON.stringify(marshalRun.reasons)}` : ''}; ` +
-        `CPU per declaration: Marshal ${marshalRun.cpuMsPerCall.marshal} ms, Temporal server ${marshalRun.cpuMsPerCall.server} ms); ` +
-        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: worker ${floorRun.cpuMsPerCall.marshal} ms, server ${floorRun.cpuMsPerCall.server} ms); ratio ${capacity.ratio}`,
+        `CPU per declaration: Marshal ${marshalRun.cpuMsPerCall.process} ms, Temporal server ${marshalRun.cpuMsPerCall.server} ms); ` +
+        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: worker ${floorRun.cpuMsPerCall.process} ms, server ${floorRun.cpuMsPerCall.server} ms); ratio ${capacity.ratio}`,
     );
   }
 
