@@ -1,8 +1,8 @@
 /**
  * Workflow code runs without stack traces. For the `__stack_trace` query (the Temporal UI's "Stack Trace"
  * tab), the SDK's promise hook records a stack trace for every promise a workflow creates, each frame
- * formatted through the bundle's source map: a quarter of the CPU that replaying an incident's history costs
- * (README, Benchmarks, "Sixth pass"). With no frames to capture the hook costs next to nothing.
+ * formatted through the bundle's source map. With no frames to capture, replaying an incident's history costs
+ * the worker 0.71 of the CPU it did (README, Benchmarks, "Sixth pass").
  *
  * What it costs: an error thrown in workflow code carries its message without the frames (the failed workflow
  * task, in the worker's log and the Temporal UI, says what went wrong but not where), and the stack trace

@@ -19,10 +19,10 @@ export const workflowsPath = join(projectRoot, 'workflows', 'index.ts');
 /** Repairs text in failures so a caller's string can never fail a whole activation (see the module). */
 export const failureConverterPath = join(projectRoot, 'workflows', 'failure-converter.ts');
 /**
- * Workflow modules loaded once and shared by every workflow in the worker (and stack-traces.ts, which sets
- * the shared context up; see it). The worker runs all workflows in one
- * reused V8 context, where each workflow would otherwise load its own copy of every module it imports (their
- * functions, constants and activity proxies, in every cached incident). Marshal's workflow modules keep no
+ * Workflow modules loaded once and shared by every workflow in the worker, and stack-traces.ts, which sets up the
+ * shared context (see it). The worker runs all workflows in one reused V8 context, where each workflow would
+ * otherwise load its own copy of every module it imports (their functions, constants and activity proxies, in
+ * every cached incident). Marshal's workflow modules keep no
  * state of their own (an incident's state lives in its workflow function), so sharing them is safe; the SDK
  * freezes shared modules, so one that tried to keep state would throw rather than leak between incidents.
  */
