@@ -14,9 +14,9 @@ import { startWebhookReceiver } from '../test/channels/receivers';
 import { incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir, setSeverityField } from './policy-edits';
 import { minus, rpcCounts, tallyHistory, withoutPolls } from './engine-counts';
-import { describeMachine, machine, sleep, startBenchStack, writeResult } from './support';
+import { describeMachine, flag, machine, sleep, startBenchStack, writeResult } from './support';
 
-const name = process.argv.find((arg) => arg.startsWith('--name='))?.slice(7) ?? 'counts';
+const name = flag('name') ?? 'counts';
 const TASK_QUEUE = 'bench-counts';
 
 async function main() {

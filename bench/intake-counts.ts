@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../server/runtime/dev-server';
 import { minus, rpcCounts, tallyHistory, withoutPolls, type Tally } from './engine-counts';
-import { describeMachine, machine, sleep, startBenchStack, writeResult } from './support';
+import { describeMachine, flag, machine, positional, sleep, startBenchStack, writeResult } from './support';
 
-const alerts = Number(process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 400);
-const name = process.argv.find((arg) => arg.startsWith('--name='))?.slice(7) ?? 'intake-counts';
+const alerts = Number(positional[0] ?? 400);
+const name = flag('name') ?? 'intake-counts';
 const GROUP_SIZE = 10;
 const SENDERS = 32;
 process.env.BENCH_AM_TOKEN = 'bench-token';

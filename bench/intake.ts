@@ -13,12 +13,11 @@ import { alertGroupWorkflowId } from '../engine/alert-groups';
 import { alertGroupQuery, alertsSignal } from '../workflows/alert-group-contract';
 import type { alertGroup, AlertBatch } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/incident-contract';
-import { describeMachine, machine, startBenchStack, writeResult } from './support';
+import { describeMachine, flag, machine, positional, startBenchStack, writeResult } from './support';
 
-const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const seconds = Number(positional[0] ?? 30);
 const concurrency = Number(positional[1] ?? 32);
-const name = process.argv.find((arg) => arg.startsWith('--name='))?.slice(7) ?? 'intake';
+const name = flag('name') ?? 'intake';
 const GROUP_SIZE = 10;
 const DUPLICATE_SHARE = 0.3;
 const TOKEN = 'bench-token';

@@ -8,16 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import { workflowBundleOptions, workflowBundleWithStackTraces } from '../server/runtime/build-output';
-import { describeMachine, machine, writeResult } from './support';
+import { bundlerLogger, workflowBundleOptions, workflowBundleWithStackTraces } from '../server/runtime/build-output';
+import { describeMachine, flag, machine, positional, writeResult } from './support';
 
-const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const replays = Number(positional[0] ?? 300);
 const historyName = positional[1] ?? 'archived-when-settled.json';
 const rounds = Number(flag('rounds') ?? 2);
 const name = flag('name') ?? 'replay-cost';
-const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
 
 /** CPU milliseconds of this process per replay of `history`, replayed `replays` times through one replay worker. */
 async function cpuPerReplay(code: string, history: unknown): Promise<number> {
@@ -36,8 +33,8 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
   const history = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'histories', historyName), 'utf8'));
   const bundles = {
-    worker: (await bundleWorkflowCode({ ...workflowBundleOptions, logger: silent })).code,
-    withStackTraces: (await bundleWorkflowCode({ ...workflowBundleWithStackTraces, logger: silent })).code,
+    worker: (await bundleWorkflowCode({ ...workflowBundleOptions, logger: bundlerLogger })).code,
+    withStackTraces: (await bundleWorkflowCode({ ...workflowBundleWithStackTraces, logger: bundlerLogger })).code,
   };
   // A first pass of each warms the JIT and the replay machinery; not counted.
   await cpuPerReplay(bundles.worker, history);

@@ -63,6 +63,11 @@ export function writeResult(name: string, result: object): string {
   return path;
 }
 
+/** The benchmark's arguments that are not flags, in order. */
+export const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+/** The value of `--name=value`, if given. */
+export const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resident memory (MiB) and CPU seconds (user + system) of a process, from /proc; undefined once it is gone. */

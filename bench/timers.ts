@@ -23,14 +23,12 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
-import { workflowBundleOptions } from '../server/runtime/worker';
+import { bundlerLogger, workflowBundleOptions } from '../server/runtime/build-output';
 import { startWebhookReceiver } from '../test/channels/receivers';
 import { stateQuery, incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir, setSeverityField } from './policy-edits';
-import { describeMachine, machine, machineCpu, processUsage, sleep, startBenchStack, summary, writeResult } from './support';
+import { describeMachine, flag, machine, machineCpu, positional, processUsage, sleep, startBenchStack, summary, writeResult } from './support';
 
-const positional = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const flag = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const counts = (positional[0] ?? '1000,10000').split(',').map(Number);
 const msPerIncident = Number(flag('cadence-ms-per-incident') ?? 60);
 const setupRate = flag('setup-rate') ? Number(flag('setup-rate')) : undefined;
@@ -43,7 +41,6 @@ const EventType = temporal.api.enums.v1.EventType;
 const GRACE_MS = 180_000;
 /** Time allowed for the timeline sample's queries. */
 const SAMPLE_QUERIES_MS = 120_000;
-const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
 
 interface Reminder {
   incident: string;
@@ -315,7 +312,7 @@ async function runSize(count: number, bundlePath: string) {
 async function main() {
   const bundleDir = mkdtempSync(join(tmpdir(), 'marshal-bench-bundle-'));
   const bundlePath = join(bundleDir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, (await bundleWorkflowCode({ ...workflowBundleOptions, logger: silent })).code);
+  writeFileSync(bundlePath, (await bundleWorkflowCode({ ...workflowBundleOptions, logger: bundlerLogger })).code);
   console.log(`timer precision: sizes ${counts.join(', ')}, pragmas ${pragmas.join(' ')}, worker options ${workerOptions}`);
   const results = [];
   for (const count of counts) results.push(await runSize(count, bundlePath));

@@ -6,7 +6,17 @@
  */
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { buildStampPath, distDir, javascriptIsCurrent, prebuiltWorkflowBundlePath, projectRoot, sourceFolders, workflowBundleIsCurrent, workflowBundleOptions } from '../server/runtime/build-output';
+import {
+  buildStampPath,
+  bundlerLogger,
+  distDir,
+  javascriptIsCurrent,
+  prebuiltWorkflowBundlePath,
+  projectRoot,
+  sourceFolders,
+  workflowBundleIsCurrent,
+  workflowBundleOptions,
+} from '../server/runtime/build-output';
 
 function typescriptFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -35,8 +45,7 @@ async function compileJavaScript() {
 async function bundleWorkflows() {
   const started = Date.now();
   const { bundleWorkflowCode } = await import('@temporalio/worker');
-  const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
-  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger: silent });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger: bundlerLogger });
   // Written under another name and renamed, so a worker never reads half a bundle.
   writeFileSync(`${prebuiltWorkflowBundlePath}.tmp`, code);
   renameSync(`${prebuiltWorkflowBundlePath}.tmp`, prebuiltWorkflowBundlePath);

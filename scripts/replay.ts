@@ -8,9 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
-import { workflowBundleWithStackTraces } from '../server/runtime/build-output';
-
-const silent = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
+import { bundlerLogger, workflowBundleWithStackTraces } from '../server/runtime/build-output';
 
 /** The core reports a failed workflow task as one debug string, with the workflow's stack's line breaks escaped. */
 const describe = (error: unknown) => (error instanceof Error ? error.message.replaceAll('\\n', '\n') : String(error));
@@ -23,7 +21,7 @@ async function main(): Promise<number> {
   }
   // The replay worker's own start/stop lines and the core's copy of each failure would bury the answers below.
   Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
-  const { code } = await bundleWorkflowCode({ ...workflowBundleWithStackTraces, logger: silent });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleWithStackTraces, logger: bundlerLogger });
   let failed = 0;
   for (const file of files) {
     try {

@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { findBinary, notFoundMessage, TEMPORAL_TEST_SERVER } from '../server/runtime/binaries';
 import { startDevServer } from '../server/runtime/dev-server';
 import { openStore } from '../store';
-import { workflowBundleOptions } from '../server/runtime/worker';
+import { bundlerLogger, workflowBundleOptions } from '../server/runtime/build-output';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject) {
     startDevServer({ dataDir, headless: true }),
     // Initialising an embedded store takes seconds; every stack copies this one instead.
     openStore({ dir: storeTemplatePath }).then((store) => store.close()),
-    bundleWorkflowCode({ ...workflowBundleOptions, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } }),
+    bundleWorkflowCode({ ...workflowBundleOptions, logger: bundlerLogger }),
   ]);
   const workflowBundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(workflowBundlePath, bundle.code);

@@ -27,6 +27,8 @@ export const failureConverterPath = join(projectRoot, 'workflows', 'failure-conv
  * freezes shared modules, so one that tried to keep state would throw rather than leak between incidents.
  */
 export const preloadModules = [workflowsPath, join(projectRoot, 'workflows', 'stack-traces.ts')];
+/** For bundleWorkflowCode outside the worker (the build, the tests, the benchmarks, replays): webpack's errors only. */
+export const bundlerLogger = { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} };
 /** What every workflow bundle is built from: the worker's own, the tests' shared one and the benchmarks'. */
 export const workflowBundleOptions = { workflowsPath, failureConverterPath, preloadModules };
 /** The same with stack traces (workflows/stack-traces.ts, preloaded above, turns them off): for `npm run replay`. */

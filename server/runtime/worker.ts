@@ -10,7 +10,7 @@ import { TASK_QUEUE } from '../../workflows/queues';
 import type { TemporalTarget } from '../../engine/connection';
 import { currentPrebuiltWorkflowBundle, failureConverterPath, preloadModules, workflowsPath } from './build-output';
 
-export { failureConverterPath, workflowBundleOptions, workflowsPath } from './build-output';
+export { workflowsPath } from './build-output';
 
 /** Running the JavaScript built in dist/ (npm start), not TypeScript under tsx or vitest. */
 const runningCompiled = __filename.endsWith('.js');
