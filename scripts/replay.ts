@@ -26,6 +26,12 @@ async function main(): Promise<number> {
   for (const file of files) {
     try {
       const history = JSON.parse(readFileSync(file, 'utf8'));
+      // The replay worker stalls (its core panics in a thread) on a history that does not open with a
+      // workflow's start naming the workflow type and run: refuse those here.
+      const started = history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+      if (typeof started?.workflowType?.name !== 'string' || typeof started?.originalExecutionRunId !== 'string') {
+        throw new Error('not a workflow history: its first event must be the workflow execution started event, with the workflow type and run id (save one with temporal workflow show --output json)');
+      }
       await Worker.runReplayHistory({ workflowBundle: { code } }, history, basename(file, '.json'));
       console.log(`${file}: replays`);
     } catch (error) {

@@ -49,4 +49,30 @@ describe('stack traces in workflow code', () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', script, recorded]);
     expect(stdout.trim()).toBe(`${recorded}: replays`);
   }, 120_000);
+
+  it('npm run replay refuses what is not a history, file by file, without stalling', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marshal-replay-'));
+    const file = (name: string, content: string | Buffer) => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    };
+    const started = JSON.parse(readFileSync(recorded, 'utf8'));
+    started.events[0].workflowExecutionStartedEventAttributes = {};
+    const hostile = [
+      file('bytes.json', Buffer.from([0xff, 0xfe, 0x00, 0x7b])),
+      file('empty.json', '{}'),
+      // A lone surrogate and a NUL where the event type goes; the core's replay stalled on these.
+      file('garbage-event.json', '{"events":[{"eventType":"\\ud800\\u0000"}]}'),
+      file('no-type.json', JSON.stringify(started)),
+      join(dir, 'missing.json'),
+    ];
+    const failed = await run(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'scripts', 'replay.ts'), ...hostile, recorded], { timeout: 90_000 }).then(
+      () => undefined,
+      (error: { code: number; stdout: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    for (const path of hostile) expect(failed?.stdout).toContain(`${path}: does not replay`);
+    expect(failed?.stdout.match(/not a workflow history/g)).toHaveLength(3);
+    expect(failed?.stdout).toContain(`${recorded}: replays`);
+  }, 120_000);
 });
