@@ -79,6 +79,8 @@ async function main() {
     await api('POST', `/api/v1/incidents/${incident.id}/action-items/AI-1/complete`, {});
     await stack.client.workflow.getHandle(incidentWorkflowId(incident.id)).result();
     save('projected-lifecycle', incidentWorkflowId(incident.id));
+    // The same whole lifecycle, recorded since new incidents take every change with one marker (workflows/patches.ts).
+    save('changes-2026-12-lifecycle', incidentWorkflowId(incident.id));
     await stack.client.workflow.getHandle(actionItemWorkflowId(incident.id, 'AI-1')).result();
     save('action-item', actionItemWorkflowId(incident.id, 'AI-1'));
 
@@ -117,6 +119,7 @@ async function main() {
     // The same, recorded since a delivered page or a person's command archives its events at once (no 1 s
     // batch wait) and the lead, incoming on-call and deadline reads run as local activities.
     save('archived-when-settled', incidentWorkflowId(paged.id));
+    save('changes-2026-12-escalation', incidentWorkflowId(paged.id));
 
     // An alert group that wakes to many deliveries at once and forwards them in one signal.
     const burst = fixture('alertmanager-firing-group');
@@ -157,6 +160,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     save('alert-group-together', sent[0].groups[0]);
     save('incident-started-with-alerts', opened.workflowId);
+    save('changes-2026-12-alert-group', sent[0].groups[0]);
 
     // An alert group: firing, a repeat, then recovery.
     const firing = fixture('alertmanager-firing-group');

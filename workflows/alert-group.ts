@@ -16,7 +16,6 @@ import {
   getExternalWorkflowHandle,
   log,
   ParentClosePolicy,
-  patched,
   proxyLocalActivities,
   setHandler,
   startChild,
@@ -25,6 +24,7 @@ import {
 } from '@temporalio/workflow';
 import type { IntakeActivities } from '../activities/intake';
 import type { incident } from './incident';
+import { changesSince } from './patches';
 import type { AlertObservation } from './incident-state';
 import { alertBatchesSignal, alertGroupQuery, alertsSignal, heartbeatSignal, type AlertGroupInput, type HeartbeatState } from './alert-group-contract';
 import { ALERT_BATCH_LIMIT, alertBatchSignal, alertSignal, incidentIdFromHex, incidentStartOptions, incidentWorkflowId } from './incident-contract';
@@ -46,6 +46,8 @@ const newIncidentId = () => incidentIdFromHex(uuid4().replace(/-/g, '').slice(0,
 const heartbeatKey = (integration: string) => `heartbeat:${integration}`;
 
 export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
+  // Groups started since 'alert-groups-2026-12' take every change below with that one marker (see patches.ts).
+  const takes = changesSince('alert-groups-2026-12');
   const now = () => Date.now();
   const iso = () => new Date().toISOString();
   let state: GroupState = input.carried?.state ?? emptyGroup(input.integration, input.group, iso());
@@ -102,7 +104,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
     const workflowId = incidentWorkflowId(id);
     const { declaration } = batch;
     // Groups from before incidents started with their alerts forwarded them by signal, and replay so.
-    const startsWith = patched('incident-starts-with-alerts-v1') ? plan.forward.slice(0, ALERT_BATCH_LIMIT) : [];
+    const startsWith = takes('incident-starts-with-alerts-v1') ? plan.forward.slice(0, ALERT_BATCH_LIMIT) : [];
     const child = await startChild<typeof incident>('incident', {
       workflowId,
       args: [{ declaration: { id, ...declaration }, policy: batch.policy, ...(startsWith.length ? { alerts: startsWith } : {}) }],
@@ -120,7 +122,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
   /** Forward observations in order: in batches, or (groups from before batches) in waves of one signal each. */
   async function forward(workflowId: string, observations: AlertObservation[]): Promise<void> {
     const handle = getExternalWorkflowHandle(workflowId);
-    if (patched('alert-batches-v1')) {
+    if (takes('alert-batches-v1')) {
       for (let start = 0; start < observations.length; start += ALERT_BATCH_LIMIT) await handle.signal(alertBatchSignal, observations.slice(start, start + ALERT_BATCH_LIMIT));
       return;
     }
@@ -188,7 +190,7 @@ export async function alertGroup(input: AlertGroupInput): Promise<GroupState> {
   }
 
   // Groups from before forwards were held back send one signal per batch, and replay so.
-  const holdsForwards = patched('alert-forwards-held-v1');
+  const holdsForwards = takes('alert-forwards-held-v1');
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const idleMs = input.idleMs ?? DEFAULT_IDLE_MS;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;

@@ -8,7 +8,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   ParentClosePolicy,
   setHandler,
@@ -23,6 +22,7 @@ import { parseDuration } from '../policy/duration';
 import { actionItem } from './action-item';
 import { actionItemClosedSignal, actionItemWorkflowId } from './action-item-contract';
 import * as followThrough from './follow-through';
+import { changesSince } from './patches';
 import {
   canClose,
   declare,
@@ -121,15 +121,17 @@ async function trackActionItems(state: () => IncidentState, told: Set<string>): 
 }
 
 export async function incident(input: IncidentInput): Promise<IncidentState> {
+  // Incidents started since 'incidents-2026-12' take every change below with that one marker (see patches.ts).
+  const takes = changesSince('incidents-2026-12');
   // A state carried from an older run may predate fields added since; give them their empty values.
   let state = input.carried ? resumeState(input.carried) : declare(input.declaration, input.policy, now());
   // Inputs from before alerts came with the start carry none: nothing to replay differently.
   if (!input.carried) for (const alert of input.alerts?.slice(0, ALERT_BATCH_LIMIT) ?? []) state = observeAlert(state, alert, now(), { repeatsAsCounts: true });
   let indexed = '';
   // Incidents started before paging existed replay without it; everything newer pages, reminds and chases.
-  const followsThrough = !input.withoutFollowThrough && patched('follow-through-v1');
+  const followsThrough = !input.withoutFollowThrough && takes('follow-through-v1');
   // Incidents from before the state was bounded keep their whole timeline in the workflow, as they did.
-  const archives = patched('bounded-state-v1');
+  const archives = takes('bounded-state-v1');
 
   /** Keep Temporal visibility in step with the state, writing only when an indexed field changed. */
   const index = () => {
@@ -154,12 +156,13 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   let workSettled = false;
   let projects = false;
   const settle = () => {
-    if (deliveries === 0 && projects && state.lastSeq > state.archivedThrough && patched('archive-when-settled-v1')) workSettled = true;
+    if (deliveries === 0 && projects && state.lastSeq > state.archivedThrough && takes('archive-when-settled-v1')) workSettled = true;
   };
   // Closed action items whose own workflows have been told; the incident closes only after that.
   const toldClosed = new Set<string>();
   const ctx: followThrough.FollowThrough = {
     state: () => state,
+    takes,
     firstStep: input.carried ? undefined : input.firstStep,
     record: (events: EventBody[], by = 'marshal') => {
       const before = state.lastSeq;
@@ -183,7 +186,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       }
       // Roles mean something: the person assigned is told, and an incoming commander must accept. Histories
       // recorded before then assigned silently, and replay so.
-      if (command.type === 'assign-role' && followsThrough && patched('role-notices-v1')) command = { ...command, announce: true };
+      if (command.type === 'assign-role' && followsThrough && takes('role-notices-v1')) command = { ...command, announce: true };
       const decision = decide(state, command);
       // The validator already refused anything the lifecycle forbids; this guards the race where two
       // accepted updates are applied in one activation.
@@ -270,7 +273,7 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
       }
     })().finally(() => (flushing = undefined)));
   if (archives) {
-    projects = patched('projection-v1');
+    projects = takes('projection-v1');
     const pending = () => state.lastSeq > state.archivedThrough;
     const batchFull = () => state.lastSeq - state.archivedThrough >= ARCHIVE_AFTER_EVENTS || (pending() && state.pendingBytes >= ARCHIVE_AFTER_BYTES);
     void (async () => {

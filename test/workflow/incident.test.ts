@@ -89,6 +89,19 @@ describe('incident workflow', () => {
     await handle.terminate('test done');
   });
 
+  it('costs a new incident one patch marker, and it takes every change (archiving its timeline among them)', async () => {
+    const handle = await start({ declaration: { id: 'wf5', title: 'One marker', severity: 'SEV2' } }, 'wf5');
+    await handle.executeUpdate(commandUpdate, { args: [{ type: 'resolve', by: 'alice', summary: 'fixed' }] });
+    // The change behind 'bounded-state-v1' and 'projection-v1': the events reach the archive.
+    await vi.waitFor(async () => expect((await handle.query(stateQuery)).archivedThrough).toBeGreaterThan(0), { timeout: 10_000, interval: 100 });
+    const { events } = await handle.fetchHistory();
+    const patches = (events ?? []).filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(patches).toHaveLength(1);
+    const id = patches[0].markerRecordedEventAttributes!.details!['patch-data'].payloads![0].data!;
+    expect(JSON.parse(Buffer.from(id).toString('utf8'))).toMatchObject({ id: 'incidents-2026-12' });
+    await handle.terminate('test done');
+  });
+
   it('records a newly applied policy version on the timeline', async () => {
     const handle = await start({ declaration: { id: 'wf4', title: 'Policy change', severity: 'SEV2' } }, 'wf4');
     await handle.signal(policySignal, { ...policy, version: 'v2' });

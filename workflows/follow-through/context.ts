@@ -5,10 +5,11 @@
  * stands is derived from the timeline, so a run that continues as new picks every loop up where it was
  * and sends nothing twice.
  */
-import { condition, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import { condition, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { PagingActivities } from '../../activities/paging';
 import { parseDuration } from '../../policy/duration';
 import type { FirstStep } from '../incident-contract';
+import type { Changes } from '../patches';
 import type { EventBody, IncidentState, NotificationKind, ReminderReason, TimelineEvent } from '../incident-state';
 
 export const activities = proxyActivities<PagingActivities>({
@@ -30,7 +31,8 @@ const local = proxyLocalActivities<PagingActivities>({
 });
 
 /** Plan one escalation step. Histories from before plans ran locally planned by activity, and replay so. */
-export const planEscalationStep: PagingActivities['planEscalationStep'] = (request) => (patched('local-plans-v1') ? local : activities).planEscalationStep(request);
+export const planEscalationStep = (ctx: FollowThrough, request: Parameters<PagingActivities['planEscalationStep']>[0]) =>
+  (ctx.takes('local-plans-v1') ? local : activities).planEscalationStep(request);
 
 /**
  * The other reads, local since `local-reads-v1`; histories from before replay their activities. Not
@@ -38,10 +40,12 @@ export const planEscalationStep: PagingActivities['planEscalationStep'] = (reque
  * open, so the timers it sets (the status and idle reminders) start that much late; as an activity it costs
  * a task of its own after the acknowledgement has been committed.
  */
-export const reads = (): Pick<PagingActivities, 'incomingOnCall' | 'teamLead' | 'businessDeadline'> => (patched('local-reads-v1') ? local : activities);
+export const reads = (ctx: FollowThrough): Pick<PagingActivities, 'incomingOnCall' | 'teamLead' | 'businessDeadline'> => (ctx.takes('local-reads-v1') ? local : activities);
 
 export interface FollowThrough {
   state(): IncidentState;
+  /** Whether the run takes a change guarded by a patch (see ../patches.ts). */
+  takes: Changes;
   /** The declaration's first escalation step, if the server planned it (IncidentInput.firstStep). */
   firstStep?: FirstStep;
   record(events: EventBody[], by?: string): TimelineEvent[];
@@ -121,7 +125,7 @@ function exhaustedDelivery(error: Error): string {
 export async function notifyLead(ctx: FollowThrough, message: Message, reason?: ReminderReason): Promise<void> {
   await atomically(ctx, async () => {
     const team = ctx.state().team;
-    const lead = team ? await reads().teamLead({ team }) : null;
+    const lead = team ? await reads(ctx).teamLead({ team }) : null;
     if (lead) await notify(ctx, lead, 'lead', message, { reason });
   });
 }

@@ -34,7 +34,7 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
       // Reassigned after someone acknowledged: the new team hears of it once, without the whole chain.
       if (run.reason === 'reassigned' && ctx.state().acknowledgedAt && !run.rerouted) {
         await atomically(ctx, async () => {
-          const plan = await planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step: 0, incidentId: ctx.state().id });
+          const plan = await planEscalationStep(ctx, { team: run.team, severity: run.severity, startedAt: run.at, step: 0, incidentId: ctx.state().id });
           for (const person of plan.targets) await notify(ctx, person, 'reroute', wording.rerouted(run.team));
         });
       }
@@ -42,7 +42,7 @@ export async function escalate(ctx: FollowThrough): Promise<void> {
       continue;
     }
     const step = run.steps;
-    const plan = firstStepFor(run, step) ?? (await planEscalationStep({ team: run.team, severity: run.severity, startedAt: run.at, step, incidentId: ctx.state().id }));
+    const plan = firstStepFor(run, step) ?? (await planEscalationStep(ctx, { team: run.team, severity: run.severity, startedAt: run.at, step, incidentId: ctx.state().id }));
     const wait = Date.parse(run.at) + plan.dueAtMs - Date.now();
     if (wait > 0) await condition(() => !needsPaging() || restarted(), wait);
     // Acknowledged, resolved or restarted while planning or waiting: this step is no longer wanted.

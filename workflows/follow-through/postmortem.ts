@@ -14,7 +14,7 @@ export async function chasePostmortem(ctx: FollowThrough): Promise<void> {
   if (state.closedAt || !rule?.required || state.postmortem) return;
   let dueAt = state.postmortemDueAt;
   if (!dueAt) {
-    const deadline = await reads().businessDeadline({ team: state.team ?? '', from: state.resolvedAt!, days: rule.deadlineBusinessDays ?? 5 });
+    const deadline = await reads(ctx).businessDeadline({ team: state.team ?? '', from: state.resolvedAt!, days: rule.deadlineBusinessDays ?? 5 });
     ctx.record([{ type: 'postmortem-due', dueAt: deadline }]);
     dueAt = deadline;
   }

@@ -19,7 +19,7 @@ export async function handOffAtShiftEnd(ctx: FollowThrough): Promise<void> {
     }
     if (await untilTimeOrChange(Date.parse(shiftEnd), moved)) continue;
     await atomically(ctx, async () => {
-      const incoming = await reads().incomingOnCall({ team: state.team!, at: shiftEnd });
+      const incoming = await reads(ctx).incomingOnCall({ team: state.team!, at: shiftEnd });
       if (!incoming || incoming === responder) return;
       ctx.record([{ type: 'handoff', from: responder, to: incoming }]);
       await notify(ctx, incoming, 'handoff', wording.handoff(ctx.state(), responder));
