@@ -9,6 +9,14 @@ import { isoOrNull, storeCall } from './errors';
 import { repairText } from '../common/text';
 
 export const KEPT_PER_PERSON = 500;
+/**
+ * Trimming a person's inbox reads through their newest KEPT_PER_PERSON entries: done at every TRIM_EVERY-th
+ * page this process puts there, not at every page, so a busy inbox holds at most that many more rows
+ * (readers see the newest KEPT_PER_PERSON either way).
+ */
+export const TRIM_EVERY = 25;
+/** The per-person counts are dropped past this many people (a fresh count only delays a trim). */
+const COUNTED_PEOPLE = 10_000;
 const LIMITS = { key: 300, id: 200, kind: 40, severity: 80, title: 500, headline: 500, body: 4_000 } as const;
 
 /** What the inbox keeps of a notification (the delivery layer's Notification fits it). */
@@ -43,6 +51,9 @@ const cut = (value: string, max: number) => {
 };
 
 export class Inbox {
+  /** Pages put in each person's inbox since it was last trimmed. */
+  private readonly sinceTrim = new Map<string, number>();
+
   constructor(private readonly db: Database) {}
 
   /** Put the notification in its recipient's inbox; the same key again changes nothing. */
@@ -67,10 +78,17 @@ export class Inbox {
       ),
     );
     // Keep the inbox the size of months of pages, not of years.
+    const count = (this.sinceTrim.get(person) ?? 0) + 1;
+    if (count < TRIM_EVERY) {
+      if (this.sinceTrim.size >= COUNTED_PEOPLE) this.sinceTrim.clear();
+      this.sinceTrim.set(person, count);
+      return;
+    }
+    this.sinceTrim.delete(person);
     await storeCall(() =>
       this.db.query(
-        `DELETE FROM inbox WHERE person_id = $1 AND delivered_at < (
-           SELECT delivered_at FROM inbox WHERE person_id = $1 ORDER BY delivered_at DESC OFFSET $2 LIMIT 1)`,
+        `DELETE FROM inbox WHERE person_id = $1 AND (delivered_at, key) < (
+           SELECT delivered_at, key FROM inbox WHERE person_id = $1 ORDER BY delivered_at DESC, key DESC OFFSET $2 LIMIT 1)`,
         [person, KEPT_PER_PERSON - 1],
       ),
     );

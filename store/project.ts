@@ -57,8 +57,12 @@ export interface Folded {
 
 /** Fold what is stored after the incident's progress; answers how many events were folded and what they tell counters. */
 export async function applyProjection(tx: Database, incidentId: string, context: ProjectionContext): Promise<Folded> {
-  await tx.query('INSERT INTO projection_progress (incident_id, through_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING', [incidentId]);
-  const [{ through_seq: through }] = await tx.query<{ through_seq: number }>('SELECT through_seq FROM projection_progress WHERE incident_id = $1 FOR UPDATE', [incidentId]);
+  // One statement creates the progress row or locks the one there (a no-op update), as SELECT … FOR UPDATE would.
+  const [{ through_seq: through }] = await tx.query<{ through_seq: number }>(
+    `INSERT INTO projection_progress (incident_id, through_seq) VALUES ($1, 0)
+     ON CONFLICT (incident_id) DO UPDATE SET through_seq = projection_progress.through_seq RETURNING through_seq`,
+    [incidentId],
+  );
   const stored = await tx.query<{ event: TimelineEvent }>('SELECT event FROM timeline_events WHERE incident_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [incidentId, through, FOLD_BATCH]);
   const events: TimelineEvent[] = [];
   for (const { event } of stored) {

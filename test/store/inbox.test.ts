@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../store';
-import { KEPT_PER_PERSON, type InboxNotification } from '../../store/inbox';
+import { KEPT_PER_PERSON, TRIM_EVERY, type InboxNotification } from '../../store/inbox';
 
 const note = (key: string, person: string, incidentId: string, overrides: Partial<InboxNotification> = {}): InboxNotification => ({
   key,
@@ -59,11 +59,20 @@ describe('the console inbox', () => {
     expect(entry.headline).toBe('<script>alert(1)</script>');
   });
 
-  it(`keeps each person's latest ${KEPT_PER_PERSON}`, async () => {
-    for (let index = 0; index < KEPT_PER_PERSON + 5; index++) await store.inbox.deliver(note(`inc-many:${index}`, 'busy', 'inc-many'));
+  it(`keeps each person's latest ${KEPT_PER_PERSON}, trimming at every ${TRIM_EVERY}th page`, async () => {
+    const rows = async () => (await store.database.query<{ n: number }>(`SELECT count(*)::int AS n FROM inbox WHERE person_id = 'busy'`))[0].n;
+    const delivered = KEPT_PER_PERSON + 2 * TRIM_EVERY;
+    let most = 0;
+    for (let index = 0; index < delivered; index++) {
+      await store.inbox.deliver(note(`inc-many:${index}`, 'busy', 'inc-many'));
+      if (index >= KEPT_PER_PERSON - 1) most = Math.max(most, await rows());
+    }
+    // Trimmed by the last page (a multiple of TRIM_EVERY), and never more than TRIM_EVERY over before that.
+    expect(await rows()).toBe(KEPT_PER_PERSON);
+    expect(most).toBeLessThan(KEPT_PER_PERSON + TRIM_EVERY);
     const kept = await store.inbox.of('busy', 10_000);
     expect(kept).toHaveLength(KEPT_PER_PERSON);
     expect(kept.some((entry) => entry.key === 'inc-many:0')).toBe(false);
-    expect(kept[0].key).toBe(`inc-many:${KEPT_PER_PERSON + 4}`);
+    expect(kept[0].key).toBe(`inc-many:${delivered - 1}`);
   });
 });
