@@ -50,10 +50,25 @@ export function instantAt(zone: string, day: number, minutes: number): number {
   return instant;
 }
 
+// Every page planned asks the local clock of "now" in each layer's zone. Where a zone's offset is whole
+// minutes, every instant of one UTC minute reads the same local minute, so the answer is remembered per zone
+// and minute. Since 1980 every zone's offset is (the last in seconds, Liberia's, ended in 1972); earlier
+// instants, and any offset that is not, are worked out each time.
+const clocks = new Map<string, Readonly<{ day: number; minutes: number }>>();
+const WHOLE_MINUTE_OFFSETS_FROM = Date.UTC(1980, 0, 1);
+
 /** The local date (as an epochDay) and minutes past midnight of an instant. */
-export function localClock(zone: string, at: number): { day: number; minutes: number } {
+export function localClock(zone: string, at: number): Readonly<{ day: number; minutes: number }> {
+  const key = at >= WHOLE_MINUTE_OFFSETS_FROM ? `${zone}|${Math.floor(at / 60_000)}` : undefined;
+  const known = key && clocks.get(key);
+  if (known) return known;
   const local = DateTime.fromMillis(at, { zone });
-  return { day: epochDay(local.year, local.month, local.day), minutes: local.hour * 60 + local.minute };
+  const clock = Object.freeze({ day: epochDay(local.year, local.month, local.day), minutes: local.hour * 60 + local.minute });
+  if (key && Number.isInteger(local.offset)) {
+    if (clocks.size >= 200_000) clocks.clear();
+    clocks.set(key, clock);
+  }
+  return clock;
 }
 
 /** True when local time-of-day `minutes` falls in [from, to), where a window may wrap past midnight. */
