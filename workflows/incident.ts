@@ -134,14 +134,21 @@ export async function incident(input: IncidentInput): Promise<IncidentState> {
   const archives = takes('bounded-state-v1');
 
   /** Keep Temporal visibility in step with the state, writing only when an indexed field changed. */
+  const keyOf = (pairs: { value: unknown }[]) => JSON.stringify(pairs.map((pair) => pair.value));
   const index = () => {
     const pairs = searchAttributesOf(state, followsThrough);
-    const key = JSON.stringify(pairs.map((pair) => pair.value));
+    const key = keyOf(pairs);
     if (key !== indexed) {
       upsertSearchAttributes(pairs);
       indexed = key;
     }
   };
+  // A declaration starts the run with its search attributes (incidentStartOptions): where they are the ones
+  // the state indexes, writing them again would cost an event and a visibility write. Older runs wrote them.
+  if (!input.carried && takes('start-attributes-v1')) {
+    const started = workflowInfo().typedSearchAttributes;
+    indexed = keyOf(searchAttributesOf(state, followsThrough).map(({ key }) => ({ value: started.get(key) ?? null })));
+  }
   index();
 
   setHandler(stateQuery, () => state);

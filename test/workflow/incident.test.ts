@@ -12,7 +12,7 @@ import { loadPolicyDir } from '../../policy/io/load';
 import type { incident } from '../../workflows/incident';
 import type { IncidentInput } from '../../workflows/incident-contract';
 import type { IncidentPolicy, IncidentState } from '../../workflows/incident-state';
-import { commandUpdate, policySignal, stateQuery } from '../../workflows/incident-contract';
+import { commandUpdate, incidentStartOptions, policySignal, searchAttributes, stateQuery } from '../../workflows/incident-contract';
 import { createLogger } from '../../server/runtime/log';
 import { installRuntimeLogging } from '../../server/runtime/worker';
 import { registerSearchAttributes } from '../../engine/search-attributes';
@@ -89,9 +89,24 @@ describe('incident workflow', () => {
     await handle.terminate('test done');
   });
 
-  it('costs a new incident one patch marker, and it takes every change (archiving its timeline among them)', async () => {
-    const handle = await start({ declaration: { id: 'wf5', title: 'One marker', severity: 'SEV2' } }, 'wf5');
+  it('costs a new incident one patch marker and no rewrite of the search attributes it started with, and it takes every change', async () => {
+    const declaration = { title: 'One marker', severity: 'SEV2', service: 'checkout-api' };
+    const handle = await env.client.workflow.start<typeof incident>('incident', {
+      workflowId: 'incident-wf5',
+      taskQueue,
+      args: [{ policy, declaration: { id: 'wf5', ...declaration } }],
+      ...incidentStartOptions(declaration, new Date().toISOString()),
+    });
+    await handle.query(stateQuery);
+    const marshalUpserts = async () =>
+      ((await handle.fetchHistory()).events ?? []).filter((event) => event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[searchAttributes.status.name]);
+    expect(await marshalUpserts()).toHaveLength(0);
+    expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.service)).toBe('checkout-api');
+
     await handle.executeUpdate(commandUpdate, { args: [{ type: 'resolve', by: 'alice', summary: 'fixed' }] });
+    // What changed is written: the status.
+    await vi.waitFor(async () => expect((await handle.describe()).typedSearchAttributes.get(searchAttributes.status)).toBe('resolved'), { timeout: 10_000, interval: 100 });
+    expect(await marshalUpserts()).toHaveLength(1);
     // The change behind 'bounded-state-v1' and 'projection-v1': the events reach the archive.
     await vi.waitFor(async () => expect((await handle.query(stateQuery)).archivedThrough).toBeGreaterThan(0), { timeout: 10_000, interval: 100 });
     const { events } = await handle.fetchHistory();
