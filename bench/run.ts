@@ -2,7 +2,7 @@
  * `npm run bench`: every benchmark in sequence, each in its own process (they start their own Temporal
  * servers and must not share a CPU with each other). Each prints its figures and the machine and writes
  * bench/results/<name>.json. Never part of npm test.
- * Run: npx tsx bench/run.ts [--quick] [names…]   (policy, counts, replay-cost, intake-counts, intake, latency, timers, insight; default all, in that order)
+ * Run: npx tsx bench/run.ts [--quick] [names…]   (policy, counts, replay-cost, store-writes, intake-counts, intake, latency, timers, insight; default all, in that order)
  * --quick: short runs for comparing before and after on a shared machine (latency 10 s at 5/s and 20/s,
  * capacity 10 s, intake 15 s, timers at 1,000 incidents), written to bench/results/<name>-quick.json.
  * The timer benchmark at 10,000 incidents alone takes about 20 minutes on 2 cores; the insight benchmark
@@ -16,6 +16,7 @@ const benchmarks: Record<string, string[]> = {
   policy: ['bench/policy.ts'],
   counts: ['bench/counts.ts'],
   'replay-cost': ['bench/replay-cost.ts'],
+  'store-writes': ['bench/store-writes.ts'],
   'intake-counts': ['bench/intake-counts.ts'],
   intake: ['bench/intake.ts'],
   latency: ['bench/latency.ts'],

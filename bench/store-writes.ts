@@ -19,7 +19,7 @@ const declarations = Number(positional[0] ?? 2000);
 const name = flag('name') ?? 'store-writes';
 const PEOPLE = ['erin', 'bob'];
 
-function firstEvents(id: string, index: number, at: string): TimelineEvent[] {
+function firstEvents(index: number, at: string): TimelineEvent[] {
   const to = PEOPLE[index % PEOPLE.length];
   const base = { at, by: 'marshal' };
   return [
@@ -40,7 +40,6 @@ async function main() {
   const declare = async (index: number) => {
     const id = `b${index.toString(36).padStart(9, '0')}`;
     const at = new Date(Date.UTC(2026, 10, 1) + index * 60_000).toISOString();
-    const events = firstEvents(id, index, at);
     const to = PEOPLE[index % PEOPLE.length];
     await store.inbox.deliver({
       key: `${id}:4:${to}`,
@@ -53,7 +52,7 @@ async function main() {
       body: 'Checkout errors above 2% for 5 minutes.',
       occurredAt: at,
     });
-    await store.archive.append(id, events);
+    await store.archive.append(id, firstEvents(index, at));
   };
   for (let index = 0; index < declarations; index += 1) await declare(index);
   const cpu0 = process.cpuUsage();
