@@ -164,7 +164,7 @@ function pagingActivities(deps: PagingDeps) {
       if (!policy.teams[input.team]) return null;
       const rest = restOverride(policy, input.team, { personId: input.personId, severity: input.severity, at: new Date(input.at) });
       if (!rest) return null;
-      const existing = await deps.overrides.active(input.team);
+      const existing = await deps.overrides.active(input.team, { fresh: true });
       const until = new Date(rest.to).toISOString();
       // One rest per night: a later page that same night finds the override and adds none. A retry of this
       // very call (attempt > 1) finds the one it added before failing, and answers as the first try would have.

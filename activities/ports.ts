@@ -12,7 +12,8 @@ export interface CurrentPolicy {
 }
 
 export interface TeamOverrides {
-  active(team: string): Promise<Override[]>;
+  /** Active overrides; a read from the last second may answer unless `fresh` (a decision that adds one must see the latest). */
+  active(team: string, options?: { fresh?: boolean }): Promise<Override[]>;
   add(team: string, request: OverrideRequest): Promise<OverrideRecord>;
 }
 

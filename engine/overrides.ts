@@ -38,11 +38,14 @@ export class Overrides {
     });
   }
 
-  /** The overrides on-call resolution should honour now: active ones only. */
-  active(team: string): Promise<Override[]> {
+  /**
+   * The overrides on-call resolution should honour now: active ones only. `fresh` skips a read from the last
+   * FRESH_FOR_MS, for a caller that decides whether to add one (the rest rule adds one a night at most).
+   */
+  active(team: string, { fresh = false }: { fresh?: boolean } = {}): Promise<Override[]> {
     const now = Date.now();
     const cached = this.recent.get(team);
-    if (cached && now - cached.at < FRESH_FOR_MS) return cached.read;
+    if (cached && !fresh && now - cached.at < FRESH_FOR_MS) return cached.read;
     for (const [name, entry] of this.recent) if (now - entry.at >= FRESH_FOR_MS) this.recent.delete(name);
     const read = this.list(team).then((records) => records.filter((record) => record.state === 'active'));
     const entry = { at: now, read };

@@ -4,19 +4,20 @@
  * notification's key; texts are repaired and cut so a hostile title can neither fail the write nor grow a row
  * without bound; each person keeps their latest KEPT_PER_PERSON.
  */
+import { createHash } from 'node:crypto';
 import type { Database } from './database';
 import { isoOrNull, storeCall } from './errors';
 import { repairText } from '../common/text';
 
 export const KEPT_PER_PERSON = 500;
 /**
- * Trimming a person's inbox reads through their newest KEPT_PER_PERSON entries: done at every TRIM_EVERY-th
- * page this process puts there, not at every page, so a busy inbox holds at most that many more rows
- * (readers see the newest KEPT_PER_PERSON either way).
+ * Trimming a person's inbox reads through their newest KEPT_PER_PERSON entries, so it follows one page in
+ * TRIM_EVERY, not every page: the pages whose key hashes to a multiple of it. That depends on nothing a process
+ * keeps (restarts and several workers change nothing), and a busy inbox holds about TRIM_EVERY rows more than
+ * it keeps; readers see the newest KEPT_PER_PERSON either way.
  */
 export const TRIM_EVERY = 25;
-/** The per-person counts are dropped past this many people (a fresh count only delays a trim). */
-const COUNTED_PEOPLE = 10_000;
+export const trimsAfter = (key: string) => createHash('sha256').update(key).digest().readUInt32BE(0) % TRIM_EVERY === 0;
 const LIMITS = { key: 300, id: 200, kind: 40, severity: 80, title: 500, headline: 500, body: 4_000 } as const;
 
 /** What the inbox keeps of a notification (the delivery layer's Notification fits it). */
@@ -51,9 +52,6 @@ const cut = (value: string, max: number) => {
 };
 
 export class Inbox {
-  /** Pages put in each person's inbox since it was last trimmed. */
-  private readonly sinceTrim = new Map<string, number>();
-
   constructor(private readonly db: Database) {}
 
   /** Put the notification in its recipient's inbox; the same key again changes nothing. */
@@ -78,13 +76,7 @@ export class Inbox {
       ),
     );
     // Keep the inbox the size of months of pages, not of years.
-    const count = (this.sinceTrim.get(person) ?? 0) + 1;
-    if (count < TRIM_EVERY) {
-      if (this.sinceTrim.size >= COUNTED_PEOPLE) this.sinceTrim.clear();
-      this.sinceTrim.set(person, count);
-      return;
-    }
-    this.sinceTrim.delete(person);
+    if (!trimsAfter(n.key)) return;
     await storeCall(() =>
       this.db.query(
         `DELETE FROM inbox WHERE person_id = $1 AND (delivered_at, key) < (

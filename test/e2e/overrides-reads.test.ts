@@ -39,12 +39,15 @@ describe("a team's active overrides", () => {
     expect(reads[1]).toBe(reads[0]);
     expect(reads[2]).toBe(reads[0]);
     expect(counted.queries).toBe(1);
+    // A caller deciding whether to add one (the rest rule) asks afresh.
+    await overrides.active('payments', { fresh: true });
+    expect(counted.queries).toBe(2);
     // Another team is a read of its own.
     await overrides.active('platform');
-    expect(counted.queries).toBe(2);
+    expect(counted.queries).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     await overrides.active('payments');
-    expect(counted.queries).toBe(3);
+    expect(counted.queries).toBe(4);
   });
 
   it('show a change made through the same process at the next read, and one made elsewhere within about a second', async () => {
