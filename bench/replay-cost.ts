@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { bundlerLogger, workflowBundleOptions, workflowBundleWithStackTraces } from '../server/runtime/build-output';
+import { installErrorsOnlyRuntime } from '../server/runtime/worker';
 import { describeMachine, flag, machine, positional, writeResult } from './support';
 
 const replays = Number(positional[0] ?? 300);
@@ -30,7 +31,7 @@ async function cpuPerReplay(code: string, history: unknown): Promise<number> {
 }
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  installErrorsOnlyRuntime();
   const history = JSON.parse(readFileSync(join(__dirname, '..', 'test', 'histories', historyName), 'utf8'));
   const bundles = {
     worker: (await bundleWorkflowCode({ ...workflowBundleOptions, logger: bundlerLogger })).code,

@@ -7,8 +7,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { bundlerLogger, workflowBundleWithStackTraces } from '../server/runtime/build-output';
+import { installErrorsOnlyRuntime } from '../server/runtime/worker';
 
 /** The core reports a failed workflow task as one debug string, with the workflow's stack's line breaks escaped. */
 const describe = (error: unknown) => (error instanceof Error ? error.message.replaceAll('\\n', '\n') : String(error));
@@ -19,8 +20,7 @@ async function main(): Promise<number> {
     console.error('usage: npm run replay -- <history.json> [more.json …]');
     return 2;
   }
-  // The replay worker's own start/stop lines and the core's copy of each failure would bury the answers below.
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  installErrorsOnlyRuntime();
   const { code } = await bundleWorkflowCode({ ...workflowBundleWithStackTraces, logger: bundlerLogger });
   let failed = 0;
   for (const file of files) {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { loggable, type Logger } from './log';
 import { TASK_QUEUE } from '../../workflows/queues';
 import type { TemporalTarget } from '../../engine/connection';
@@ -75,6 +75,14 @@ export function installRuntimeLogging(logger: Logger): void {
   } catch {
     // Already instantiated by an earlier worker in this process: keep its logger.
   }
+}
+
+/**
+ * For replays outside a worker (`npm run replay`, bench/replay-cost.ts): the SDK's and its core's errors only,
+ * so the replay worker's own start/stop lines and the core's copy of each failure do not bury what is printed.
+ */
+export function installErrorsOnlyRuntime(): void {
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
 }
 
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
