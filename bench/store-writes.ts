@@ -4,7 +4,9 @@
  * projection in the same transaction, and the page put in its recipient's inbox, as the paging activity and
  * the archive activity write them. Most pages go to few people (the on-call), so the inbox per person is
  * full (500 kept) for most of the run, as it is on a real team's store. CPU time of this process per
- * declaration, in steady state (after a warm-up of as many declarations).
+ * declaration, in steady state (after a warm-up of as many declarations). In the same run and store, the
+ * floor: the same rows written bare (one INSERT … ON CONFLICT DO NOTHING of the five events, one of the inbox
+ * row), and the ratio of the two.
  * Run: npx tsx bench/store-writes.ts [declarations=2000] [--name=store-writes]. Writes bench/results/<name>.json.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -37,12 +39,16 @@ async function main() {
   const { policy } = loaded;
   const dir = mkdtempSync(join(tmpdir(), 'marshal-bench-store-'));
   const store = await openStore({ dir: join(dir, 'store') }, () => policy);
-  const declare = async (index: number) => {
-    const id = `b${index.toString(36).padStart(9, '0')}`;
+  const page = (kind: string, index: number) => {
+    const id = `${kind}${index.toString(36).padStart(9, '0')}`;
     const at = new Date(Date.UTC(2026, 10, 1) + index * 60_000).toISOString();
     const to = PEOPLE[index % PEOPLE.length];
+    return { id, at, to, events: firstEvents(index, at), key: `${id}:4:${to}` };
+  };
+  const declare = async (index: number) => {
+    const { id, at, to, events, key } = page('b', index);
     await store.inbox.deliver({
-      key: `${id}:4:${to}`,
+      key,
       recipient: { personId: to },
       incidentId: id,
       kind: 'page',
@@ -52,24 +58,42 @@ async function main() {
       body: 'Checkout errors above 2% for 5 minutes.',
       occurredAt: at,
     });
-    await store.archive.append(id, firstEvents(index, at));
+    await store.archive.append(id, events);
   };
-  for (let index = 0; index < declarations; index += 1) await declare(index);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let index = declarations; index < 2 * declarations; index += 1) await declare(index);
-  const elapsed = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
+  const bare = async (index: number) => {
+    const { id, at, to, events, key } = page('f', index);
+    await store.database.query(
+      `INSERT INTO inbox (key, person_id, incident_id, kind, severity, incident_title, headline, body, occurred_at)
+       VALUES ($1, $2, $3, 'page', 'SEV3', $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
+      [key, to, id, `bench ${index}`, `Paged: SEV3 bench ${index}`, 'Checkout errors above 2% for 5 minutes.', at],
+    );
+    await store.database.query(
+      `INSERT INTO timeline_events (incident_id, seq, at, type, actor, event)
+       SELECT $1, (e->>'seq')::int, (e->>'at')::timestamptz, e->>'type', e->>'by', e FROM jsonb_array_elements($2::jsonb) AS e
+       ON CONFLICT (incident_id, seq) DO NOTHING`,
+      [id, JSON.stringify(events)],
+    );
+  };
+  /** CPU and wall milliseconds per call of `write`, after a warm-up of as many calls. */
+  const measure = async (write: (index: number) => Promise<void>) => {
+    for (let index = 0; index < declarations; index += 1) await write(index);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let index = declarations; index < 2 * declarations; index += 1) await write(index);
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { cpuMs: Math.round(((cpu.user + cpu.system) / 1000 / declarations) * 100) / 100, wallMs: Math.round((wall / declarations) * 100) / 100 };
+  };
+  const perDeclaration = await measure(declare);
+  const floor = await measure(bare);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
-  const result = {
-    date: new Date().toISOString(),
-    machine: machine(),
-    declarations,
-    perDeclaration: { wallMs: Math.round((elapsed / declarations) * 100) / 100, cpuMs: Math.round(((cpu.user + cpu.system) / 1000 / declarations) * 100) / 100 },
-  };
+  const result = { date: new Date().toISOString(), machine: machine(), declarations, perDeclaration, floor, ratio: Math.round((perDeclaration.cpuMs / floor.cpuMs) * 10) / 10 };
   console.log(JSON.stringify(result, null, 2));
-  console.log(`\nstore writes per declaration (archive of 5 events with the projection, and one inbox page): ${result.perDeclaration.cpuMs} ms CPU, ${result.perDeclaration.wallMs} ms wall`);
+  console.log(
+    `\nstore writes per declaration (archive of 5 events with the projection, and one inbox page): ${perDeclaration.cpuMs} ms CPU, ${perDeclaration.wallMs} ms wall; ` +
+      `floor (the same rows, bare inserts) ${floor.cpuMs} ms CPU; ratio ${result.ratio}×`,
+  );
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
 }
