@@ -5,20 +5,25 @@
  * start plus one activity round trip on the same server (bench/floor-workflow.ts on its own task queue),
  * at the same rates, and the ratio of the two. Then capacity, in a closed loop: `--callers` callers each
  * declaring (or starting the floor's workflow) again as soon as their last one paged (or its activity ran), for
- * `--capacity-seconds`; what each sustains a second, and the ratio.
+ * `--capacity-seconds`; what each sustains a second, and the ratio. Where the time and CPU go: the stages of a
+ * first page from its workflow history (stagesOf) at each rate, and CPU per call by thread group at capacity.
  * Run: npx tsx bench/latency.ts [seconds per rate=20] [rates=1,10,50] [--capacity-seconds=20] [--callers=32]
- *   [--pragmas=journal_mode=wal,…] [--name=latency].
+ *   [--pragmas=journal_mode=wal,…] [--floor-polls-like-marshal] [--name=latency].
  * Writes bench/results/<name>.json.
  */
 import type { floor } from './floor-workflow';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { tsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
 import { startWebhookReceiver } from '../test/channels/receivers';
+import { incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir } from './policy-edits';
 import { bundlerLogger } from '../server/runtime/build-output';
-import { describeMachine, flag, machine, positional, processUsage, sleep, startBenchStack, summary, writeResult } from './support';
+import { WORKFLOW_POLL_SHARES } from '../server/runtime/worker';
+import { describeMachine, flag, machine, positional, processUsage, sleep, startBenchStack, summary, threadUsage, writeResult } from './support';
 
 const seconds = Number(positional[0] ?? 20);
 const rates = (positional[1] ?? '1,10,50').split(',').map(Number);
@@ -27,7 +32,34 @@ const pragmas = flag('pragmas')?.split(',').filter(Boolean) ?? SQLITE_PRAGMAS;
 const name = flag('name') ?? 'latency';
 const capacitySeconds = Number(flag('capacity-seconds') ?? 20);
 const callers = Number(flag('callers') ?? 32);
+const floorPollsLikeMarshal = process.argv.includes('--floor-polls-like-marshal');
 const DRAIN_MS = 120_000;
+/** Histories read per rate to say where the time goes (reading them all would take longer than the run). */
+const STAGE_SAMPLE = 60;
+
+const EventType = temporal.api.enums.v1.EventType;
+/**
+ * Where a first page's time goes, from the caller's send (`t0`), the workflow's history (the server's
+ * clock, the same machine's) and the moment it arrived (`doneAt`): to the start recorded (for Marshal: HTTP,
+ * validation, planning the first step, the start call), the first workflow task (worker), to the first
+ * activity running (dispatch), and that activity to the arrival (for Marshal: the page's delivery).
+ */
+function stagesOf(events: temporal.api.history.v1.IHistoryEvent[], t0: number, doneAt: number) {
+  const at = (type: temporal.api.enums.v1.EventType) => {
+    const event = events.find((candidate) => candidate.eventType === type);
+    return event ? tsToMs(event.eventTime) : undefined;
+  };
+  const started = at(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  const firstTask = at(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  const activity = at(EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+  if (started === undefined || firstTask === undefined || activity === undefined) return undefined;
+  return { toStart: started - t0, firstTask: firstTask - started, toActivity: activity - firstTask, activityToDone: doneAt - activity };
+}
+type Stages = NonNullable<ReturnType<typeof stagesOf>>;
+const STAGE_NAMES: (keyof Stages)[] = ['toStart', 'firstTask', 'toActivity', 'activityToDone'];
+const stageMedians = (all: Stages[]) => Object.fromEntries(STAGE_NAMES.map((stage) => [stage, summary(all.map((one) => one[stage])).p50])) as Stages;
+const describeThreads = (ms: Record<'main' | 'core' | 'other', number | null>) => `main thread ${ms.main}, SDK core ${ms.core}, other threads ${ms.other}`;
+const describeStages = (stages: Stages) => STAGE_NAMES.map((stage) => stages[stage]).join(' + ');
 
 /** Fire `send(i)` `rate` times a second for `seconds`, on schedule; resolves when every call has settled. */
 async function openLoop(rate: number, send: (index: number) => Promise<void>): Promise<{ sent: number; failed: number; reasons: Record<string, number> }> {
@@ -56,7 +88,7 @@ async function openLoop(rate: number, send: (index: number) => Promise<void>): P
  * calls a second were done. Calls still under way at the end are waited for, and count only towards CPU per call.
  */
 async function closedLoop(serverPid: number | undefined, one: () => Promise<void>) {
-  const cpu = () => ({ process: processUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined });
+  const cpu = () => ({ process: processUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined, threads: threadUsage(process.pid) });
   const cpuBefore = cpu();
   const ends = Date.now() + capacitySeconds * 1000;
   let done = 0;
@@ -86,7 +118,11 @@ async function closedLoop(serverPid: number | undefined, one: () => Promise<void
   const cpuAfter = cpu();
   const perCall = (before?: { cpuSeconds: number }, after?: { cpuSeconds: number }) => (before && after ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(completed, 1)) : null);
   const cpuMsPerCall = { process: perCall(cpuBefore.process, cpuAfter.process), server: perCall(cpuBefore.server, cpuAfter.server) };
-  return { done, perSecond: Math.round((done / capacitySeconds) * 10) / 10, failed, reasons, callMs: summary(callMs), cpuMsPerCall };
+  // The process's share by thread group (see threadUsage): where in Marshal's process a call's CPU goes.
+  const threadMsPerCall = Object.fromEntries(
+    (['main', 'core', 'other'] as const).map((group) => [group, perCall({ cpuSeconds: cpuBefore.threads[group] }, { cpuSeconds: cpuAfter.threads[group] })]),
+  ) as Record<'main' | 'core' | 'other', number | null>;
+  return { done, perSecond: Math.round((done / capacitySeconds) * 10) / 10, failed, reasons, callMs: summary(callMs), cpuMsPerCall, threadMsPerCall };
 }
 
 async function main() {
@@ -104,6 +140,9 @@ async function main() {
   const floorWorker = await Worker.create({
     connection,
     taskQueue: 'bench-floor',
+    // The floor is the SDK's defaults; --floor-polls-like-marshal gives it Marshal's poll shares, to check that
+    // the ratio does not owe its size to the floor lacking them.
+    ...(floorPollsLikeMarshal ? WORKFLOW_POLL_SHARES : {}),
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), logger: bundlerLogger }),
     activities: {
       touch: async (id: string) => {
@@ -147,12 +186,14 @@ async function main() {
     // 1. The floor first, on a quiet server: start → activity ran (the "page"), and start → result.
     const floorMs: number[] = [];
     const floorResultMs: number[] = [];
+    const floorSent = new Map<string, number>();
     const floorRun = await openLoop(rate, async (index) => {
       const id = `floor-${rate}-${index}-${Date.now()}`;
       const t0 = Date.now();
       await stack.client.workflow.execute<typeof floor>('floor', { workflowId: id, taskQueue: 'bench-floor', args: [id] });
       floorResultMs.push(Date.now() - t0);
       floorMs.push(ran.get(id)! - t0);
+      floorSent.set(id, t0);
     });
 
     // 2. Declare → first page at the same rate; then wait (bounded) for every page.
@@ -182,6 +223,19 @@ async function main() {
     const startedDespiteError = pagedThisRate.filter((id) => !sentAt.has(id)).length;
 
     const page = summary(pageMs);
+    /** Stages of an evenly spaced sample of the runs (see stagesOf). */
+    const sampledStages = async (sent: Map<string, number>, workflowId: (id: string) => string, doneAt: (id: string) => number | undefined) => {
+      const ids = [...sent.keys()].filter((id) => doneAt(id) !== undefined);
+      const step = Math.max(1, Math.floor(ids.length / STAGE_SAMPLE));
+      const stages: Stages[] = [];
+      for (let index = 0; index < ids.length; index += step) {
+        const events = (await stack.client.workflow.getHandle(workflowId(ids[index])).fetchHistory()).events ?? [];
+        const one = stagesOf(events, sent.get(ids[index])!, doneAt(ids[index])!);
+        if (one) stages.push(one);
+      }
+      return stageMedians(stages);
+    };
+    const stages = { declaration: await sampledStages(sentAt, incidentWorkflowId, pageArrival), floor: await sampledStages(floorSent, (id) => id, (id) => ran.get(id)) };
     const bare = summary(floorMs);
     const entry = {
       rate,
@@ -194,6 +248,7 @@ async function main() {
       declareAnswerMs: summary(answerMs),
       refusedAnswerMs: summary(refusedMs),
       declareToPageMs: page,
+      stagesP50Ms: stages,
       floor: { started: floorRun.sent, failed: floorRun.failed, failures: floorRun.reasons, startToActivityMs: bare, startToResultMs: summary(floorResultMs) },
       ratio: { p50: Math.round((page.p50 / bare.p50) * 10) / 10, p99: Math.round((page.p99 / bare.p99) * 10) / 10 },
     };
@@ -201,6 +256,10 @@ async function main() {
     console.log(
       `${rate}/s × ${seconds} s: declare → first page p50 ${page.p50} ms, p99 ${page.p99} ms, max ${page.max} ms (${page.n} pages, ${missing} missing, ${run.failed} declarations failed${run.failed ? ` ${JSON.stringify(run.reasons)}, answered after p50 ${entry.refusedAnswerMs.p50} ms, p99 ${entry.refusedAnswerMs.p99} ms; ${startedDespiteError} of those incidents were started and paged anyway` : ''}); ` +
         `floor (start → activity) p50 ${bare.p50} ms, p99 ${bare.p99} ms; ratio p50 ${entry.ratio.p50}×, p99 ${entry.ratio.p99}×`,
+    );
+    console.log(
+      `  where it goes, p50 ms (to the start recorded + first workflow task + to the activity running + activity to arrival): ` +
+        `declaration ${describeStages(stages.declaration)}; floor ${describeStages(stages.floor)}`,
     );
   }
 
@@ -237,12 +296,12 @@ async function main() {
     capacity = { seconds: capacitySeconds, callers, floor: floorRun, declarations: marshalRun, ratio: Math.round((marshalRun.perSecond / floorRun.perSecond) * 100) / 100 };
     console.log(
       `capacity, ${callers} callers in a closed loop × ${capacitySeconds} s: declarations paged ${marshalRun.perSecond}/s (each p50 ${marshalRun.callMs.p50} ms, p99 ${marshalRun.callMs.p99} ms; ${marshalRun.failed} failed${marshalRun.failed ? ` ${JSON.stringify(marshalRun.reasons)}` : ''}; ` +
-        `CPU per declaration: Marshal ${marshalRun.cpuMsPerCall.process} ms, Temporal server ${marshalRun.cpuMsPerCall.server} ms); ` +
-        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: worker ${floorRun.cpuMsPerCall.process} ms, server ${floorRun.cpuMsPerCall.server} ms); ratio ${capacity.ratio}`,
+        `CPU per declaration: Marshal ${marshalRun.cpuMsPerCall.process} ms (${describeThreads(marshalRun.threadMsPerCall)}), Temporal server ${marshalRun.cpuMsPerCall.server} ms); ` +
+        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: worker ${floorRun.cpuMsPerCall.process} ms (${describeThreads(floorRun.threadMsPerCall)}), server ${floorRun.cpuMsPerCall.server} ms); ratio ${capacity.ratio}`,
     );
   }
 
-  const result = { date: new Date().toISOString(), machine: machine(), config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas, capacitySeconds, callers }, results, capacity };
+  const result = { date: new Date().toISOString(), machine: machine(), config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas, capacitySeconds, callers, floorPollsLikeMarshal }, results, capacity };
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
 

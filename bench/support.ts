@@ -2,7 +2,7 @@
  * Shared by the benchmarks: the machine they ran on, percentiles, process sampling from /proc, and the
  * results file. Every benchmark prints its figures and the machine and writes bench/results/<name>.json.
  */
-import { readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { binaryVersion, findBinary, TEMPORAL_CLI } from '../server/runtime/binaries';
@@ -75,14 +75,40 @@ export function processUsage(pid: number): { rssMiB: number; cpuSeconds: number 
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return { rssMiB: Math.round(rssKb / 1024), cpuSeconds: ticks / 100 };
+    return { rssMiB: Math.round(rssKb / 1024), cpuSeconds: statCpuSeconds(`/proc/${pid}/stat`) };
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds (user + system) of one /proc stat file. */
+function statCpuSeconds(path: string): number {
+  // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+  const stat = readFileSync(path, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Threads of the Temporal SDK's Rust core, by the names it gives them (Node leaves its own threads unnamed). */
+const CORE_THREADS = /^(tokio-runtime|temporal-|workflow-proces)/;
+
+/**
+ * CPU seconds of a process's threads in three groups: its main thread (the API, activities, the core bridge),
+ * the Temporal SDK core's threads, and Node's other threads (the workflow thread, garbage collection and
+ * compilation, libuv's pool). Threads that ended are not counted.
+ */
+export function threadUsage(pid: number): { main: number; core: number; other: number } {
+  const usage = { main: 0, core: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const seconds = statCpuSeconds(`/proc/${pid}/task/${tid}/stat`);
+      const group = tid === String(pid) ? 'main' : CORE_THREADS.test(readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8')) ? 'core' : 'other';
+      usage[group] += seconds;
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return usage;
 }
 
 /** Whole-machine busy fraction between two samples of /proc/stat. */

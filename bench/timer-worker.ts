@@ -14,7 +14,7 @@ import { createLogger } from '../server/runtime/log';
 import { Overrides } from '../engine/overrides';
 import { readPolicy } from '../server/runtime/policy-follower';
 import { PolicyStore } from '../server/runtime/policy-store';
-import { DEFAULT_WORKER_CACHE, installRuntimeLogging, limitHeapGrowth } from '../server/runtime/worker';
+import { DEFAULT_WORKER_CACHE, WORKFLOW_POLL_SHARES, installRuntimeLogging, limitHeapGrowth } from '../server/runtime/worker';
 
 async function main() {
   const address = process.env.TEMPORAL_ADDRESS!;
@@ -36,8 +36,9 @@ async function main() {
     taskQueue,
     workflowBundle: { codePath: process.env.BENCH_BUNDLE! },
     activities: { ...createPagingActivities({ policies, overrides, client, publicUrl: () => 'http://127.0.0.1:1' }), ...createIntakeActivities(client) },
-    // Marshal's own default, as createWorker sets it, unless the benchmark compares another.
+    // Marshal's own defaults, as createWorker sets them, unless the benchmark compares others.
     maxCachedWorkflows: DEFAULT_WORKER_CACHE,
+    ...WORKFLOW_POLL_SHARES,
     ...extra,
   });
   const running = worker.run();
