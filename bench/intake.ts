@@ -13,7 +13,7 @@ import { alertGroupWorkflowId } from '../engine/alert-groups';
 import { alertGroupQuery, alertsSignal } from '../workflows/alert-group-contract';
 import type { alertGroup, AlertBatch } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/incident-contract';
-import { describeMachine, flag, machine, positional, startBenchStack, writeResult } from './support';
+import { cpuPerCall, cpuSnapshot, describeCpuPerCall, describeMachine, flag, machine, positional, startBenchStack, writeResult } from './support';
 
 const seconds = Number(positional[0] ?? 30);
 const concurrency = Number(positional[1] ?? 32);
@@ -74,6 +74,7 @@ async function main() {
   const latencies: number[] = [];
   const deadline = Date.now() + seconds * 1000;
   const started = Date.now();
+  const cpuBefore = cpuSnapshot(bench.server.pid);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (Date.now() < deadline) {
@@ -95,6 +96,8 @@ async function main() {
     }),
   );
   const sendSeconds = (Date.now() - started) / 1000;
+  // Per alert accepted while sending (the groups and incidents still draining afterwards are not in it).
+  const cpu = cpuPerCall(cpuBefore, cpuSnapshot(bench.server.pid), requests);
 
   // 2. Drain: wait until every group has applied what it accepted, then verify every distinct alert is on an incident.
   const groups = Math.ceil(distinct / GROUP_SIZE);
@@ -130,6 +133,7 @@ async function main() {
   const ceilingSeconds = Math.min(seconds, 15);
   const ceilingDeadline = Date.now() + ceilingSeconds * 1000;
   const ceilingStarted = Date.now();
+  const ceilingCpuBefore = cpuSnapshot(bench.server.pid);
   const sample = { alerts: [], declaration: { title: 'x', severity: 'SEV4' }, policy: { version: 'bench', severities: [] }, receivedAt: new Date().toISOString() };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -146,6 +150,7 @@ async function main() {
     }),
   );
   const ceilingRate = ceilingCalls / ((Date.now() - ceilingStarted) / 1000);
+  const ceilingCpu = cpuPerCall(ceilingCpuBefore, cpuSnapshot(bench.server.pid), ceilingCalls);
 
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
@@ -167,8 +172,9 @@ async function main() {
       incidents,
       deliveriesRecorded: deliveries,
       lost,
+      cpuMsPerAlert: cpu,
     },
-    ceiling: { signalWithStartPerSecond: Math.round(ceilingRate), calls: ceilingCalls },
+    ceiling: { signalWithStartPerSecond: Math.round(ceilingRate), calls: ceilingCalls, cpuMsPerCall: ceilingCpu },
     ratio: Math.round((intakeRate / ceilingRate) * 100) / 100,
   };
   console.log(JSON.stringify(result, null, 2));
@@ -176,6 +182,7 @@ async function main() {
     `\nintake: ${result.intake.alertsPerSecond} alerts/s accepted over HTTP (${duplicates} of ${requests} duplicates), p50 ${result.intake.latencyMs.p50} ms, p99 ${result.intake.latencyMs.p99} ms; ` +
       `${distinct} distinct alerts on ${incidents} incidents, ${lost} lost; ceiling ${result.ceiling.signalWithStartPerSecond} signal-with-start/s; ratio ${result.ratio}`,
   );
+  console.log(`CPU per alert accepted: ${describeCpuPerCall(cpu)}; per ceiling call: ${describeCpuPerCall(ceilingCpu, 'this process')}`);
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
   await bench.stop();

@@ -23,7 +23,7 @@ import { incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir } from './policy-edits';
 import { bundlerLogger } from '../server/runtime/build-output';
 import { WORKFLOW_POLL_SHARES } from '../server/runtime/worker';
-import { describeMachine, flag, machine, positional, processUsage, sleep, startBenchStack, summary, threadUsage, writeResult } from './support';
+import { describeMachine, flag, machine, positional, cpuPerCall, cpuSnapshot, describeCpuPerCall, sleep, startBenchStack, summary, writeResult } from './support';
 
 const seconds = Number(positional[0] ?? 20);
 const rates = (positional[1] ?? '1,10,50').split(',').map(Number);
@@ -58,7 +58,6 @@ function stagesOf(events: temporal.api.history.v1.IHistoryEvent[], t0: number, d
 type Stages = NonNullable<ReturnType<typeof stagesOf>>;
 const STAGE_NAMES: (keyof Stages)[] = ['toStart', 'firstTask', 'toActivity', 'activityToDone'];
 const stageMedians = (all: Stages[]) => Object.fromEntries(STAGE_NAMES.map((stage) => [stage, summary(all.map((one) => one[stage])).p50])) as Stages;
-const describeThreads = (ms: Record<'main' | 'core' | 'other', number | null>) => `main thread ${ms.main}, SDK core ${ms.core}, other threads ${ms.other}`;
 const describeStages = (stages: Stages) => STAGE_NAMES.map((stage) => stages[stage]).join(' + ');
 
 /** Fire `send(i)` `rate` times a second for `seconds`, on schedule; resolves when every call has settled. */
@@ -88,8 +87,7 @@ async function openLoop(rate: number, send: (index: number) => Promise<void>): P
  * calls a second were done. Calls still under way at the end are waited for, and count only towards CPU per call.
  */
 async function closedLoop(serverPid: number | undefined, one: () => Promise<void>) {
-  const cpu = () => ({ process: processUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined, threads: threadUsage(process.pid) });
-  const cpuBefore = cpu();
+  const cpuBefore = cpuSnapshot(serverPid);
   const ends = Date.now() + capacitySeconds * 1000;
   let done = 0;
   let completed = 0;
@@ -115,14 +113,8 @@ async function closedLoop(serverPid: number | undefined, one: () => Promise<void
   };
   await Promise.all(Array.from({ length: callers }, caller));
   // CPU per call, of this process (Marshal and the floor's worker) and of the Temporal server: where a call's cost is.
-  const cpuAfter = cpu();
-  const perCall = (before?: { cpuSeconds: number }, after?: { cpuSeconds: number }) => (before && after ? Math.round(((after.cpuSeconds - before.cpuSeconds) * 1000) / Math.max(completed, 1)) : null);
-  const cpuMsPerCall = { process: perCall(cpuBefore.process, cpuAfter.process), server: perCall(cpuBefore.server, cpuAfter.server) };
-  // The process's share by thread group (see threadUsage): where in Marshal's process a call's CPU goes.
-  const threadMsPerCall = Object.fromEntries(
-    (['main', 'core', 'other'] as const).map((group) => [group, perCall({ cpuSeconds: cpuBefore.threads[group] }, { cpuSeconds: cpuAfter.threads[group] })]),
-  ) as Record<'main' | 'core' | 'other', number | null>;
-  return { done, perSecond: Math.round((done / capacitySeconds) * 10) / 10, failed, reasons, callMs: summary(callMs), cpuMsPerCall, threadMsPerCall };
+  const cpu = cpuPerCall(cpuBefore, cpuSnapshot(serverPid), completed);
+  return { done, perSecond: Math.round((done / capacitySeconds) * 10) / 10, failed, reasons, callMs: summary(callMs), cpu };
 }
 
 async function main() {
@@ -281,8 +273,8 @@ async function main() {
     capacity = { seconds: capacitySeconds, callers, floor: floorRun, declarations: marshalRun, ratio: Math.round((marshalRun.perSecond / floorRun.perSecond) * 100) / 100 };
     console.log(
       `capacity, ${callers} callers in a closed loop × ${capacitySeconds} s: declarations paged ${marshalRun.perSecond}/s (each p50 ${marshalRun.callMs.p50} ms, p99 ${marshalRun.callMs.p99} ms; ${marshalRun.failed} failed${marshalRun.failed ? ` ${JSON.stringify(marshalRun.reasons)}` : ''}; ` +
-        `CPU per declaration: Marshal ${marshalRun.cpuMsPerCall.process} ms (${describeThreads(marshalRun.threadMsPerCall)}), Temporal server ${marshalRun.cpuMsPerCall.server} ms); ` +
-        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: worker ${floorRun.cpuMsPerCall.process} ms (${describeThreads(floorRun.threadMsPerCall)}), server ${floorRun.cpuMsPerCall.server} ms); ratio ${capacity.ratio}`,
+        `CPU per declaration: ${describeCpuPerCall(marshalRun.cpu)}); ` +
+        `floor ${floorRun.perSecond}/s (p50 ${floorRun.callMs.p50} ms, p99 ${floorRun.callMs.p99} ms; ${floorRun.failed} failed; CPU per run: ${describeCpuPerCall(floorRun.cpu, 'this process')}); ratio ${capacity.ratio}`,
     );
   }
 
@@ -300,7 +292,15 @@ async function main() {
   };
   const stages = [];
   for (const sample of stageSamples) {
-    const one = { rate: sample.rate, declaration: await sampledStages(sample.declarations, incidentWorkflowId, pageArrival), floor: await sampledStages(sample.floor, (id) => id, (id) => ran.get(id)) };
+    const one = {
+      rate: sample.rate,
+      declaration: await sampledStages(sample.declarations, incidentWorkflowId, pageArrival),
+      floor: await sampledStages(
+        sample.floor,
+        (id) => id,
+        (id) => ran.get(id),
+      ),
+    };
     stages.push(one);
     console.log(
       `where a first page's time goes at ${one.rate}/s, p50 ms (to the start recorded + first workflow task + to the activity running + activity to arrival): ` +
@@ -308,7 +308,14 @@ async function main() {
     );
   }
 
-  const result = { date: new Date().toISOString(), machine: machine(), config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas, capacitySeconds, callers, floorPollsLikeMarshal }, results, stagesP50Ms: stages, capacity };
+  const result = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    config: { seconds, rates, severity: 'SEV3', service: 'checkout-api', pragmas, capacitySeconds, callers, floorPollsLikeMarshal },
+    results,
+    stagesP50Ms: stages,
+    capacity,
+  };
   console.log(`machine: ${describeMachine(result.machine)}`);
   writeResult(name, result);
 

@@ -111,6 +111,33 @@ export function threadUsage(pid: number): { main: number; core: number; other: n
   return usage;
 }
 
+/** CPU used so far by this process (in all and by thread group), the Temporal server and the whole machine. */
+export function cpuSnapshot(serverPid: number | undefined) {
+  return { process: processUsage(process.pid), threads: threadUsage(process.pid), server: serverPid ? processUsage(serverPid) : undefined, machine: machineCpu() };
+}
+
+/**
+ * CPU milliseconds per call (to a tenth) between two snapshots: this process (Marshal and the benchmark's own clients), by
+ * thread group, the Temporal server; and how busy the machine was meanwhile (1 = every core).
+ */
+export function cpuPerCall(before: ReturnType<typeof cpuSnapshot>, after: ReturnType<typeof cpuSnapshot>, calls: number) {
+  const ms = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? null : Math.round(((to - from) * 10_000) / Math.max(calls, 1)) / 10);
+  return {
+    process: ms(before.process?.cpuSeconds, after.process?.cpuSeconds),
+    threads: { main: ms(before.threads.main, after.threads.main), core: ms(before.threads.core, after.threads.core), other: ms(before.threads.other, after.threads.other) },
+    server: ms(before.server?.cpuSeconds, after.server?.cpuSeconds),
+    machineBusy: Math.round(((after.machine.busy - before.machine.busy) / Math.max(after.machine.total - before.machine.total, 1)) * 100) / 100,
+  };
+}
+
+/** "Marshal 19 ms (main thread 9, SDK core 2, other threads 7), Temporal server 18 ms; machine 97% busy" */
+export function describeCpuPerCall(cpu: ReturnType<typeof cpuPerCall>, processName = 'Marshal'): string {
+  return (
+    `${processName} ${cpu.process} ms (main thread ${cpu.threads.main}, SDK core ${cpu.threads.core}, other threads ${cpu.threads.other}), ` +
+    `Temporal server ${cpu.server} ms; machine ${Math.round(cpu.machineBusy * 100)}% busy`
+  );
+}
+
 /** Whole-machine busy fraction between two samples of /proc/stat. */
 export function machineCpu(): { busy: number; total: number } {
   const [line] = readFileSync('/proc/stat', 'utf8').split('\n');

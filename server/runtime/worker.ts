@@ -46,8 +46,8 @@ export const DEFAULT_WORKER_CACHE = 1_000;
  * the worker inside the start's answer (eager start) only while the worker has a free task slot; under load
  * about a third did not, and waited on the task queue for the few polls left there: p50 0.5 s, p90 3.3 s,
  * max 7 s (December 7, 32 callers declaring in a closed loop). Equal shares took the capacity from 32-33 to
- * 47-49 declarations a second, the slowest declarations from 6 s to 1-2 s, and CPU per declaration from 31 to
- * 18 ms in Marshal's process and 28 to 19 ms in the server's (README, Benchmarks, "Eighth pass").
+ * 47-50 declarations a second, the slowest (p99) from 6 s to about 1 s, and CPU per declaration from 30-31 to
+ * 18-19 ms in Marshal's process and 28 to 19 ms in the server's (README, Benchmarks, "Eighth pass").
  */
 export const WORKFLOW_POLL_SHARES = { nonStickyToStickyPollRatio: 1 } as const;
 
