@@ -2,7 +2,8 @@
  * Intake benchmark on the embedded dev server: sustained Alertmanager deliveries over HTTP (one alert per
  * request, groups of 10 alerts, 30% of requests are duplicates of alerts already sent), then a check that
  * every distinct alert reached an incident; in the same run the ceiling — a bare signal-with-start loop
- * against the same server with no HTTP, routing or workflow work — and the ratio of the two.
+ * against the same server with no HTTP, routing or workflow work — and the ratio of the two; CPU per alert
+ * accepted and per ceiling call (this process by thread group, the server, how busy the machine was).
  * Run: npx tsx bench/intake.ts [seconds=30] [concurrency=32] [--name=intake]. Prints figures and the machine; writes
  * bench/results/intake.json. Never part of npm test.
  */
