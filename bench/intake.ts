@@ -14,7 +14,7 @@ import { alertGroupWorkflowId } from '../engine/alert-groups';
 import { alertGroupQuery, alertsSignal } from '../workflows/alert-group-contract';
 import type { alertGroup, AlertBatch } from '../workflows/alert-group';
 import { stateQuery } from '../workflows/incident-contract';
-import { cpuPerCall, cpuSnapshot, describeCpuPerCall, describeMachine, flag, machine, positional, startBenchStack, writeResult } from './support';
+import { cpuPerCall, cpuSnapshot, describeCpuPerCall, describeMachine, flag, machine, positional, postJson, startBenchStack, writeResult } from './support';
 
 const seconds = Number(positional[0] ?? 30);
 const concurrency = Number(positional[1] ?? 32);
@@ -65,7 +65,7 @@ async function main() {
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` };
 
   // Warm up: bundle loaded, connections open, one group and incident through.
-  await fetch(url, { method: 'POST', headers, body: alertBody(1_000_000_000) }).then((r) => r.text());
+  await postJson(url, headers, alertBody(1_000_000_000));
 
   // 1. Intake over HTTP.
   let distinct = 0;
@@ -84,8 +84,7 @@ async function main() {
         // A sender retries until it hears 2xx (Alertmanager retries 5xx), so nothing is dropped on purpose here.
         for (;;) {
           const t0 = performance.now();
-          const response = await fetch(url, { method: 'POST', headers, body: alertBody(index) });
-          await response.text();
+          const response = await postJson(url, headers, alertBody(index));
           latencies.push(performance.now() - t0);
           if (response.status === 202) break;
           refused += 1;
