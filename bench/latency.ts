@@ -23,7 +23,7 @@ import { incidentWorkflowId } from '../workflows/incident-contract';
 import { benchPolicyDir } from './policy-edits';
 import { bundlerLogger } from '../server/runtime/build-output';
 import { WORKFLOW_POLL_SHARES } from '../server/runtime/worker';
-import { describeMachine, flag, machine, positional, cpuPerCall, cpuSnapshot, describeCpuPerCall, sleep, startBenchStack, summary, writeResult } from './support';
+import { describeMachine, flag, machine, positional, cpuPerCall, cpuSnapshot, describeCpuPerCall, postJson, sleep, startBenchStack, summary, writeResult } from './support';
 
 const seconds = Number(positional[0] ?? 20);
 const rates = (positional[1] ?? '1,10,50').split(',').map(Number);
@@ -149,8 +149,8 @@ async function main() {
 
   const headers = { 'Content-Type': 'application/json', Authorization: `Bearer ${stack.token}` };
   const declare = (title: string) =>
-    fetch(`${stack.url}/api/v1/incidents`, { method: 'POST', headers, body: JSON.stringify({ title, severity: 'SEV3', service: 'checkout-api' }) }).then(async (response) => {
-      const body = (await response.json()) as { id: string; error?: { code?: string; message?: string } };
+    postJson(`${stack.url}/api/v1/incidents`, headers, JSON.stringify({ title, severity: 'SEV3', service: 'checkout-api' })).then((response) => {
+      const body = JSON.parse(response.text) as { id: string; error?: { code?: string; message?: string } };
       if (response.status !== 201) throw new Error(`${response.status} ${body.error?.code ?? ''}: ${body.error?.message ?? ''}`.slice(0, 160));
       return body.id;
     });
