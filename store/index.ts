@@ -48,12 +48,13 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     return projectionContextOf(policy());
   };
   const archive = new TimelineArchive(database, policy && context, observe);
+  const audit = new AuditTrail(database);
   return {
     database,
     archive,
     insight: new Insight(database),
     tokens: new Tokens(database),
-    audit: new AuditTrail(database),
+    audit,
     sessions: new ConsoleSessions(database),
     signInLinks: new SignInLinks(database),
     cliLogins: new CliLogins(database),
@@ -61,6 +62,10 @@ export async function openStore(options: DatabaseOptions, policy?: () => Policy,
     inbox: new Inbox(database),
     rebuild: (timelines, stop) => rebuildProjection(database, archive, timelines, context, stop),
     isEmpty: async () => (await database.query('SELECT 1 FROM timeline_events LIMIT 1')).length === 0,
-    close: () => database.close(),
+    close: async () => {
+      // Entries waiting to be written go in first: a clean stop loses none.
+      await audit.flush();
+      await database.close();
+    },
   };
 }
