@@ -102,7 +102,7 @@ function pagingActivities(deps: PagingDeps) {
     async planEscalationStep(input: EscalationStepRequest & { incidentId: string }): Promise<EscalationStepPlan> {
       const policy = deps.policies.current;
       const overrides = policy.teams[input.team] ? await deps.overrides.active(input.team) : [];
-      return escalationStepPlan(policy, input, overrides, (personId, limit) => openIncidentsHeldBy(deps.client, Context.current().info.taskQueue, personId, input.incidentId, limit));
+      return escalationStepPlan(policy, input, overrides, (personId) => openIncidentsHeldBy(deps.client, Context.current().info.taskQueue, personId, input.incidentId));
     },
 
     /** Tell one person, trying their channels in order; a channel that fails falls back to the next. */

@@ -158,8 +158,7 @@ export class Incidents {
     const planning = (async () => {
       try {
         const taskQueue = this.options.taskQueue ?? TASK_QUEUE;
-        const limit = policy.teams[team].concurrencyLimit;
-        const heldBy = (personId: string) => this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id, limit));
+        const heldBy = (personId: string) => this.call(() => openIncidentsHeldBy(this.client, taskQueue, personId, declaration.id));
         const request = { team, severity, startedAt: declaredAt, step: 0 };
         // The overflow count is nearly always about the primary the schedule names: counted while the overrides
         // are read rather than after them, and used unless an override put someone else first.

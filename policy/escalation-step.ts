@@ -2,7 +2,7 @@
  * One step of an escalation, planned against a policy and the team's active overrides: who is paged, when,
  * and whether the rest rule could follow the page. The activity plans every step this way, and the server
  * plans a declaration's first step the same way before starting the incident, so the first page needs no
- * planning round trip. Pure but for `openIncidentsHeldBy`, which the caller answers (from visibility, counted up to the limit).
+ * planning round trip. Pure but for `openIncidentsHeldBy`, which the caller answers (a visibility count).
  */
 import { escalationPlan, type EscalationStep } from './escalation';
 import { onCallAt } from './oncall';
@@ -39,8 +39,7 @@ export async function escalationStepPlan(
   policy: Policy,
   request: EscalationStepRequest,
   overrides: Override[],
-  /** Open incidents the person responds to, counted up to `limit` (more need not be counted). */
-  openIncidentsHeldBy: (personId: string, limit: number) => Promise<number>,
+  openIncidentsHeldBy: (personId: string) => Promise<number>,
 ): Promise<EscalationStepPlan> {
   const team = policy.teams[request.team];
   if (!team) return { exhausted: true, dueAtMs: 0, level: 0, round: 0, targets: [], unresolved: [`team ${request.team} is not in policy ${policy.version}`], overflow: false };
@@ -51,7 +50,7 @@ export async function escalationStepPlan(
   let overflow = false;
   // Overflow: a primary already holding the team's limit of open incidents is not paged first.
   const pair = request.step === 0 ? overflowPair(policy, request.team, step, overrides) : undefined;
-  if (pair && (await openIncidentsHeldBy(pair.primary, team.concurrencyLimit)) >= team.concurrencyLimit) {
+  if (pair && (await openIncidentsHeldBy(pair.primary)) >= team.concurrencyLimit) {
     targets = [pair.secondary];
     overflow = true;
   }
