@@ -1,8 +1,9 @@
 /**
- * Declare → first page: from POST /api/v1/incidents to the page arriving at a local webhook receiver, at
- * fixed declaration rates (open loop: a declaration is sent on schedule whether or not earlier ones have
- * answered), on the embedded dev server through startStack. In the same run, the floor: a bare workflow
- * start plus one activity round trip on the same server (bench/floor-workflow.ts on its own task queue),
+ * Declare → first page: from POST /api/v1/incidents to the page arriving at a local webhook receiver (on a
+ * thread of its own, bench/arrivals.ts), at fixed declaration rates (open loop: a declaration is sent on
+ * schedule whether or not earlier ones have answered), on the embedded dev server through startStack. In the
+ * same run, the floor: a bare workflow start plus one activity round trip on the same server
+ * (bench/floor-workflow.ts on its own task queue),
  * at the same rates, and the ratio of the two. Then capacity, in a closed loop: `--callers` callers each
  * declaring (or starting the floor's workflow) again as soon as their last one paged (or its activity ran), for
  * `--capacity-seconds`; what each sustains a second, and the ratio. Where the time and CPU go: the stages of a
@@ -18,8 +19,8 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { SQLITE_PRAGMAS } from '../server/runtime/dev-server';
-import { startWebhookReceiver } from '../test/channels/receivers';
 import { incidentWorkflowId } from '../workflows/incident-contract';
+import { startArrivals } from './arrivals';
 import { benchPolicyDir } from './policy-edits';
 import { bundlerLogger } from '../server/runtime/build-output';
 import { WORKFLOW_POLL_SHARES } from '../server/runtime/worker';
@@ -118,7 +119,7 @@ async function closedLoop(serverPid: number | undefined, one: () => Promise<void
 }
 
 async function main() {
-  const inbox = await startWebhookReceiver();
+  const inbox = await startArrivals();
   // SEV3 on payments: a 30-minute acknowledgement timeout, so each incident sends exactly one page in the run.
   const policyDir = benchPolicyDir(inbox.url);
   const bench = await startBenchStack({ name: 'latency', policyDir, taskQueue: 'bench-latency', sqlitePragmas: pragmas });
