@@ -160,7 +160,7 @@ export class AuditTrail {
   private waiting: WaitingEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   /** The writes under way, in order: a flush waits for the ones before it. */
-  private written: Promise<void> = Promise.resolve();
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Database) {}
 
@@ -179,8 +179,8 @@ export class AuditTrail {
     this.timer = undefined;
     const batch = this.waiting;
     this.waiting = [];
-    if (batch.length > 0) this.written = this.written.then(() => this.insert(batch));
-    return this.written;
+    if (batch.length > 0) this.writes = this.writes.then(() => this.insert(batch));
+    return this.writes;
   }
 
   private async insert(batch: WaitingEntry[]): Promise<void> {

@@ -1,9 +1,9 @@
 /**
  * One JSON POST with the failure classification both HTTP channels share: 2xx delivered; 408, 429 and
  * 5xx worth retrying; any other 4xx (and redirects) permanent; timeouts and network errors worth retrying.
- * Sent with node:http(s) on kept-alive connections rather than fetch: a page leaves about a millisecond
- * sooner and costs less CPU (bench/latency.ts), and redirects are never followed (a redirect would turn
- * the POST into a GET and drop the signature; the policy should name the final URL).
+ * Sent with node:http(s) on kept-alive connections rather than fetch: measured inside the paging activity, a
+ * page to a local receiver took 1 ms instead of 2–3, for less CPU. Redirects are never followed (a redirect
+ * would turn the POST into a GET and drop the signature; the policy should name the final URL).
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -39,6 +39,7 @@ function post(url: URL, body: string, headers: Record<string, string>, timeoutMs
       const kept: Buffer[] = [];
       let keptBytes = 0;
       response.on('data', (chunk: Buffer) => {
+        // Up to four bytes a character: enough bytes for the characters kept, and no more held.
         if (keptBytes >= ANSWER_CHARS * 4) return;
         kept.push(chunk);
         keptBytes += chunk.length;
