@@ -43,7 +43,7 @@ function boundedFailures(failures: string[]): string[] {
 
 /**
  * The console inbox takes every kind of notification: it needs no outside server, so the page is in
- * "My pages" whatever the receivers answer. The outside channels alongside, as the policy lists
+ * "My pages" whatever the receivers answer. The outside channels, at the same time, as the policy lists
  * them: all of them when the notification is urgent, else the first that works.
  * Delivered means somewhere the person will see it; the outside channels that failed are reported with it.
  *
@@ -59,14 +59,11 @@ export async function reachPerson(
   const smtp = policy.integrations?.smtp ? smtpSettingsFromPolicy(policy.integrations.smtp, options.env) : undefined;
   const settings: DeliverySettings = { smtp, env: options.env, inbox: options.inbox };
   const outside = outsideContacts(person);
-  // The outside channels first, and the inbox once their requests are on their way: a page reaches the phone
-  // without waiting for the store, whose embedded engine (PGlite) writes on this thread and would hold the
-  // outgoing request back by the length of its write (about 2 ms, measured inside the paging activity).
-  const reaching = options.everyChannel
-    ? deliverEverywhere(notification, outside, settings)
-    : deliverWithFallback(notification, outside, settings).then((found) => ({ ...found, channels: [] as string[] }));
-  const inboxed = new Promise(setImmediate).then(() => deliverWithFallback(notification, [INBOX], settings));
-  const [inbox, result] = await Promise.all([inboxed, reaching]);
+  // The inbox and the outside channels at once: a page reaches the phone without waiting for the store.
+  const [inbox, result] = await Promise.all([
+    deliverWithFallback(notification, [INBOX], settings),
+    options.everyChannel ? deliverEverywhere(notification, outside, settings) : deliverWithFallback(notification, outside, settings).then((found) => ({ ...found, channels: [] as string[] })),
+  ]);
   const outsideChannels = result.channels.length > 0 ? result.channels : result.delivered ? [result.delivered.channel] : [];
   const channels = [...(inbox.delivered ? ['inbox'] : []), ...outsideChannels];
   const all = [...inbox.failures, ...result.failures];
