@@ -129,31 +129,30 @@ export type AuditRecord = AuditEntry & { id: number; at: string };
  * before it; a process killed within the wait loses what waited, as a request audited on its way out always could.
  */
 export const AUDIT_WRITE_AFTER_MS = 100;
-/** Rows per INSERT: ten parameters each, far under PostgreSQL's 65,535. */
-const AUDIT_ROWS_PER_STATEMENT = 500;
 
 interface WaitingEntry {
-  row: unknown[];
+  row: ReturnType<typeof auditRow>;
   written: () => void;
   failed: (error: unknown) => void;
 }
 
-function auditRow(entry: AuditEntry): unknown[] {
+/** An entry as the INSERT reads it (one JSON array of these, as the timeline archive writes its events). */
+function auditRow(entry: AuditEntry) {
   const clean = repairText(entry);
-  const detail = JSON.stringify(clean.detail ?? {});
-  return [
-    clean.actor.slice(0, 200),
-    clean.principal.slice(0, 200),
-    clean.action.slice(0, 200),
-    clean.target?.slice(0, 500) ?? null,
-    clean.outcome,
-    clean.status ?? null,
-    clean.tokenId ?? null,
-    clean.remote?.slice(0, 100) ?? null,
-    detail.length > 4000 ? '{"truncated":true}' : detail,
+  const detail = clean.detail ?? {};
+  return {
+    actor: clean.actor.slice(0, 200),
+    principal: clean.principal.slice(0, 200),
+    action: clean.action.slice(0, 200),
+    target: clean.target?.slice(0, 500) ?? null,
+    outcome: clean.outcome,
+    status: clean.status ?? null,
+    token_id: clean.tokenId ?? null,
+    remote: clean.remote?.slice(0, 100) ?? null,
+    detail: JSON.stringify(detail).length > 4000 ? { truncated: true } : detail,
     // When it happened, not when the batch was written.
-    new Date().toISOString(),
-  ];
+    at: new Date().toISOString(),
+  };
 }
 
 export class AuditTrail {
@@ -184,20 +183,18 @@ export class AuditTrail {
   }
 
   private async insert(batch: WaitingEntry[]): Promise<void> {
-    for (let start = 0; start < batch.length; start += AUDIT_ROWS_PER_STATEMENT) {
-      const part = batch.slice(start, start + AUDIT_ROWS_PER_STATEMENT);
-      const values = part.map((_, index) => `(${Array.from({ length: 10 }, (_, column) => `$${index * 10 + column + 1}`).join(', ')})`).join(', ');
-      try {
-        await storeCall(() =>
-          this.db.query(
-            `INSERT INTO audit_events (actor, principal, action, target, outcome, status, token_id, remote, detail, at) VALUES ${values}`,
-            part.flatMap((entry) => entry.row),
-          ),
-        );
-        for (const entry of part) entry.written();
-      } catch (error) {
-        for (const entry of part) entry.failed(error);
-      }
+    try {
+      await storeCall(() =>
+        this.db.query(
+          `INSERT INTO audit_events (actor, principal, action, target, outcome, status, token_id, remote, detail, at)
+           SELECT e->>'actor', e->>'principal', e->>'action', e->>'target', e->>'outcome', (e->>'status')::int, e->>'token_id', e->>'remote', e->'detail', (e->>'at')::timestamptz
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS entries(e, n) ORDER BY n`,
+          [JSON.stringify(batch.map((entry) => entry.row))],
+        ),
+      );
+      for (const entry of batch) entry.written();
+    } catch (error) {
+      for (const entry of batch) entry.failed(error);
     }
   }
 

@@ -2,7 +2,7 @@
  * The audit trail writes its entries together, a moment after the first (store/access.ts), on both stores
  * Marshal runs on. What must hold whatever the batching: every entry lands, in the order appended, stamped
  * with when it happened; a reader in the process sees what was appended before it; a clean close loses
- * nothing; hostile text is stored repaired, not refused; a burst larger than one statement's rows all lands.
+ * nothing; hostile text is stored repaired, not refused; a burst of over a thousand lands whole, in one write.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +47,7 @@ describe.each(['embedded', 'server'] as const)('the audit trail (%s store)', (ki
     expect(Date.parse(record.at) - at).toBeLessThan(AUDIT_WRITE_AFTER_MS);
   });
 
-  it('a burst larger than one statement all lands, each once', async () => {
+  it('a burst of over a thousand all lands, each once, in order', async () => {
     const actions = Array.from({ length: 1_203 }, (_, index) => `POST /burst/${index}`);
     await Promise.all(actions.map((action) => store.audit.append(entry(action, { actor: 'burst' }))));
     const listed = await store.audit.list({ actor: 'burst', limit: 2_000 });
@@ -60,6 +60,9 @@ describe.each(['embedded', 'server'] as const)('the audit trail (%s store)', (ki
     expect(record.actor).not.toMatch(/\u0000|\ud800/);
     expect(record.target).toHaveLength(500);
     expect(record.detail).toEqual({ truncated: true });
+    await store.audit.append(entry('POST /hostile-detail', { detail: { 'k\ud800': 'a\u0000b\udc00' } }));
+    const [detailed] = await store.audit.list({ action: 'POST /hostile-detail', limit: 1 });
+    expect(detailed.detail).toEqual({ 'k\ufffd': 'a\ufffdb\ufffd' });
   });
 
   it('closing writes what waits; the reopened store has it', async () => {
