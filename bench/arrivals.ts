@@ -8,6 +8,7 @@
  *   await arrivals.waitFor(1); arrivals.received[0].json, arrivals.received[0].at
  */
 import { Worker } from 'node:worker_threads';
+import { until } from '../test/support/wait';
 
 export interface Arrival {
   json: unknown;
@@ -63,11 +64,7 @@ export async function startArrivals(): Promise<Arrivals> {
     url: `http://127.0.0.1:${port}/`,
     received,
     async waitFor(count, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (received.length < count) {
-        if (Date.now() > deadline) throw new Error(`${received.length} of ${count} requests arrived within ${timeoutMs} ms`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(`${count} requests at the receiver`, () => received.length >= count, timeoutMs, 20);
     },
     async close() {
       const exited = new Promise((resolve) => thread.once('exit', resolve));

@@ -3,8 +3,7 @@
  * thread of its own, bench/arrivals.ts), at fixed declaration rates (open loop: a declaration is sent on
  * schedule whether or not earlier ones have answered), on the embedded dev server through startStack. In the
  * same run, the floor: a bare workflow start plus one activity round trip on the same server
- * (bench/floor-workflow.ts on its own task queue),
- * at the same rates, and the ratio of the two. Then capacity, in a closed loop: `--callers` callers each
+ * (bench/floor-workflow.ts on its own task queue), at the same rates, and the ratio of the two. Then capacity, in a closed loop: `--callers` callers each
  * declaring (or starting the floor's workflow) again as soon as their last one paged (or its activity ran), for
  * `--capacity-seconds`; what each sustains a second, and the ratio. Where the time and CPU go: the stages of a
  * first page from its workflow history (stagesOf) at each rate, and CPU per call by thread group at capacity.
